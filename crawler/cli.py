@@ -1,0 +1,175 @@
+"""The `newswatch` command line.
+
+Exit status: 0 when the command ran (feed failures are recorded and summarised, not fatal),
+2 for a usage or configuration error, 75 when another cycle already holds the lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from crawler.clock import utcnow
+from crawler.config import Config, ConfigError, default_config_path, load_config
+from crawler.cycle_lock import CycleLock, CycleRunning
+
+EXIT_CONFIG = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newswatch` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config or default_config_path())
+    except ConfigError as exc:
+        print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return int(args.handler(args, config) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswatch", description="Watch news feeds for a topic and keep clean, "
+                                     "deduplicated article text.")
+    parser.add_argument("--config", type=Path, help="configuration file (default: $NEWSWATCH_CONFIG, then "
+                        "config/newswatch.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="one cycle: poll due (or named) feeds, fetch new articles, exit")
+    run.add_argument("--feed", action="append", default=[], metavar="NAME", help="poll this feed now (repeatable)")
+    run.add_argument("-v", "--verbose", action="store_true", help="log each request and decision")
+    run.set_defaults(handler=_run)
+
+    feeds = commands.add_parser("feeds", help="configured feeds and their health")
+    feeds.add_argument("action", choices=["list", "status"])
+    feeds.set_defaults(handler=_feeds)
+
+    export = commands.add_parser("export", help="write stored articles as jsonl, csv or parquet")
+    export.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    export.add_argument("--output", help="file to write (default: standard output; required for parquet)")
+    export.add_argument("--since", type=_date, help="only articles first seen on or after this date/time (ISO 8601)")
+    export.add_argument("--relevant-only", action="store_true", help="only articles above the relevance threshold")
+    export.set_defaults(handler=_export)
+
+    search = commands.add_parser("search", help="find stored articles containing every word of QUERY")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(handler=_search)
+    return parser
+
+
+def _date(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
+    """Run one cycle under the cycle lock and print its summary."""
+    from crawler.cycle import run_cycle
+    from crawler.store import Store
+    from crawler.summary import print_run_summary
+
+    unknown = [name for name in args.feed if name not in {feed.name for feed in config.feeds}]
+    if unknown:
+        print(f"newswatch: {config.source_path}: feeds: no feed named {', '.join(map(repr, unknown))}",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        with CycleLock.for_database(config.database_url):
+            run_id = run_cycle(config.source_path, args.feed, trigger="cli", progress=sys.stderr.isatty(),
+                               log_level="DEBUG" if args.verbose else "WARNING")
+    except CycleRunning as exc:
+        print(f"newswatch: {exc}; not starting another", file=sys.stderr)
+        return EXIT_LOCKED
+    if run_id is None:
+        print("newswatch: the cycle did not start; see the log above", file=sys.stderr)
+        return 1
+    store = Store.open(config.database_url)
+    try:
+        run = store.run(run_id)
+        assert run is not None
+        print_run_summary(Console(), run, store.run_failures(run_id))
+    finally:
+        store.close()
+    return 0
+
+
+def _feeds(args: argparse.Namespace, config: Config) -> int:
+    """List configured feeds, or show each feed's health."""
+    from crawler.feed_status import print_feed_list, print_feed_status
+    from crawler.store import Store
+
+    console = Console()
+    if args.action == "list":
+        print_feed_list(console, config)
+        return 0
+    store = Store.open(config.database_url)
+    try:
+        print_feed_status(console, config, store, utcnow())
+    finally:
+        store.close()
+    return 0
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    """Stream stored articles with the contract's fields."""
+    from crawler import export
+    from crawler.store import Store
+
+    if args.format == "parquet" and not args.output:
+        print("newswatch: export --format parquet needs --output PATH", file=sys.stderr)
+        return EXIT_CONFIG
+    store = Store.open(config.database_url)
+    try:
+        rows = store.export_rows(args.since, args.relevant_only)
+        if args.format == "parquet":
+            count = export.write_parquet(rows, args.output)
+        else:
+            writer = export.write_jsonl if args.format == "jsonl" else export.write_csv
+            if args.output:
+                with open(args.output, "w", encoding="utf-8", newline="") as out:
+                    count = writer(rows, out)
+            else:
+                count = writer(rows, sys.stdout)
+    finally:
+        store.close()
+    print(f"exported {count} articles", file=sys.stderr)
+    return 0
+
+
+def _search(args: argparse.Namespace, config: Config) -> int:
+    """Print matching articles, newest first, with a snippet around the first match."""
+    from crawler.store import Store
+
+    store = Store.open(config.database_url)
+    try:
+        hits = store.search(args.query, limit=args.limit)
+    finally:
+        store.close()
+    console = Console()
+    for hit in hits:
+        when = (hit["published"] or hit["first_seen"]).date().isoformat()
+        console.print(f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}")
+        console.print(f"    {_snippet(hit['text'] or '', args.query[0])}", highlight=False)
+        console.print(f"    [dim]{hit['url']}[/dim]")
+    if not hits:
+        console.print("no matches")
+    return 0
+
+
+def _snippet(text: str, word: str, width: int = 160) -> str:
+    at = text.lower().find(word.lower())
+    start = max(0, at - width // 3) if at >= 0 else 0
+    return ("…" if start else "") + " ".join(text[start : start + width].split()) + "…"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,260 @@
+"""Load and validate ``config/newswatch.yaml``.
+
+Every problem is reported as ``FILE: KEY: PROBLEM`` so a user can fix it without reading code;
+the CLI turns :class:`ConfigError` into exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from crawler.durations import parse_duration
+
+DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")
+MIN_INTERVAL_SECONDS = 60
+MAX_INTERVAL_SECONDS = 30 * 86400
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+SecondsOrZero = Annotated[float, BeforeValidator(lambda value: parse_duration(value, allow_zero=True))]
+
+
+class ConfigError(Exception):
+    """A configuration problem, already worded for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedConfig(_Strict):
+    """One watched source."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    url: str
+    type: Literal["feed", "sitemap", "page"] = "feed"
+    interval: Seconds = 900.0
+    keep: Literal["relevant", "all"] = "relevant"
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        if not parts.hostname:
+            raise ValueError(f"has no host: {value!r}")
+        return value.strip()
+
+    @field_validator("interval")
+    @classmethod
+    def _sane_interval(cls, value: float) -> float:
+        if not MIN_INTERVAL_SECONDS <= value <= MAX_INTERVAL_SECONDS:
+            raise ValueError(
+                f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, got {value:g}s"
+            )
+        return value
+
+
+class StorageConfig(_Strict):
+    """Where articles and polling state live (any SQLAlchemy URL; SQLite or PostgreSQL)."""
+
+    url: str = "sqlite:///data/newswatch.db"
+
+
+class CrawlConfig(_Strict):
+    """Politeness, limits and safety switches; defaults are safe for unattended use."""
+
+    allow_private_addresses: bool = False
+    user_agent: str = "newswatch/0.1 (news monitoring; +https://example.org/newswatch)"
+    obey_robots_txt: bool = True
+    concurrent_requests: int = Field(16, ge=1, le=256)
+    concurrent_requests_per_host: int = Field(2, ge=1, le=32)
+    download_delay: SecondsOrZero = 0.5
+    download_timeout: Seconds = 30.0
+    retry_times: int = Field(2, ge=0, le=10)
+    max_redirects: int = Field(10, ge=0, le=30)
+    feed_max_bytes: int = Field(10_000_000, ge=10_000)
+    page_max_bytes: int = Field(5_000_000, ge=10_000)
+    max_entries_per_feed: int = Field(500, ge=1, le=100_000)
+    max_url_attempts: int = Field(3, ge=1, le=20)
+    cycle_time_limit: Seconds = 3600.0
+
+
+class ExtractionConfig(_Strict):
+    """The extraction worker pool."""
+
+    workers: int | None = Field(None, ge=1, le=64)  # None: one per core
+    deadline: Seconds = 30.0
+    max_tasks_per_worker: int = Field(500, ge=1)
+
+
+class RelevanceConfig(_Strict):
+    """Topic vocabulary used to score articles (relative paths resolve against the config file)."""
+
+    topic: str = "topics/immigration-enforcement.yaml"
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class Config(_Strict):
+    """The whole configuration file."""
+
+    storage: StorageConfig = StorageConfig()
+    feeds: list[FeedConfig]
+    crawl: CrawlConfig = CrawlConfig()
+    extraction: ExtractionConfig = ExtractionConfig()
+    relevance: RelevanceConfig = RelevanceConfig()
+    source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
+
+    @field_validator("feeds")
+    @classmethod
+    def _feeds_unique_and_present(cls, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        if not feeds:
+            raise ValueError("no feeds configured; add at least one under 'feeds:'")
+        seen: set[str] = set()
+        for feed in feeds:
+            if feed.name in seen:
+                raise ValueError(f"duplicate feed name {feed.name!r}; names must be unique")
+            seen.add(feed.name)
+        return feeds
+
+    @model_validator(mode="after")
+    def _private_feeds_need_permission(self) -> Config:
+        if self.crawl.allow_private_addresses:
+            return self
+        from crawler.urls import is_private_address, parse_ip_disguise
+
+        for index, feed in enumerate(self.feeds):
+            host = urlsplit(feed.url).hostname or ""
+            literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else parse_ip_disguise(host)
+            if literal and is_private_address(literal):
+                raise ValueError(
+                    f"feeds[{index}].url: {feed.url!r} points at a private address ({literal}); "
+                    "set crawl.allow_private_addresses: true to allow it"
+                )
+        return self
+
+    def feed(self, name: str) -> FeedConfig:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise KeyError(name)
+
+    def resolve_path(self, relative: str) -> Path:
+        """A path from the file, relative to the file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else (self.source_path.parent / path)
+
+    @property
+    def database_url(self) -> str:
+        return resolve_database_url(self.storage.url, self.source_path.parent)
+
+
+def resolve_database_url(url: str, base: Path) -> str:
+    """Resolve a relative SQLite path against the config folder; other URLs pass through."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).expanduser()
+        if not path.is_absolute():
+            path = (base / path).resolve()
+        return parsed.set(database=str(path)).render_as_string(hide_password=False)
+    return url
+
+
+def default_config_path() -> Path:
+    """``$NEWSWATCH_CONFIG``, else ``config/newswatch.yaml``."""
+    return Path(os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG_PATH)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read, parse and validate a configuration file; raise ConfigError naming file, key and problem."""
+    path = Path(path) if path else default_config_path()
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        document = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: expected a mapping with a 'feeds:' list at the top level")
+    try:
+        config = Config.model_validate({**document, "source_path": path.resolve()})
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc, document)) from None
+    _check_database_url(path, config.storage.url)
+    return config
+
+
+def _check_database_url(path: Path, url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"{path}: storage.url: not a database URL: {url!r}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"{path}: storage.url: unsupported database {parsed.get_backend_name()!r}; use sqlite or postgresql"
+        )
+
+
+def _describe(path: Path, exc: ValidationError, document: dict[str, Any]) -> str:
+    lines = []
+    for error in exc.errors():
+        key = _key_path(error["loc"], document)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see config/newswatch.yaml for the allowed keys)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"{path}: {key}: {message}")
+    return "\n".join(lines)
+
+
+def _key_path(location: tuple[int | str, ...], document: dict[str, Any]) -> str:
+    """feeds[2].interval, with the feed's name when it has one: feeds[2] (name=foo).interval."""
+    out = ""
+    node: Any = document
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                out += f" (name={node['name']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in keys:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            keys.add(key)
+        return super().construct_mapping(node, deep=deep)

@@ -1,0 +1,20 @@
+"""Content fingerprints: the exact-duplicate hash of an article's normalized text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """Case, accents of compatibility forms, punctuation and whitespace do not make a new text."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalized text, hex."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()

@@ -1,0 +1,32 @@
+"""The item that flows from the spider through the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from crawler.extraction import ExtractedArticle
+from crawler.relevance import RelevanceResult
+
+
+@dataclass
+class ArticleItem:
+    """A fetched article page and what each pipeline stage learns about it."""
+
+    url: str  # the final URL after redirects
+    canonical_url: str  # the frontier key from the feed entry
+    feed_id: int | None
+    source: str  # feed name
+    keep: str  # relevant | all
+    html: str
+    fetched_at: datetime
+    entry_title: str | None = None
+    entry_published: datetime | None = None
+    extracted: ExtractedArticle | None = None
+    relevance: RelevanceResult | None = None
+    content_hash: str | None = None
+    signals: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:  # never dump a page body into a log or traceback
+        return f"ArticleItem(url={self.url!r}, source={self.source!r})"

@@ -1,0 +1,58 @@
+"""What the spider, pipelines and extensions of one crawl share: config, store, run id, counters."""
+
+from __future__ import annotations
+
+import logging
+import weakref
+
+from scrapy.crawler import Crawler
+
+from crawler.clock import utcnow
+from crawler.config import Config, load_config
+from crawler.store import RunCounts, Store
+
+logger = logging.getLogger(__name__)
+STAT_PREFIX = "newswatch/"
+_runtimes: weakref.WeakKeyDictionary[Crawler, CycleRuntime] = weakref.WeakKeyDictionary()
+
+
+class CycleRuntime:
+    """One cycle's shared state; obtain it with :func:`runtime_for`."""
+
+    def __init__(self, crawler: Crawler, config: Config, store: Store) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.store = store
+        self.run_id: int | None = None
+
+    def count(self, key: str, amount: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(STAT_PREFIX + key, amount)
+
+    def fail(self, feed_id: int | None, url: str, reason: str, detail: str) -> None:
+        """Record a typed failure against its feed and URL; the cycle goes on."""
+        logger.warning("%s: %s (%s)", reason, url[:300], detail[:300])
+        self.count(f"failures/{reason}")
+        self.store.record_failure(self.run_id, feed_id, url, reason, detail, utcnow())
+
+    def counts(self) -> RunCounts:
+        """The run's counters, read back from Scrapy's stats."""
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        counts = RunCounts()
+        for name in RunCounts.__dataclass_fields__:
+            if name != "failures":
+                setattr(counts, name, int(stats.get(STAT_PREFIX + name, 0)))
+        prefix = STAT_PREFIX + "failures/"
+        counts.failures = {key[len(prefix) :]: int(value) for key, value in stats.items() if key.startswith(prefix)}
+        return counts
+
+
+def runtime_for(crawler: Crawler) -> CycleRuntime:
+    """The crawl's runtime, created on first use (config loaded, store opened and migrated)."""
+    runtime = _runtimes.get(crawler)
+    if runtime is None:
+        config = load_config(crawler.settings.get("NEWSWATCH_CONFIG"))
+        runtime = CycleRuntime(crawler, config, Store.open(config.database_url))
+        _runtimes[crawler] = runtime
+    return runtime

@@ -1,0 +1,51 @@
+"""Scrapy settings for newswatch (``scrapy.cfg`` points here).
+
+Values that users tune live in ``config/newswatch.yaml``; the feeds spider copies them over
+these defaults (see :func:`crawler.scrapy_settings.settings_from_config`). Settings of our own
+use the ``NEWSWATCH_`` prefix.
+"""
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Which configuration file a crawl reads; `newswatch --config` and $NEWSWATCH_CONFIG set it.
+NEWSWATCH_CONFIG = None
+# Who started the cycle, recorded in the runs table: cli, daemon or scrapy.
+NEWSWATCH_TRIGGER = "scrapy"
+# Live progress on a terminal (the CLI turns it on when stderr is a TTY).
+NEWSWATCH_PROGRESS_ENABLED = False
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# The store, not Scrapy, remembers what was seen; no JOBDIR, no HTTP cache.
+HTTPCACHE_ENABLED = False
+
+# Only http(s) is ever fetched (HOSTILE.md 22): switch the other handlers off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.relevance.RelevancePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.address_guard.PrivateAddressGuard": 50,
+}
+
+EXTENSIONS = {
+    "crawler.run_recorder.RunRecorder": 0,
+    "crawler.progress.ProgressReporter": 10,
+}
+
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformat.QuietDropFormatter"

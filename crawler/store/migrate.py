@@ -1,0 +1,30 @@
+"""Bring a database to the newest schema with Alembic, from inside the application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine
+
+from crawler.store.engine import write_transaction
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run pending migrations; concurrent starters serialize on the write lock (SQLite) or on DDL locks."""
+    config = alembic_config()
+    with write_transaction(engine) as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes starting at once must not both create the tables.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7268041)")
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

@@ -1,0 +1,120 @@
+"""Plain records passed across the store API (no SQLAlchemy types leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+UrlStatus = Literal["pending", "stored", "duplicate", "irrelevant", "failed"]
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """A feed as the store knows it: configuration plus polling state."""
+
+    id: int
+    name: str
+    url: str
+    fetch_url: str
+    type: str
+    keep: str
+    interval_seconds: float
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    next_check_at: datetime | None
+    retired_at: datetime | None
+    last_polled_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error_reason: str | None = None
+    last_error_detail: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A feed entry whose canonical URL the store has never seen."""
+
+    canonical_url: str
+    url: str
+    title: str | None
+    published: datetime | None
+
+
+@dataclass(frozen=True)
+class PendingUrl:
+    """A URL the crawler still owes an article request (survives crashes)."""
+
+    canonical_url: str
+    url: str
+    feed_id: int | None
+    attempts: int
+    entry_title: str | None
+    entry_published: datetime | None
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll of a feed changed in its state."""
+
+    at: datetime
+    next_check_at: datetime
+    succeeded: bool
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None  # permanent redirect target
+    retire: bool = False
+    failure_reason: str | None = None
+    failure_detail: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An extracted, scored, fingerprinted article ready to be stored."""
+
+    url: str
+    canonical_url: str
+    feed_id: int | None
+    source: str
+    site: str
+    title: str | None
+    text: str
+    authors: list[str]
+    published: datetime | None
+    language: str | None
+    sitename: str | None
+    description: str | None
+    page_canonical_url: str | None
+    relevance: float
+    relevant: bool
+    matched_terms: list[str]
+    content_hash: str
+    fetched_at: datetime
+    run_id: int | None = None
+    signals: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """How the store took an article: new, linked to an earlier copy, or already there."""
+
+    status: Literal["new", "duplicate", "seen", "irrelevant"]
+    article_id: int | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass
+class RunCounts:
+    """Counters of one cycle, written to its `runs` row."""
+
+    feeds_due: int = 0
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    articles_requested: int = 0
+    articles_new: int = 0
+    articles_duplicate: int = 0
+    articles_irrelevant: int = 0
+    articles_failed: int = 0
+    failures: dict[str, int] = field(default_factory=dict)

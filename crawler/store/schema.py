@@ -1,0 +1,173 @@
+"""The database schema (SQLAlchemy Core), one definition for SQLite and PostgreSQL.
+
+Alembic migrations in ``crawler/migrations`` create exactly these tables; a test compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+# Polling state per configured source: what is due, validators for conditional GET, health.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("url", Text, nullable=False),  # as configured
+    Column("fetch_url", Text, nullable=False),  # follows permanent redirects
+    Column("type", String(20), nullable=False),
+    Column("keep", String(20), nullable=False),
+    Column("interval_seconds", Float, nullable=False),  # configured base interval
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled_at", UTCDateTime()),
+    Column("last_success_at", UTCDateTime()),
+    Column("last_error_at", UTCDateTime()),
+    Column("last_error_reason", String(40)),
+    Column("last_error_detail", Text),
+    Column("consecutive_failures", Integer, nullable=False, server_default=text("0")),
+    Column("next_check_at", UTCDateTime()),
+    Column("retired_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Every canonical URL newswatch has dealt with: the cross-run "already seen" set and the
+# crash-safe frontier (status 'pending' until the article is stored or given up).
+urls = Table(
+    "urls",
+    metadata,
+    Column("canonical_url", Text, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False),  # pending|stored|duplicate|irrelevant|failed
+    Column("reason", String(40)),
+    Column("detail", Text),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("entry_title", Text),
+    Column("entry_published", UTCDateTime()),
+    Column("relevance", Float),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_urls_status_feed", "status", "feed_id"),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="SET NULL")),
+    Column("source", String(100), nullable=False),
+    Column("site", String(255), nullable=False),
+    Column("title", Text),
+    Column("text", Text),  # NULL for an exact duplicate: the text lives once, on the first copy
+    Column("authors", JSON, nullable=False),
+    Column("published", UTCDateTime()),
+    Column("language", String(16)),
+    Column("sitename", Text),
+    Column("description", Text),
+    Column("page_canonical_url", Text),
+    Column("relevance", Float, nullable=False),
+    Column("relevant", Boolean, nullable=False),
+    Column("matched_terms", JSON, nullable=False),
+    Column("signals", JSON),
+    Column("duplicate_of", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("content_hash", String(64), nullable=False),
+    Column("text_length", Integer, nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("fetched_at", UTCDateTime(), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Index("ix_articles_content_hash", "content_hash"),
+    # One original per text: a second writer racing with the same text gets a conflict
+    # and links its copy instead of storing it twice (HOSTILE 30).
+    Index(
+        "ux_articles_original_hash",
+        "content_hash",
+        unique=True,
+        sqlite_where=text("duplicate_of IS NULL"),
+        postgresql_where=text("duplicate_of IS NULL"),
+    ),
+    Index("ix_articles_first_seen", "first_seen"),
+    Index("ix_articles_source", "source"),
+)
+
+# One row per cycle, with its counts; `failures` holds {reason: count}.
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
+    Column("status", String(20), nullable=False),  # running|finished|failed
+    Column("finish_reason", String(60)),
+    Column("trigger", String(20), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("feeds_due", Integer, nullable=False, server_default=text("0")),
+    Column("feeds_polled", Integer, nullable=False, server_default=text("0")),
+    Column("feeds_not_modified", Integer, nullable=False, server_default=text("0")),
+    Column("feeds_failed", Integer, nullable=False, server_default=text("0")),
+    Column("articles_requested", Integer, nullable=False, server_default=text("0")),
+    Column("articles_new", Integer, nullable=False, server_default=text("0")),
+    Column("articles_duplicate", Integer, nullable=False, server_default=text("0")),
+    Column("articles_irrelevant", Integer, nullable=False, server_default=text("0")),
+    Column("articles_failed", Integer, nullable=False, server_default=text("0")),
+    Column("failures", JSON, nullable=False),
+)
+
+# Each failure, typed, against its run, feed and URL: the evidence behind `feeds status`.
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE")),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE")),
+    Column("url", Text, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("detail", Text),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_failures_feed_at", "feed_id", "at"),
+    Index("ix_failures_run", "run_id"),
+)

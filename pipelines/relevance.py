@@ -1,0 +1,45 @@
+"""Pipeline stage 2: score the article against the topic; off-topic pages are remembered, not kept."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.clock import utcnow
+from crawler.items import ArticleItem
+from crawler.relevance import RelevanceResult, Topic
+from crawler.runtime import CycleRuntime, runtime_for
+from crawler.signals import extract_signals
+
+
+class RelevancePipeline:
+    """Attach score, matched terms and signals; drop off-topic articles of `keep: relevant` feeds."""
+
+    def __init__(self, runtime: CycleRuntime, topic: Topic, threshold: float) -> None:
+        self.runtime = runtime
+        self.topic = topic
+        self.threshold = threshold
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RelevancePipeline:
+        runtime = runtime_for(crawler)
+        settings = runtime.config.relevance
+        topic = Topic.from_file(runtime.config.resolve_path(settings.topic))
+        threshold = settings.threshold if settings.threshold is not None else topic.threshold
+        return cls(runtime, topic, threshold)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert item.extracted is not None
+        title = item.extracted.title or item.entry_title or ""
+        scored = self.topic.score(title, item.extracted.text)
+        relevant = scored.score >= self.threshold
+        item.relevance = RelevanceResult(scored.score, scored.matched_terms, relevant)
+        if relevant:
+            item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
+        elif item.keep == "relevant":
+            self.runtime.count("articles_irrelevant")
+            await asyncio.to_thread(self.runtime.store.mark_irrelevant, item.canonical_url, scored.score, utcnow())
+            raise DropItem(f"off-topic (score {scored.score:.2f} < {self.threshold:.2f})")
+        return item

@@ -1,0 +1,60 @@
+"""Pipeline stage 4: write the article in one transaction, in a thread so the reactor never waits on a lock."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ArticleItem
+from crawler.runtime import CycleRuntime, runtime_for
+from crawler.store import ArticleRecord
+from crawler.urls import site_of
+
+
+class StorePipeline:
+    """Store new articles; exact copies are linked to the first copy (duplicate_of)."""
+
+    def __init__(self, runtime: CycleRuntime) -> None:
+        self.runtime = runtime
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(runtime_for(crawler))
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        record = to_record(item, self.runtime.run_id)
+        outcome = await asyncio.to_thread(self.runtime.store.save_article, record)
+        if outcome.status == "new":
+            self.runtime.count("articles_new")
+        elif outcome.status == "duplicate":
+            self.runtime.count("articles_duplicate")
+        return item
+
+
+def to_record(item: ArticleItem, run_id: int | None) -> ArticleRecord:
+    """The stored form of an item that went through every stage."""
+    extracted, relevance = item.extracted, item.relevance
+    assert extracted is not None and relevance is not None and item.content_hash is not None
+    return ArticleRecord(
+        url=item.url,
+        canonical_url=item.canonical_url,
+        feed_id=item.feed_id,
+        source=item.source,
+        site=site_of(item.url),
+        title=extracted.title or item.entry_title,
+        text=extracted.text,
+        authors=list(extracted.authors),
+        published=extracted.published or item.entry_published,
+        language=extracted.language,
+        sitename=extracted.sitename,
+        description=extracted.description,
+        page_canonical_url=extracted.page_canonical_url,
+        relevance=relevance.score,
+        relevant=relevance.relevant,
+        matched_terms=list(relevance.matched_terms),
+        content_hash=item.content_hash,
+        fetched_at=item.fetched_at,
+        run_id=run_id,
+        signals=item.signals,
+    )

@@ -1,0 +1,266 @@
+"""The feeds spider: one cycle over the sources that are due.
+
+It routes and nothing else: which feeds are due and which URLs are new come from the store;
+parsing lives in ``crawler.feedparse``; extraction, relevance, dedupe and storage are pipelines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from crawler.clock import utcnow
+from crawler.failures import is_permanent, reason_for_failure, reason_for_status
+from crawler.feedparse import NotAFeed, parse_feed
+from crawler.items import ArticleItem
+from crawler.polling import next_check_after_failure, next_check_after_success
+from crawler.runtime import CycleRuntime, runtime_for
+from crawler.scrapy_settings import apply_config
+from crawler.store import FeedState, NewEntry, PendingUrl, PollOutcome
+from crawler.urls import canonical_url
+
+# Let error statuses reach the callbacks (to be recorded) but keep redirects with Scrapy.
+HANDLED_STATUSES = [304, *range(400, 600)]
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+class FeedsSpider(Spider):
+    """Poll due feeds with conditional GET and request the articles never seen before."""
+
+    name = "feeds"
+
+    def __init__(self, feed: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        names = feed.split(",") if isinstance(feed, str) else (feed or [])
+        self.feed_names = [name.strip() for name in names if name.strip()]
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        apply_config(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FeedsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.runtime = runtime_for(crawler)
+        return spider
+
+    runtime: CycleRuntime
+
+    async def start(self) -> AsyncIterator[Request]:
+        config, store = self.runtime.config, self.runtime.store
+        unknown = [name for name in self.feed_names if name not in {f.name for f in config.feeds}]
+        if unknown:
+            self.logger.error("unknown feed name(s): %s", ", ".join(unknown))
+            return
+        selected = self.feed_names or [feed.name for feed in config.feeds if feed.enabled]
+        now = utcnow()
+        store.sync_feeds(config.feeds, now)
+        # A feed named on the command line is polled now even if it is not due.
+        states = store.feeds(selected)
+        due = [f for f in states if f.retired_at is None and (self.feed_names or _is_due(f, now))]
+        self.runtime.count("feeds_due", len(due))
+        for feed in due:
+            yield self._feed_request(feed)
+        # Articles a crashed or interrupted cycle still owes (see Store.record_poll).
+        for pending in store.pending_urls([f.id for f in states]):
+            yield self._article_request(pending, _feed_by_id(states, pending.feed_id))
+
+    def _feed_request(self, feed: FeedState) -> Request:
+        headers = {}
+        if feed.etag:
+            headers["If-None-Match"] = feed.etag
+        if feed.last_modified:
+            headers["If-Modified-Since"] = feed.last_modified
+        return Request(
+            feed.fetch_url,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            headers=headers,
+            dont_filter=True,
+            priority=100,
+            meta={
+                "newswatch_feed": feed,
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "download_maxsize": self.runtime.config.crawl.feed_max_bytes,
+            },
+        )
+
+    def _article_request(self, pending: PendingUrl, feed: FeedState | None) -> Request:
+        self.runtime.count("articles_requested")
+        return Request(
+            pending.url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={
+                "newswatch_pending": pending,
+                "newswatch_feed": feed,
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "download_maxsize": self.runtime.config.crawl.page_max_bytes,
+            },
+        )
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        feed: FeedState = response.meta["newswatch_feed"]
+        self.runtime.count("feeds_polled")
+        if response.status == 304:
+            if not (feed.etag or feed.last_modified):
+                return self._feed_failure(feed, response.url, "not-a-feed", "304 to a request without validators")
+            self.runtime.count("feeds_not_modified")
+            self._record_success(feed, response, [], etag=feed.etag, last_modified=feed.last_modified)
+            return iter(())
+        if response.status >= 400:
+            reason = reason_for_status(response.status)
+            return self._feed_failure(feed, response.url, reason, f"HTTP {response.status}")
+        try:
+            parsed = parse_feed(response.body, response.url, _headers(response),
+                                max_entries=self.runtime.config.crawl.max_entries_per_feed)
+        except NotAFeed as exc:
+            return self._feed_failure(feed, response.url, "not-a-feed", str(exc))
+        for problem in parsed.problems:
+            self.logger.info("feed %s: %s", feed.name, problem)
+            self.runtime.count("feed_problems")
+        by_canonical: dict[str, Any] = {}
+        for entry in parsed.entries:
+            key = canonical_url(entry.link)
+            if key and key not in by_canonical:
+                by_canonical[key] = entry
+        unseen = self.runtime.store.unseen(by_canonical)
+        new_entries = [
+            NewEntry(canonical_url=key, url=entry.link, title=entry.title, published=entry.published)
+            for key, entry in by_canonical.items()
+            if key in unseen
+        ]
+        self._record_success(
+            feed,
+            response,
+            new_entries,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            ttl_seconds=parsed.ttl_seconds,
+        )
+        return (
+            self._article_request(
+                PendingUrl(entry.canonical_url, entry.url, feed.id, 0, entry.title, entry.published), feed
+            )
+            for entry in new_entries
+        )
+
+    def _record_success(
+        self,
+        feed: FeedState,
+        response: Response,
+        new_entries: list[NewEntry],
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        ttl_seconds: int | None = None,
+    ) -> None:
+        now = utcnow()
+        outcome = PollOutcome(
+            at=now,
+            next_check_at=next_check_after_success(now, feed.interval_seconds, ttl_seconds),
+            succeeded=True,
+            etag=etag,
+            last_modified=last_modified,
+            moved_to=_permanent_redirect_target(response),
+        )
+        self.runtime.store.record_poll(feed.id, outcome, new_entries)
+
+    def feed_failed(self, failure: Failure) -> Iterator[Request]:
+        feed: FeedState = failure.request.meta["newswatch_feed"]  # type: ignore[attr-defined]
+        reason, detail = reason_for_failure(failure)
+        return self._feed_failure(feed, failure.request.url, reason, detail)  # type: ignore[attr-defined]
+
+    def _feed_failure(self, feed: FeedState, url: str, reason: str, detail: str) -> Iterator[Request]:
+        now = utcnow()
+        self.runtime.count("feeds_failed")
+        self.runtime.fail(feed.id, url, reason, detail)
+        outcome = PollOutcome(
+            at=now,
+            next_check_at=next_check_after_failure(now, feed.interval_seconds, feed.consecutive_failures, reason),
+            succeeded=False,
+            failure_reason=reason,
+            failure_detail=detail,
+            retire=reason == "gone",
+        )
+        self.runtime.store.record_poll(feed.id, outcome)
+        return iter(())
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        pending: PendingUrl = response.meta["newswatch_pending"]
+        feed: FeedState | None = response.meta["newswatch_feed"]
+        if response.status >= 400:
+            self._article_failure(pending, response.url, reason_for_status(response.status), f"HTTP {response.status}")
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
+            self._article_failure(pending, response.url, "not-html", f"Content-Type {content_type.decode('latin-1')!r}")
+            return
+        yield ArticleItem(
+            url=response.url,
+            canonical_url=pending.canonical_url,
+            feed_id=pending.feed_id,
+            source=feed.name if feed else "unknown",
+            keep=feed.keep if feed else "relevant",
+            html=response.text,
+            fetched_at=utcnow(),
+            entry_title=pending.entry_title,
+            entry_published=pending.entry_published,
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = reason_for_failure(failure)
+        self._article_failure(request.meta["newswatch_pending"], request.url, reason, detail)
+
+    def _article_failure(self, pending: PendingUrl, url: str, reason: str, detail: str) -> None:
+        self.runtime.count("articles_failed")
+        self.runtime.fail(pending.feed_id, url, reason, detail)
+        self.runtime.store.fail_url(
+            pending.canonical_url,
+            reason,
+            detail,
+            utcnow(),
+            permanent=is_permanent(reason),
+            max_attempts=self.runtime.config.crawl.max_url_attempts,
+        )
+
+
+def _is_due(feed: FeedState, now: Any) -> bool:
+    return feed.next_check_at is None or feed.next_check_at <= now
+
+
+def _feed_by_id(states: list[FeedState], feed_id: int | None) -> FeedState | None:
+    return next((feed for feed in states if feed.id == feed_id), None)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1")[:500] if value else None
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1").lower(): values[-1].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+
+
+def _permanent_redirect_target(response: Response) -> str | None:
+    """The new feed URL when every hop was a permanent redirect (301/308)."""
+    reasons = response.meta.get("redirect_reasons") or []
+    if reasons and all(reason in (301, 308) for reason in reasons):
+        return response.url
+    return None
