@@ -150,8 +150,13 @@ class Store:
             }
             for entry in entries
         ]
-        statement = insert_for(conn, urls).on_conflict_do_nothing(index_elements=["canonical_url"])
-        return sum(conn.execute(statement, [row]).rowcount or 0 for row in rows)
+        statement = (
+            insert_for(conn, urls)
+            .on_conflict_do_nothing(index_elements=["canonical_url"])
+            .returning(urls.c.canonical_url)
+        )
+        # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT row.
+        return sum(len(conn.execute(statement, row).all()) for row in rows)
 
     # -- the seen-URL frontier -----------------------------------------------------------------
 
@@ -338,8 +343,11 @@ class Store:
             result = conn.execution_options(stream_results=True, yield_per=500).execute(
                 export_query(since, relevant_only)
             )
-            for row in result.mappings():
-                yield dict(row)
+            try:
+                for row in result.mappings():
+                    yield dict(row)
+            finally:
+                result.close()  # a consumer that stops early must not leave a server cursor open
 
     def search(self, words: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
         """Articles whose title or text contains every word (case-insensitive), newest first."""

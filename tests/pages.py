@@ -1,0 +1,65 @@
+"""Builders for the feeds and article pages the local test server serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import format_datetime
+from datetime import datetime
+from html import escape
+
+
+@dataclass(frozen=True)
+class Story:
+    """An article as the test site publishes it."""
+
+    path: str
+    title: str
+    paragraphs: tuple[str, ...]
+    author: str = "Maria Lopez"
+    published: datetime | None = None
+    canonical: str | None = None  # rel=canonical href, absolute
+
+
+def article_html(story: Story, site_name: str = "Valley Tribune") -> bytes:
+    """A realistic news page: navigation, the article with metadata, related links, footer."""
+    date = story.published.isoformat() if story.published else ""
+    canonical = f'<link rel="canonical" href="{escape(story.canonical)}">' if story.canonical else ""
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in story.paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(story.title)} | {site_name}</title>
+<meta property="og:title" content="{escape(story.title)}">
+<meta property="og:site_name" content="{site_name}">
+<meta name="author" content="{escape(story.author)}">
+<meta property="article:published_time" content="{date}">
+{canonical}
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sports">Sports</a>
+<a href="/weather">Weather</a> <a href="/subscribe">Subscribe</a></nav></header>
+<main><article>
+<h1>{escape(story.title)}</h1>
+<p class="byline">By {escape(story.author)}</p>
+{body}
+</article>
+<aside><h2>Most read</h2><ul><li><a href="/a">School board meets Tuesday</a></li>
+<li><a href="/b">Weekend forecast: sunny</a></li></ul></aside></main>
+<footer><p>Copyright 2026 {site_name}. All rights reserved.</p></footer>
+</body></html>""".encode()
+
+
+def rss(title: str, link: str, items: list[tuple[str, str, datetime | None]], ttl: int | None = None) -> bytes:
+    """An RSS 2.0 feed of (title, absolute link, published) items."""
+    entries = []
+    for item_title, item_link, published in items:
+        date = f"<pubDate>{format_datetime(published)}</pubDate>" if published else ""
+        entries.append(
+            f"<item><title>{escape(item_title)}</title><link>{escape(item_link)}</link>"
+            f"<guid>{escape(item_link)}</guid>{date}</item>"
+        )
+    ttl_element = f"<ttl>{ttl}</ttl>" if ttl else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>{escape(link)}</link><description>test</description>{ttl_element}"
+        + "".join(entries)
+        + "</channel></rss>"
+    ).encode()

@@ -1,0 +1,168 @@
+"""The whole cycle against a local server: feed → articles → extraction → relevance → store → export."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import newswatch, write_config
+from tests.mockserver import MockServer, Page
+from tests.pages import Story, article_html, rss
+
+RAID = Story(
+    path="/news/raid-meatpacking",
+    title="ICE agents detain 120 workers in raid at meatpacking plant",
+    author="Maria Lopez",
+    published=datetime(2026, 11, 20, 14, 30, tzinfo=UTC),
+    paragraphs=(
+        "Federal immigration agents detained at least 120 workers on Thursday in a raid at a meatpacking "
+        "plant outside Canton, Mississippi, officials with Immigration and Customs Enforcement said.",
+        "Agents from Homeland Security Investigations executed criminal search warrants at the plant early "
+        "in the morning, while buses waited outside to take the detained workers to a processing center.",
+        "Families gathered at the gates as the workplace raid went on for hours. Advocates said children "
+        "were left without parents and called on the agency to release those with no criminal records.",
+        "A spokesperson for the U.S. Attorney's office said the investigation into the employer's hiring "
+        "practices was continuing and that more charges could follow in the coming weeks.",
+    ),
+)
+DEPORTATION = Story(
+    path="/news/deportation-flights",
+    title="Deportation flights resume from Louisiana detention center",
+    author="James Carter",
+    published=datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+    paragraphs=(
+        "Deportation flights resumed this week from a Louisiana immigration detention center, according to "
+        "flight records and lawyers representing detainees held by ICE.",
+        "Attorneys said dozens of detainees were removed before they could speak with counsel, and a federal "
+        "judge scheduled a hearing on an emergency motion to pause the removals.",
+        "The Department of Homeland Security said the removals followed final orders issued by immigration "
+        "courts and that the agency was complying with every court ruling.",
+    ),
+)
+HOCKEY = Story(
+    path="/sports/hockey-win",
+    title="Tigers win on the ice in overtime thriller",
+    author="Sam Reed",
+    published=datetime(2026, 11, 22, 22, 0, tzinfo=UTC),
+    paragraphs=(
+        "The Tigers beat the Hawks 4-3 in overtime on Saturday night, with the winning goal coming from a "
+        "rebound in front of the net after a long shift in the offensive zone.",
+        "The home crowd stayed on its feet for the final minutes as both goalies made a string of saves, and "
+        "the coach praised the team's resilience after a difficult week of practice.",
+        "The Tigers play their next game on Tuesday against the league leaders, who have won nine straight "
+        "games at home this season.",
+    ),
+)
+
+
+def publish(server: MockServer, stories: list[Story], extra_links: list[tuple[str, str]] = ()) -> None:
+    """Serve the stories and a feed listing them (plus extra (title, link) entries)."""
+    for story in stories:
+        server.serve(story.path, Page(article_html(story)))
+    items = [(s.title, server.url(s.path) + "?utm_source=rss&utm_medium=feed", s.published) for s in stories]
+    items += [(title, link, None) for title, link in extra_links]
+    server.serve(
+        "/feed.xml",
+        Page(rss("Valley Tribune", server.base, items), content_type="application/rss+xml",
+             etag='"feed-v1"', last_modified="Sat, 22 Nov 2026 22:00:00 GMT"),
+    )
+
+
+def export_records(config: Path, *args: str) -> list[dict[str, object]]:
+    result = newswatch("export", "--format", "jsonl", *args, config=config)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.slow
+def test_cycle_stores_relevant_articles_field_by_field(server: MockServer, tmp_path: Path, database_url: str):
+    publish(server, [RAID, DEPORTATION, HOCKEY])
+    config = write_config(tmp_path, database_url, [{"name": "valley", "url": server.url("/feed.xml")}])
+
+    result = newswatch("run", config=config)
+
+    assert result.returncode == 0, result.stderr
+    assert "new" in result.stdout and "Cycle" in result.stdout
+    records = {r["title"]: r for r in export_records(config)}
+    assert set(records) == {RAID.title, DEPORTATION.title}  # the hockey story is off-topic
+    raid = records[RAID.title]
+    assert raid["url"] == server.url(RAID.path) + "?utm_source=rss&utm_medium=feed"
+    assert raid["canonical_url"] == "https://127.0.0.1:{}{}".format(server.url("").rsplit(":", 1)[1], RAID.path)
+    assert raid["source"] == "valley"
+    assert raid["site"] == "127.0.0.1"
+    assert raid["authors"] == ["Maria Lopez"]
+    assert raid["published"].startswith("2026-11-20")
+    assert raid["language"] == "en"
+    assert raid["duplicate_of"] is None
+    assert 0.5 <= raid["relevance"] <= 1.0
+    assert raid["matched_terms"], "relevance must say which terms matched"
+    assert len(raid["content_hash"]) == 64
+    text = raid["text"]
+    assert text.startswith("Federal immigration agents detained at least 120 workers")
+    assert "more charges could follow" in text
+    for furniture in ("Subscribe", "Most read", "All rights reserved", "Weekend forecast"):
+        assert furniture not in text
+    for stamp in ("first_seen", "fetched_at"):
+        assert datetime.fromisoformat(raid[stamp]).tzinfo is not None
+
+
+@pytest.mark.slow
+def test_second_cycle_sends_conditional_get_and_requests_no_articles(
+    server: MockServer, tmp_path: Path, database_url: str
+):
+    publish(server, [RAID, DEPORTATION, HOCKEY])
+    config = write_config(tmp_path, database_url, [{"name": "valley", "url": server.url("/feed.xml"),
+                                                     "interval": "1m"}])
+    assert newswatch("run", config=config).returncode == 0
+    first_count = len(export_records(config))
+    server.clear_log()
+
+    result = newswatch("run", "--feed", "valley", config=config)
+
+    assert result.returncode == 0, result.stderr
+    feed_hits = server.requests_to("/feed.xml")
+    assert len(feed_hits) == 1
+    assert feed_hits[0].headers.get("If-None-Match") == '"feed-v1"'
+    assert feed_hits[0].headers.get("If-Modified-Since") == "Sat, 22 Nov 2026 22:00:00 GMT"
+    assert feed_hits[0].status == 304
+    article_paths = [p for p in server.paths_requested() if p.startswith(("/news", "/sports"))]
+    assert article_paths == []
+    assert len(export_records(config)) == first_count
+
+
+@pytest.mark.slow
+def test_feed_not_due_is_not_polled(server: MockServer, tmp_path: Path, sqlite_url: str):
+    publish(server, [RAID])
+    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml"),
+                                                   "interval": "1h"}])
+    assert newswatch("run", config=config).returncode == 0
+    server.clear_log()
+
+    assert newswatch("run", config=config).returncode == 0
+
+    assert server.requests_to("/feed.xml") == []
+
+
+@pytest.mark.slow
+def test_exact_copy_under_another_url_is_linked_to_the_first(server: MockServer, tmp_path: Path, sqlite_url: str):
+    copy = Story(path="/partner/ice-raid-copy", title="Raid at meatpacking plant: 120 detained",
+                 paragraphs=RAID.paragraphs, author=RAID.author, published=RAID.published)
+    publish(server, [RAID])
+    server.serve(copy.path, Page(article_html(copy, site_name="Partner News")))
+    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
+    assert newswatch("run", config=config).returncode == 0
+    server.serve("/feed.xml", Page(rss("Valley", server.base, [(copy.title, server.url(copy.path), None)]),
+                                   content_type="application/rss+xml"))
+
+    assert newswatch("run", "--feed", "valley", config=config).returncode == 0
+
+    records = export_records(config)
+    assert len(records) == 2
+    original, duplicate = records
+    assert original["duplicate_of"] is None
+    assert duplicate["duplicate_of"] == original["id"]
+    assert duplicate["content_hash"] == original["content_hash"]
+    assert duplicate["text"] == original["text"]  # exported in full, stored once
