@@ -14,12 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from crawler.cli_codes import EXIT_CONFIG, EXIT_LOCKED
 from crawler.clock import utcnow
 from crawler.config import Config, ConfigError, default_config_path, load_config
 from crawler.cycle_lock import CycleLock, CycleRunning
-
-EXIT_CONFIG = 2
-EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--feed", action="append", default=[], metavar="NAME", help="poll this feed now (repeatable)")
     run.add_argument("-v", "--verbose", action="store_true", help="log each request and decision")
     run.set_defaults(handler=_run)
+
+    daemon = commands.add_parser("daemon", help="long-running scheduler; SIGTERM/SIGINT stop it cleanly")
+    daemon.add_argument("--log-format", choices=["text", "json"], default="text",
+                        help="json: one object per line, for log shippers")
+    daemon.set_defaults(handler=_daemon)
 
     feeds = commands.add_parser("feeds", help="configured feeds and their health")
     feeds.add_argument("action", choices=["list", "status"])
@@ -100,6 +103,15 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     finally:
         store.close()
     return 0
+
+
+def _daemon(args: argparse.Namespace, config: Config) -> int:
+    """Run cycles on a schedule until stopped; each cycle is a `newswatch run` child process."""
+    from crawler.daemon import Daemon
+    from crawler.logsetup import configure_logging
+
+    configure_logging(args.log_format)
+    return Daemon(config).run()
 
 
 def _feeds(args: argparse.Namespace, config: Config) -> int:

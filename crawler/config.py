@@ -87,6 +87,7 @@ class CrawlConfig(_Strict):
     concurrent_requests: int = Field(16, ge=1, le=256)
     concurrent_requests_per_host: int = Field(2, ge=1, le=32)
     download_delay: SecondsOrZero = 0.5
+    autothrottle: bool = True  # adapt the per-host delay to the server's response times
     download_timeout: Seconds = 30.0
     retry_times: int = Field(2, ge=0, le=10)
     max_redirects: int = Field(10, ge=0, le=30)
@@ -112,6 +113,16 @@ class RelevanceConfig(_Strict):
     threshold: float | None = Field(None, ge=0.0, le=1.0)
 
 
+class DaemonConfig(_Strict):
+    """`newswatch daemon`: how often it looks for due feeds, how long a cycle may run, metrics."""
+
+    tick: Seconds = 60.0  # how often the scheduler starts a cycle (only due feeds are polled)
+    stop_grace: Seconds = 30.0  # after SIGTERM (or the time limit) a cycle gets this long, then is killed
+    metrics_port: int = Field(9410, ge=0, le=65535)  # 0 turns the Prometheus endpoint off
+    metrics_address: str = "127.0.0.1"
+    failure_retention: Seconds = 30 * 86400.0  # failure records older than this are pruned daily
+
+
 class Config(_Strict):
     """The whole configuration file."""
 
@@ -120,6 +131,7 @@ class Config(_Strict):
     crawl: CrawlConfig = CrawlConfig()
     extraction: ExtractionConfig = ExtractionConfig()
     relevance: RelevanceConfig = RelevanceConfig()
+    daemon: DaemonConfig = DaemonConfig()
     source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
 
     @field_validator("feeds")

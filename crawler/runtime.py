@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 
 from scrapy.crawler import Crawler
@@ -24,10 +25,12 @@ class CycleRuntime:
         self.config = config
         self.store = store
         self.run_id: int | None = None
+        self._count_lock = threading.Lock()  # spider work runs in threads; increments must not be lost
 
     def count(self, key: str, amount: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(STAT_PREFIX + key, amount)
+        with self._count_lock:
+            self.crawler.stats.inc_value(STAT_PREFIX + key, amount)
 
     def fail(self, feed_id: int | None, url: str, reason: str, detail: str) -> None:
         """Record a typed failure against its feed and URL; the cycle goes on."""

@@ -2,10 +2,13 @@
 
 It routes and nothing else: which feeds are due and which URLs are new come from the store;
 parsing lives in ``crawler.feedparse``; extraction, relevance, dedupe and storage are pipelines.
+Store calls and feed parsing run in threads (``asyncio.to_thread``): a database busy with
+another writer must never stall the reactor that is downloading.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -61,15 +64,15 @@ class FeedsSpider(Spider):
             return
         selected = self.feed_names or [feed.name for feed in config.feeds if feed.enabled]
         now = utcnow()
-        store.sync_feeds(config.feeds, now)
+        await asyncio.to_thread(store.sync_feeds, config.feeds, now)
         # A feed named on the command line is polled now even if it is not due.
-        states = store.feeds(selected)
+        states = await asyncio.to_thread(store.feeds, selected)
         due = [f for f in states if f.retired_at is None and (self.feed_names or _is_due(f, now))]
         self.runtime.count("feeds_due", len(due))
         for feed in due:
             yield self._feed_request(feed)
         # Articles a crashed or interrupted cycle still owes (see Store.record_poll).
-        for pending in store.pending_urls([f.id for f in states]):
+        for pending in await asyncio.to_thread(store.pending_urls, [f.id for f in states]):
             yield self._article_request(pending, _feed_by_id(states, pending.feed_id))
 
     def _feed_request(self, feed: FeedState) -> Request:
@@ -108,7 +111,11 @@ class FeedsSpider(Spider):
 
     # -- feeds ---------------------------------------------------------------------------------
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Request]:
+        for request in await asyncio.to_thread(self._handle_feed, response):
+            yield request
+
+    def _handle_feed(self, response: Response) -> list[Request]:
         feed: FeedState = response.meta["newswatch_feed"]
         self.runtime.count("feeds_polled")
         if response.status == 304:
@@ -116,7 +123,7 @@ class FeedsSpider(Spider):
                 return self._feed_failure(feed, response.url, "not-a-feed", "304 to a request without validators")
             self.runtime.count("feeds_not_modified")
             self._record_success(feed, response, [], etag=feed.etag, last_modified=feed.last_modified)
-            return iter(())
+            return []
         if response.status >= 400:
             reason = reason_for_status(response.status)
             return self._feed_failure(feed, response.url, reason, f"HTTP {response.status}")
@@ -147,12 +154,12 @@ class FeedsSpider(Spider):
             last_modified=_header(response, b"Last-Modified"),
             ttl_seconds=parsed.ttl_seconds,
         )
-        return (
+        return [
             self._article_request(
                 PendingUrl(entry.canonical_url, entry.url, feed.id, 0, entry.title, entry.published), feed
             )
             for entry in new_entries
-        )
+        ]
 
     def _record_success(
         self,
@@ -175,12 +182,12 @@ class FeedsSpider(Spider):
         )
         self.runtime.store.record_poll(feed.id, outcome, new_entries)
 
-    def feed_failed(self, failure: Failure) -> Iterator[Request]:
-        feed: FeedState = failure.request.meta["newswatch_feed"]  # type: ignore[attr-defined]
+    async def feed_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
         reason, detail = reason_for_failure(failure)
-        return self._feed_failure(feed, failure.request.url, reason, detail)  # type: ignore[attr-defined]
+        await asyncio.to_thread(self._feed_failure, request.meta["newswatch_feed"], request.url, reason, detail)
 
-    def _feed_failure(self, feed: FeedState, url: str, reason: str, detail: str) -> Iterator[Request]:
+    def _feed_failure(self, feed: FeedState, url: str, reason: str, detail: str) -> list[Request]:
         now = utcnow()
         self.runtime.count("feeds_failed")
         self.runtime.fail(feed.id, url, reason, detail)
@@ -193,19 +200,21 @@ class FeedsSpider(Spider):
             retire=reason == "gone",
         )
         self.runtime.store.record_poll(feed.id, outcome)
-        return iter(())
+        return []
 
     # -- articles ------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         pending: PendingUrl = response.meta["newswatch_pending"]
         feed: FeedState | None = response.meta["newswatch_feed"]
         if response.status >= 400:
-            self._article_failure(pending, response.url, reason_for_status(response.status), f"HTTP {response.status}")
+            reason, detail = reason_for_status(response.status), f"HTTP {response.status}"
+            await asyncio.to_thread(self._article_failure, pending, response.url, reason, detail)
             return
         content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
-            self._article_failure(pending, response.url, "not-html", f"Content-Type {content_type.decode('latin-1')!r}")
+            detail = f"Content-Type {content_type.decode('latin-1')!r}"
+            await asyncio.to_thread(self._article_failure, pending, response.url, "not-html", detail)
             return
         yield ArticleItem(
             url=response.url,
@@ -219,10 +228,10 @@ class FeedsSpider(Spider):
             entry_published=pending.entry_published,
         )
 
-    def article_failed(self, failure: Failure) -> None:
+    async def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = reason_for_failure(failure)
-        self._article_failure(request.meta["newswatch_pending"], request.url, reason, detail)
+        await asyncio.to_thread(self._article_failure, request.meta["newswatch_pending"], request.url, reason, detail)
 
     def _article_failure(self, pending: PendingUrl, url: str, reason: str, detail: str) -> None:
         self.runtime.count("articles_failed")

@@ -53,12 +53,14 @@ class MockServer:
         self._server.daemon_threads = True
         self._server.mock = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.closing = threading.Event()  # releases stalled handlers at shutdown
 
     def __enter__(self) -> MockServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -166,5 +168,24 @@ def trickle(body: bytes, every_seconds: float) -> Behaviour:
                 time.sleep(every_seconds)
         except OSError:
             pass
+
+    return behave
+
+
+def stall_after_headers(content_type: str = "application/rss+xml") -> Behaviour:
+    """Promise a body, send a few bytes, then go silent until the server shuts down (HOSTILE 18)."""
+
+    def behave(handler: _Handler) -> None:
+        handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 200))
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        try:
+            handler.wfile.write(b"<?xml version='1.0'?><rss>")
+            handler.wfile.flush()
+        except OSError:
+            return
+        handler.server.mock.closing.wait(300)
 
     return behave

@@ -362,10 +362,27 @@ class Store:
         with read_transaction(self.engine) as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
-    def stale_running_runs(self) -> list[int]:
-        """Runs still marked running (a crashed cycle leaves one behind)."""
+    def last_run_of_pid(self, pid: int) -> dict[str, Any] | None:
+        """The newest run a given process wrote (the daemon knows its child's pid)."""
         with read_transaction(self.engine) as conn:
-            return list(conn.scalars(select(runs.c.id).where(runs.c.status == "running")))
+            row = conn.execute(
+                select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1)
+            ).mappings().first()
+            return dict(row) if row else None
+
+    def mark_runs_killed(self, pid: int, now: datetime) -> None:
+        """A child killed at its limit cannot close its run row; the daemon does."""
+        with write_transaction(self.engine) as conn:
+            conn.execute(
+                update(runs)
+                .where(and_(runs.c.pid == pid, runs.c.status == "running"))
+                .values(status="killed", finish_reason="time limit", finished_at=now)
+            )
+
+    def prune_failures(self, before: datetime) -> int:
+        """Delete failure records older than `before`; returns how many."""
+        with write_transaction(self.engine) as conn:
+            return conn.execute(failures.delete().where(failures.c.at < before)).rowcount or 0
 
 
 def _feed_state(row: Any) -> FeedState:

@@ -1,0 +1,169 @@
+"""Evaluate the topic vocabulary: precision and recall on the labelled set, flags on NAEB.
+
+    .venv/bin/python bench/eval_relevance.py                 # tune, holdout and all; errors listed
+    .venv/bin/python bench/eval_relevance.py --list tune     # list errors of the tune split only
+    .venv/bin/python bench/eval_relevance.py --naeb          # also score the 421 NAEB pages
+    .venv/bin/python bench/eval_relevance.py --check         # exit 1 if a split misses the targets
+
+The labelled set and its rules are in bench/data/ (RELEVANCE_LABELS.md). Tune the
+vocabulary while looking at the `tune` split only; the `holdout` split keeps it honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.relevance import RelevanceResult, Topic  # noqa: E402  (needs the path above)
+
+DEFAULT_TOPIC = ROOT / "config" / "topics" / "immigration-enforcement.yaml"
+DEFAULT_LABELS = ROOT / "bench" / "data" / "relevance_labelled.jsonl"
+DEFAULT_NAEB = ROOT.parent / "shared" / "corpus" / "extraction" / "naeb"
+TARGET_PRECISION = 0.95
+TARGET_RECALL = 0.90
+
+
+@dataclass(frozen=True)
+class Scored:
+    item: dict[str, object]
+    result: RelevanceResult
+
+
+@dataclass(frozen=True)
+class Metrics:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def meets_targets(self) -> bool:
+        return self.precision >= TARGET_PRECISION and self.recall >= TARGET_RECALL
+
+
+def metrics(scored: list[Scored]) -> Metrics:
+    """Confusion counts of predicted relevance against the labels."""
+    tp = sum(1 for s in scored if s.result.relevant and s.item["label"] == 1)
+    fp = sum(1 for s in scored if s.result.relevant and s.item["label"] == 0)
+    fn = sum(1 for s in scored if not s.result.relevant and s.item["label"] == 1)
+    return Metrics(tp, fp, fn, len(scored) - tp - fp - fn)
+
+
+def load_labelled(path: Path) -> list[dict[str, object]]:
+    """The labelled items, one JSON object per line."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def report_labelled(topic: Topic, items: list[dict[str, object]], list_split: str) -> bool:
+    """Print metrics per split and the misclassified items; True when every split meets the targets."""
+    scored = [Scored(item, topic.score(str(item["title"]), str(item["lead"]))) for item in items]
+    splits = {
+        "tune": [s for s in scored if s.item["split"] == "tune"],
+        "holdout": [s for s in scored if s.item["split"] == "holdout"],
+        "all": scored,
+    }
+    print(f"topic {topic.name!r}, threshold {topic.threshold}; {len(items)} labelled items")
+    print(f"{'split':<8} {'n':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7} {'f1':>6}")
+    ok = True
+    for name, group in splits.items():
+        m = metrics(group)
+        ok &= m.meets_targets()
+        print(
+            f"{name:<8} {len(group):>4} {m.tp:>4} {m.fp:>4} {m.fn:>4} "
+            f"{m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f}"
+        )
+    print(f"targets: precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL}")
+    for kind in ("relevant", "irrelevant", "trap"):
+        group = [s for s in scored if s.item["kind"] == kind]
+        flagged = sum(s.result.relevant for s in group)
+        print(f"  {kind:<10} {len(group):>4} items, {flagged:>4} flagged relevant")
+    listed = splits[list_split] if list_split != "none" else []
+    for title, wrong in (
+        ("false positives", [s for s in listed if s.result.relevant and s.item["label"] == 0]),
+        ("false negatives", [s for s in listed if not s.result.relevant and s.item["label"] == 1]),
+    ):
+        print(f"\n{title} ({list_split}): {len(wrong)}")
+        for s in wrong:
+            print(f"  {s.item['id']} [{s.item['split']}] {s.result.score:.3f} {s.item['title']}")
+            print(f"      matched: {', '.join(s.result.matched_terms) or '-'}")
+    return ok
+
+
+def report_naeb(topic: Topic, folder: Path) -> None:
+    """Score every NAEB page that has its HTML (421 of 424) and list the flagged ones."""
+    records = json.loads((folder / "news_articles.json").read_text(encoding="utf-8"))
+    pages = [r for r in records if (folder / "html" / f"{r['html_file']}.html.gz").exists()]
+    started = time.perf_counter()
+    results = [(page, topic.score(page["title"] or "", page["text"] or "")) for page in pages]
+    elapsed = time.perf_counter() - started
+    flagged = sorted((r for r in results if r[1].relevant), key=lambda r: -r[1].score)
+    print(
+        f"\nNAEB: {len(pages)} pages scored in {elapsed * 1000:.0f} ms "
+        f"({elapsed * 1e6 / max(len(pages), 1):.0f} us per page); {len(flagged)} flagged relevant"
+    )
+    for page, result in flagged:
+        print(f"  id {page['id']:>3}  {result.score:.3f}  {page['title']}")
+        print(f"      matched: {', '.join(result.matched_terms)}")
+    near = sorted((r for r in results if not r[1].relevant and r[1].score > 0), key=lambda r: -r[1].score)
+    print(f"\nNAEB pages closest to the threshold (of {len(near)} with any score):")
+    for page, result in near[:10]:
+        print(f"  id {page['id']:>3}  {result.score:.3f}  {page['title']}")
+        print(f"      matched: {', '.join(result.matched_terms)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--topic", type=Path, default=DEFAULT_TOPIC, help="topic YAML file")
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled JSONL file")
+    parser.add_argument(
+        "--list",
+        dest="list_split",
+        choices=["tune", "holdout", "all", "none"],
+        default="all",
+        help="which split's errors to list (default: all)",
+    )
+    parser.add_argument(
+        "--naeb",
+        nargs="?",
+        const=DEFAULT_NAEB,
+        type=Path,
+        default=None,
+        help="also score the NAEB development pages (folder; default ../shared/...)",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when a split misses the targets")
+    args = parser.parse_args(argv)
+    topic = Topic.from_file(args.topic)
+    ok = report_labelled(topic, load_labelled(args.labels), args.list_split)
+    if args.naeb is not None:
+        if not (args.naeb / "news_articles.json").exists():
+            print(f"\nNAEB corpus not found at {args.naeb}; skipped")
+        else:
+            report_naeb(topic, args.naeb)
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Throughput: a full newswatch cycle over the NAEB pages vs a bare single-process trafilatura loop.
+
+    .venv/bin/python bench/throughput.py [--pages N] [--json]
+
+Serves every NAEB development page from a local HTTP server (127.0.0.1, port 0) behind one RSS
+feed, runs `newswatch run` on a fresh SQLite store (keep: all, so every page goes through
+extraction, relevance, dedupe and storage), and measures wall time and the peak resident memory
+of the whole process tree (crawler plus extraction workers), sampled every 50 ms. In the same
+invocation it times `trafilatura.extract(html, url=url)` over the same pages in one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import write_config  # noqa: E402
+from tests.mockserver import MockServer, Page  # noqa: E402
+from tests.pages import rss  # noqa: E402
+
+NAEB = REPO.parent / "shared" / "corpus" / "extraction" / "naeb"
+
+
+def load_pages(limit: int | None) -> list[tuple[str, str]]:
+    """(original URL, html) for the NAEB pages, in corpus order."""
+    articles = json.loads((NAEB / "news_articles.json").read_text())
+    pages = []
+    for article in articles:
+        path = NAEB / "html" / f"{article['html_file']}.html.gz"
+        if path.exists():
+            pages.append((article["link"], gzip.open(path, "rt", encoding="utf8", errors="replace").read()))
+    return pages[:limit] if limit else pages
+
+
+def bare_loop(pages: list[tuple[str, str]]) -> float:
+    import trafilatura
+
+    started = time.perf_counter()
+    for url, html in pages:
+        trafilatura.extract(html, url=url)
+    return time.perf_counter() - started
+
+
+class PeakMemory:
+    """Peak summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                processes = [self.root, *self.root.children(recursive=True)]
+                total = 0
+                for process in processes:
+                    try:
+                        total += process.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, float]:
+    with MockServer() as server:
+        items = []
+        for index, (_url, html) in enumerate(pages):
+            server.serve(f"/p/{index}", Page(html.encode("utf-8")))
+            items.append((f"page {index}", server.url(f"/p/{index}"), None))
+        server.serve("/feed.xml", Page(rss("naeb", server.base, items), content_type="application/rss+xml"))
+        config = write_config(
+            workdir,
+            f"sqlite:///{workdir / 'bench.db'}",
+            [{"name": "naeb", "url": server.url("/feed.xml"), "keep": "all"}],
+            crawl={"max_entries_per_feed": 10_000, "concurrent_requests": 32, "concurrent_requests_per_host": 32,
+                   "obey_robots_txt": False, "autothrottle": False},
+            extraction={"workers": os.cpu_count()},
+        )
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        memory = PeakMemory(child.pid)
+        stdout, stderr = child.communicate()
+        seconds = time.perf_counter() - started
+        peak = memory.stop()
+        if child.returncode != 0:
+            raise SystemExit(f"cycle failed ({child.returncode}):\n{stderr[-3000:]}")
+    export = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "--config", str(config), "export"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    stored = len(export.stdout.splitlines())
+    return {"seconds": seconds, "stored": stored, "peak_rss_mb": peak / 2**20, "summary": stdout}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, help="use only the first N pages")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not NAEB.exists():
+        raise SystemExit(f"{NAEB} is absent: the benchmark needs ../shared/corpus")
+    pages = load_pages(args.pages)
+    bare_seconds = bare_loop(pages)
+    with tempfile.TemporaryDirectory() as folder:
+        cycle = pipeline_cycle(pages, Path(folder))
+    result = {
+        "pages": len(pages),
+        "cores": os.cpu_count(),
+        "bare_trafilatura_pages_per_s": round(len(pages) / bare_seconds, 2),
+        "bare_trafilatura_seconds": round(bare_seconds, 2),
+        "cycle_seconds": round(cycle["seconds"], 2),
+        "cycle_pages_per_s": round(len(pages) / cycle["seconds"], 2),
+        "cycle_articles_stored": cycle["stored"],
+        "speedup": round(bare_seconds / cycle["seconds"], 2),
+        "cycle_peak_rss_mb": round(cycle["peak_rss_mb"], 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(cycle["summary"])
+        for key, value in result.items():
+            print(f"{key:32} {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Exit statuses of the `newswatch` command, shared by the CLI and the daemon."""
+
+EXIT_OK = 0
+EXIT_CONFIG = 2  # usage or configuration error
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another cycle holds the lock; cron may simply try again next time

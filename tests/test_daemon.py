@@ -1,0 +1,124 @@
+"""The real daemon and cron mode: cycles in child processes, hard limits, clean stop, one cycle at a time."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crawler.cycle_lock import CycleLock
+from tests.conftest import REPO, newswatch, write_config
+from tests.mockserver import MockServer, Page, stall_after_headers
+from tests.pages import article_html, rss
+from tests.test_cycle_end_to_end import RAID
+
+
+def wait_for(condition, timeout: float, what: str):
+    """Poll an observable condition (not a sleep for synchronisation): fail with `what` on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    except Exception:
+        return []
+    finally:
+        engine.dispose()
+
+
+def serve_raid_and_hang(server: MockServer) -> None:
+    server.serve(RAID.path, Page(article_html(RAID)))
+    server.serve("/good.xml", Page(rss("good", server.base, [(RAID.title, server.url(RAID.path), None)]),
+                                   content_type="application/rss+xml"))
+    server.serve("/hang.xml", stall_after_headers())
+
+
+@pytest.mark.slow
+def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(
+        tmp_path, f"sqlite:///{database}",
+        [{"name": "good", "url": server.url("/good.xml")}, {"name": "hang", "url": server.url("/hang.xml")}],
+        crawl={"cycle_time_limit": "2s", "download_timeout": "120s", "retry_times": 0},
+    )
+    document = config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: 0\n"
+    config.write_text(document)
+    log = tmp_path / "daemon.log"
+    with log.open("w") as log_file:
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon", "--log-format", "json"],
+            cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        try:
+            wait_for(lambda: query(database, "SELECT id FROM articles"), 60, "the first cycle to store the article")
+            wait_for(lambda: query(database, "SELECT id FROM runs WHERE status = 'killed'"), 60,
+                     "the hung cycle to be killed at its limit")
+            killed = query(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
+            wait_for(lambda: query(database, f"SELECT id FROM runs WHERE id > {killed}"), 60,
+                     "a cycle after the killed one")
+            daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(timeout=60) == 0
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert any(e.get("event") == "cycle_timeout" for e in events)
+    assert any(e.get("event") == "daemon_stopped" for e in events)
+    assert query(database, "PRAGMA integrity_check") == [("ok",)]
+    assert len(query(database, "SELECT id FROM articles")) == 1
+    assert query(database, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_run_exits_at_once_when_another_cycle_holds_the_lock(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(tmp_path, f"sqlite:///{database}", [{"name": "good", "url": server.url("/good.xml")}])
+
+    with CycleLock.for_database(f"sqlite:///{database}"):
+        started = time.monotonic()
+        result = newswatch("run", config=config)
+
+    assert result.returncode == 75
+    assert "another cycle is running" in result.stderr
+    assert time.monotonic() - started < 30
+    assert server.requests_to("/good.xml") == []
+
+
+@pytest.mark.slow
+def test_two_concurrent_runs_never_run_two_cycles(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(tmp_path, f"sqlite:///{database}", [{"name": "hang", "url": server.url("/hang.xml")}],
+                          crawl={"cycle_time_limit": "60s", "download_timeout": "120s", "retry_times": 0})
+    first = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(config), "run"], cwd=REPO,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: server.requests_to("/hang.xml"), 60, "the first cycle to be polling")
+
+        second = newswatch("run", config=config)
+
+        assert second.returncode == 75, second.stderr
+        assert "another cycle is running" in second.stderr
+        assert len(server.requests_to("/hang.xml")) == 1
+        assert query(database, "SELECT count(*) FROM runs") == [(1,)]
+    finally:
+        first.kill()  # its download is stalled on purpose; the kernel releases the lock
+        first.communicate(timeout=60)
