@@ -124,7 +124,10 @@ def report_naeb(topic: Topic, folder: Path) -> None:
     for page, result in flagged:
         print(f"  id {page['id']:>3}  {result.score:.3f}  {page['title']}")
         print(f"      matched: {', '.join(result.matched_terms)}")
-    near = sorted((r for r in results if not r[1].relevant and r[1].score > 0), key=lambda r: -r[1].score)
+    near = sorted(
+        (r for r in results if not r[1].relevant and r[1].score > 0),
+        key=lambda r: (-r[1].score, -len(r[1].matched_terms)),
+    )
     print(f"\nNAEB pages closest to the threshold (of {len(near)} with any score):")
     for page, result in near[:10]:
         print(f"  id {page['id']:>3}  {result.score:.3f}  {page['title']}")

@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     try:
         run = store.run(run_id)
         assert run is not None
-        print_run_summary(Console(), run, store.run_failures(run_id))
+        print_run_summary(_console(), run, store.run_failures(run_id))
     finally:
         store.close()
     return 0
@@ -119,7 +119,7 @@ def _feeds(args: argparse.Namespace, config: Config) -> int:
     from crawler.feed_status import print_feed_list, print_feed_status
     from crawler.store import Store
 
-    console = Console()
+    console = _console()
     if args.action == "list":
         print_feed_list(console, config)
         return 0
@@ -166,7 +166,7 @@ def _search(args: argparse.Namespace, config: Config) -> int:
         hits = store.search(args.query, limit=args.limit)
     finally:
         store.close()
-    console = Console()
+    console = _console()
     for hit in hits:
         when = (hit["published"] or hit["first_seen"]).date().isoformat()
         console.print(f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}")
@@ -175,6 +175,11 @@ def _search(args: argparse.Namespace, config: Config) -> int:
     if not hits:
         console.print("no matches")
     return 0
+
+
+def _console() -> Console:
+    """The terminal's width on a terminal; wide enough for whole rows in a log or a pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _snippet(text: str, word: str, width: int = 160) -> str:

@@ -267,7 +267,7 @@ def _worker_main(conn: Connection, target: Callable[[str, str], Any]) -> None:
             reply = (False, f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
-        except (TypeError, ValueError, AttributeError) as exc:  # an unpicklable result
-            conn.send((False, f"result could not be sent: {exc}"))
-        except OSError:
+        except OSError:  # the parent closed the pipe: the pool is done with us
             return
+        except Exception as exc:  # pickling failed before anything was written
+            conn.send((False, f"the result could not be sent back: {exc}"))

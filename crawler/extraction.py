@@ -5,8 +5,8 @@ development corpus (see tests/test_extraction_quality.py), each step earns its p
 
 1. trafilatura in precision mode without its external fallbacks (``fast``), metadata in the
    same call. Only when that finds little text (under ``FAST_MIN_CHARS``) does the full
-   cascade run (readability and justext comparisons), so the average page costs less than
-   one default ``trafilatura.extract``.
+   cascade run (readability and justext comparisons), so a page costs about as much CPU as
+   one default ``trafilatura.extract`` without metadata.
 2. The publisher's JSON-LD ``articleBody``, when it is long enough to be a body rather than a
    teaser, corrects two failures: trafilatura chose another block (use the declared body),
    or it returned the body plus far more (live blogs, appended next articles: keep only the

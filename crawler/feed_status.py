@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -29,14 +30,15 @@ def print_feed_status(console: Console, config: Config, store: Store, now: datet
     last_day = store.article_counts(now - timedelta(days=1))
     last_week = store.article_counts(now - timedelta(days=7))
     total = store.article_counts()
-    table = Table(title="Feed health", title_justify="left")
-    for column in ("feed", "health", "last success", "last error", "fails", "interval", "next check",
-                   "24h", "7d", "total"):
-        table.add_column(column, justify="right" if column in ("fails", "24h", "7d", "total") else "left")
+    table = Table(title="Feed health", title_justify="left", caption="articles: last 24 h / 7 days / all",
+                  box=box.SIMPLE_HEAD)
+    for column in ("feed", "health", "last ok", "last error", "fails", "every", "next", "articles"):
+        table.add_column(column, justify="right" if column in ("fails", "articles") else "left",
+                         no_wrap=column in ("feed", "articles"))
     for feed in config.feeds:
         state = states.get(feed.name)
         if state is None:
-            table.add_row(feed.name, "[dim]never polled[/dim]", *["-"] * 8)
+            table.add_row(feed.name, "[dim]never polled[/dim]", *["-"] * 6)
             continue
         table.add_row(
             feed.name,
@@ -46,9 +48,7 @@ def print_feed_status(console: Console, config: Config, store: Store, now: datet
             str(state.consecutive_failures),
             format_duration(state.interval_seconds),
             _until(state.next_check_at, now) if state.retired_at is None else "retired",
-            str(last_day.get(state.id, 0)),
-            str(last_week.get(state.id, 0)),
-            str(total.get(state.id, 0)),
+            f"{last_day.get(state.id, 0)}/{last_week.get(state.id, 0)}/{total.get(state.id, 0)}",
         )
     console.print(table)
 
@@ -66,14 +66,14 @@ def _health(state: FeedState) -> str:
 def _error(state: FeedState, now: datetime) -> str:
     if state.last_error_at is None:
         return "-"
-    return f"{state.last_error_reason} {_ago(state.last_error_at, now)}"
+    return f"{state.last_error_reason}, {_ago(state.last_error_at, now)}"
 
 
 def _ago(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "never"
     seconds = (now - moment).total_seconds()
-    return "just now" if seconds < 1 else f"{format_duration(seconds)} ago"
+    return "now" if seconds < 1 else f"{format_duration(seconds)} ago"
 
 
 def _until(moment: datetime | None, now: datetime) -> str:

@@ -182,6 +182,8 @@ def _gunzip_stray(body: bytes, problems: list[str]) -> bytes:
         raise NotAFeed(f"gzip body larger than {MAX_GUNZIPPED_BYTES} bytes once decompressed")
     if data.startswith(_GZIP_MAGIC):
         raise NotAFeed("gzip body inside a gzip body")
+    if not inflater.eof and not data:
+        raise NotAFeed("corrupt gzip body: nothing could be decompressed")
     problems.append("body was gzip-compressed without Content-Encoding; decompressed it")
     if not inflater.eof:
         problems.append("gzip body was truncated")

@@ -34,7 +34,7 @@ class CycleRuntime:
 
     def fail(self, feed_id: int | None, url: str, reason: str, detail: str) -> None:
         """Record a typed failure against its feed and URL; the cycle goes on."""
-        logger.warning("%s: %s (%s)", reason, url[:300], detail[:300])
+        logger.info("%s: %s (%s)", reason, url[:300], detail[:300])  # the run summary shows them all
         self.count(f"failures/{reason}")
         self.store.record_failure(self.run_id, feed_id, url, reason, detail, utcnow())
 

@@ -16,17 +16,23 @@ look; a wrong fact costs their trust. The rules, in short:
     right after a capitalized first name ("Hannah Montana") and "<State> City".
   - A city counts when written with its state ("Canton, Miss.", "El Paso, Texas",
     "Houston, TX", datelines like "JACKSON, Miss."), for any GeoNames place of 5,000+
-    people. Alone ("in Houston") it counts only if it is a city of 100,000+ that is at least
-    five times bigger than any other US place of that name, no foreign city or country of
-    that name is bigger ("Paris", "Birmingham", "Jordan" never count alone), and it is not
-    part of a longer proper name ("Bryan Cox", "Mike Hurst", "Dallas Cowboys").
+    people. Alone it counts only if it is a city of 100,000+ that is at least five times
+    bigger than any other US place of that name, no foreign city (under any of its names) or
+    country of that name is bigger ("Paris", "Birmingham", "Odessa", "Jordan" never count
+    alone), it stands where a place stands ("in Houston", "the mayor of Chicago", "Dallas
+    County"), and it is not part of a longer proper name ("Austin Powers", "Dallas Cowboys").
+    Title Case headlines are read for states only.
+  - States and cities in Spanish spelling ("Misisipi", "Nueva York") are not recognized:
+    the gazetteers carry English names.
 * Counts need a number, people ("workers", "immigrants", "of them", a demonym) and an
   outcome (detained, arrested, released, deported, charged, convicted, sentenced) tied to
   them by grammar, not by proximity. Years (1900-2099 written without a comma), ages,
   money, percentages, and numbers that name things ("Title 42", "I-9", "287(g)") are skipped.
-* The event date is a date expression within a few words of an action word ("Wednesday's
-  raids", "on Aug. 7, agents arrested"), resolved against the publication date; attribution
-  dates ("the agency said Monday") and vague ones ("this week") are ignored.
+* The event date is a date expression within a few words of an action word, in the same
+  sentence ("Wednesday's raids", "on Aug. 7, agents arrested"), resolved against the
+  publication date (a weekday is the latest such day on or before it); attribution dates
+  ("the agency said Monday"), vague ones ("this week"), dates after publication and
+  weekdays with no publication date are ignored.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import threading
 
 
 def scripted(html: str, url: str) -> object:
-    """Behave as ``html`` says: hang, crash in some way, fail, report the pid, meet another
-    job through a FIFO, or echo the page upper-cased."""
+    """Behave as ``html`` says: hang, crash in some way, fail, return something unpicklable,
+    report the worker's pid, meet another job through a FIFO, or echo the page upper-cased."""
     command, _, argument = html.partition(":")
     if command == "hang":
         threading.Event().wait()  # never set: only the deadline ends this
@@ -25,6 +25,8 @@ def scripted(html: str, url: str) -> object:
         raise MemoryError
     if command == "raise":
         raise ValueError(argument)
+    if command == "unpicklable":
+        return lambda: None
     if command == "pid":
         return os.getpid()
     if command == "fifo-write":

@@ -135,6 +135,12 @@ def test_target_exception_fails_the_page_not_the_worker(pool: ExtractionPool) ->
     assert run(pool, "fine") == "FINE"
 
 
+def test_result_that_cannot_be_sent_back_fails_the_page(pool: ExtractionPool) -> None:
+    with pytest.raises(ExtractionError, match="could not be sent back"):
+        pool.submit("unpicklable", URL).result(timeout=GENEROUS)
+    assert run(pool, "fine") == "FINE"
+
+
 def test_input_over_the_cap_is_refused_before_any_worker() -> None:
     with ExtractionPool(workers=1, max_input_chars=10, target=scripted) as pool:
         future = pool.submit("x" * 11, URL)
