@@ -98,7 +98,7 @@ def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, flo
             [{"name": "naeb", "url": server.url("/feed.xml"), "keep": "all"}],
             crawl={"max_entries_per_feed": 10_000, "concurrent_requests": 32, "concurrent_requests_per_host": 32,
                    "obey_robots_txt": False, "autothrottle": False},
-            extraction={"workers": os.cpu_count()},
+            extraction={"workers": None},  # the default: cores + 1
         )
         started = time.perf_counter()
         child = subprocess.Popen(

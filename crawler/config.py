@@ -101,7 +101,7 @@ class CrawlConfig(_Strict):
 class ExtractionConfig(_Strict):
     """The extraction worker pool."""
 
-    workers: int | None = Field(None, ge=1, le=64)  # None: one per core
+    workers: int | None = Field(None, ge=1, le=64)  # None: one per core, plus one
     deadline: Seconds = 30.0
     max_tasks_per_worker: int = Field(500, ge=1)
 

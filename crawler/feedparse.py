@@ -54,9 +54,12 @@ _FUTURE_TOLERANCE = timedelta(days=1)
 _UPDATE_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_WIDE_PREFIXES = (  # XML 1.0 appendix F: "<?" in UTF-32/16 without a byte order mark
-    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
+# XML 1.0 appendix F: how "<" starts a UTF-32 or UTF-16 document that has no byte order mark.
+_WIDE_PREFIXES = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
 )
 _XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 _LEADING_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,1000}>")
@@ -154,7 +157,9 @@ def _parse_xml_feed(
     entries = _select(
         ((_xml_link(raw, url), raw) for raw in parsed.entries),
         lambda raw, link: _xml_entry(raw, link, now),
-        max_entries, item_count, problems,
+        max_entries,
+        item_count,
+        problems,
     )
     feed = parsed.feed
     return ParsedFeed(
@@ -194,7 +199,7 @@ def _decode(body: bytes, content_type: str | None, problems: list[str]) -> str:
     """The body as text: BOM, else HTTP charset, else XML declaration, else UTF-8."""
     bom_encoding, bom = read_bom(body)
     if bom_encoding and bom:
-        return body[len(bom):].decode(bom_encoding, "replace")
+        return body[len(bom) :].decode(bom_encoding, "replace")
     for prefix, wide_encoding in _WIDE_PREFIXES:
         if body.startswith(prefix):
             return body.decode(wide_encoding, "replace")
@@ -203,16 +208,20 @@ def _decode(body: bytes, content_type: str | None, problems: list[str]) -> str:
         for encoding in (http_content_type_encoding(content_type), html_body_declared_encoding(body))
         if encoding and not encoding.startswith(("utf-16", "utf-32"))  # would have been sniffed above
     ]
-    first = declared[0] if declared else "utf-8"
     for encoding in dict.fromkeys([*declared, "utf-8"]):
         try:
             text = body.decode(encoding)
         except (UnicodeDecodeError, LookupError):  # LookupError: a declared codec that is not text
             continue
-        if encoding != first:
-            problems.append(f"document declared as {first}, but parsed as {encoding}")
+        if declared and encoding != declared[0]:
+            problems.append(f"document declared as {declared[0]}, but parsed as {encoding}")
         return text
-    problems.append(f"document declared as {first}, but parsed as windows-1252")
+    # windows-1252 decodes almost any byte: the browser's choice for unlabelled legacy text.
+    problems.append(
+        f"document declared as {declared[0]}, but parsed as cp1252"
+        if declared
+        else "document declares no encoding and is not UTF-8; parsed as cp1252"
+    )
     return body.decode("cp1252", "replace")
 
 
@@ -222,7 +231,7 @@ def _strip_doctypes(text: str, problems: list[str]) -> str:
     position = subsets = 0
     while match := _DOCTYPE.search(text, position):
         end, had_subset = _doctype_end(text, match.end())
-        pieces += [text[position:match.start()], "\n" * text.count("\n", match.start(), end)]
+        pieces += [text[position : match.start()], "\n" * text.count("\n", match.start(), end)]
         subsets += had_subset
         position = end
     if not pieces:
@@ -360,11 +369,17 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, problems: list[str
     entries = _select(
         ((_json_link(item, url), item) for item in items[: 2 * max_entries]),
         lambda item, link: _json_entry(item, link, feed_authors, now),
-        max_entries, len(items) if len(items) > 2 * max_entries else None, problems,
+        max_entries,
+        len(items) if len(items) > 2 * max_entries else None,
+        problems,
     )
     return ParsedFeed(
-        kind="jsonfeed", title=_text(document.get("title")), entries=entries, problems=problems,
-        ttl_seconds=None, update_period_seconds=None,
+        kind="jsonfeed",
+        title=_text(document.get("title")),
+        entries=entries,
+        problems=problems,
+        ttl_seconds=None,
+        update_period_seconds=None,
     )
 
 
@@ -474,10 +489,16 @@ _RFC822_DATE = re.compile(
     r"(?P<year>\d{4}|\d{2})(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\s*(?P<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?)?"
 )
-_MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+# fmt: off
 _ZONE_HOURS = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
                "mdt": -6, "mst": -7, "pdt": -7, "pst": -8}
+# fmt: on
 
 
 def _checked_date(
@@ -501,29 +522,49 @@ def _checked_date(
 
 def _strict_date(text: str, parsed: object, rfc3339_only: bool) -> datetime | None:
     if match := _ISO_DATE.fullmatch(text):
-        return _datetime(match.group("year"), match.group("month") or 1, match.group("day") or 1,
-                         match.group("hour"), match.group("minute"), match.group("second"),
-                         _numeric_zone(match.group("zone")))
+        return _datetime(
+            match.group("year"),
+            match.group("month") or 1,
+            match.group("day") or 1,
+            match.group("hour"),
+            match.group("minute"),
+            match.group("second"),
+            _numeric_zone(match.group("zone")),
+        )
     if rfc3339_only or _ISO_LIKE.match(text):
         return None
     if (match := _RFC822_DATE.fullmatch(text)) and match.group("month").lower() in _MONTHS:
         year = int(match.group("year"))
         if len(match.group("year")) == 2:
             year += 2000 if year < 50 else 1900
-        return _datetime(year, _MONTHS[match.group("month").lower()], match.group("day"),
-                         match.group("hour"), match.group("minute"), match.group("second"),
-                         _rfc822_zone(match.group("zone")))
+        return _datetime(
+            year,
+            _MONTHS[match.group("month").lower()],
+            match.group("day"),
+            match.group("hour"),
+            match.group("minute"),
+            match.group("second"),
+            _rfc822_zone(match.group("zone")),
+        )
     if isinstance(parsed, tuple) and len(parsed) >= 6:  # time.struct_time, already UTC
         year, month, day, hour, minute, second = parsed[:6]
         return _datetime(year, month, day, hour, minute, second, UTC)
     return None
 
 
-def _datetime(year: object, month: object, day: object, hour: object, minute: object,
-              second: object, zone: timezone) -> datetime:
+def _datetime(
+    year: object, month: object, day: object, hour: object, minute: object, second: object, zone: timezone
+) -> datetime:
     seconds = min(int(str(second or 0)), 59)  # a leap second is not worth losing the date
-    return datetime(int(str(year)), int(str(month)), int(str(day)), int(str(hour or 0)),
-                    int(str(minute or 0)), seconds, tzinfo=zone)
+    return datetime(
+        int(str(year)),
+        int(str(month)),
+        int(str(day)),
+        int(str(hour or 0)),
+        int(str(minute or 0)),
+        seconds,
+        tzinfo=zone,
+    )
 
 
 def _numeric_zone(zone: str | None) -> timezone:

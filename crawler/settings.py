@@ -49,3 +49,4 @@ EXTENSIONS = {
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformat.QuietDropFormatter"
+

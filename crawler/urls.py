@@ -42,6 +42,7 @@ _SITE_PREFIXES = ("www.", "m.", "amp.")
 
 # Parameters that say how a reader arrived, never which article it is. Exact names
 # (compared lowercased) plus a few vendor prefixes; deliberately no broad patterns.
+# fmt: off
 _TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
     "twclid", "ttclid", "igshid", "igsh", "li_fat_id", "mc_cid", "mc_eid", "mkt_tok",
@@ -51,6 +52,7 @@ _TRACKING_PARAMS = frozenset({
     "sr_share", "spm", "vero_id", "oly_anon_id", "oly_enc_id", "rb_clickid",
     "soc_src", "soc_trk", "__twitter_impression",
 })
+# fmt: on
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "itm_", "hsa_")
 
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
@@ -97,6 +99,8 @@ def site_of(url: str) -> str:
 
     Returns "" when the URL has no valid host.
     """
+    if not isinstance(url, str):
+        return ""
     try:
         hostname = urlsplit(safe_url_string(_prepare(url))).hostname
     except (ValueError, TypeError):
@@ -113,9 +117,10 @@ def is_private_address(ip: str) -> bool:
     IPv6 ULA (fc00::/7) and site-local, reserved, documentation, multicast and
     unspecified addresses, and for IPv6 forms that embed such an IPv4 address
     (IPv4-mapped, IPv4-compatible, 6to4, NAT64). Numeric disguises are decoded first.
-    Raises ValueError when ``ip`` is not an IP address at all.
+    A zone id (``fe80::1%eth0``, as getaddrinfo reports link-local addresses) is
+    ignored. Raises ValueError when ``ip`` is not an IP address at all.
     """
-    text = parse_ip_disguise(ip)
+    text = parse_ip_disguise(ip.split("%", 1)[0])
     if text is None:
         raise ValueError(f"not an IP address: {ip!r}")
     return _is_private(ipaddress.ip_address(text))
@@ -142,13 +147,14 @@ def parse_ip_disguise(host: str) -> str | None:
 def _canonical(url: str, base: str | None) -> str | None:
     if not isinstance(url, str) or len(url) > MAX_URL_LENGTH:
         return None
-    absolute = urljoin(_prepare(base), _prepare(url)) if base else _prepare(url)
+    absolute = urljoin(_prepare(base), _prepare(url)) if isinstance(base, str) and base else _prepare(url)
     parts = _fetchable_parts(absolute)
     if parts is None:
         return None
     canon = urlsplit(canonicalize_url(parts.geturl()))
     host = _canonical_host(canon.hostname or "")
-    port = "" if canon.port in (None, _DEFAULT_PORTS[canon.scheme]) else f":{canon.port}"
+    # The result is https, so 443 goes too (else the form would change on a second pass).
+    port = "" if canon.port in (None, 443, _DEFAULT_PORTS[canon.scheme]) else f":{canon.port}"
     query = "&".join(pair for pair in canon.query.split("&") if pair and not _is_noise(pair))
     result = f"https://{host}{port}{_canonical_path(canon.path)}{'?' + query if query else ''}"
     # A second pass settles the percent-encoding of odd characters ("[", ";") that the
@@ -200,8 +206,8 @@ def _canonical_host(hostname: str) -> str:
     if _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]):
         return _ipv4_text(host) or host
     for prefix in _SITE_PREFIXES:
-        if host.startswith(prefix) and "." in host[len(prefix):]:
-            return host[len(prefix):]
+        if host.startswith(prefix) and "." in host[len(prefix) :]:
+            return host[len(prefix) :]
     return host
 
 

@@ -70,9 +70,9 @@ def test_default_target_is_the_real_extractor() -> None:
     assert article.language == "en"
 
 
-def test_default_worker_count_is_the_cpu_count() -> None:
+def test_default_worker_count_is_one_more_than_the_cpu_count() -> None:
     with ExtractionPool(target=scripted) as pool:
-        assert pool.workers == (os.cpu_count() or 1)
+        assert pool.workers == (os.cpu_count() or 1) + 1
 
 
 def test_workers_extract_pages_in_parallel(pool: ExtractionPool, tmp_path: Path) -> None:

@@ -21,69 +21,105 @@ CANONICAL = {
     "default http port is dropped": ("http://example.com:80/a", "https://example.com/a"),
     "default https port is dropped": ("https://example.com:443/a", "https://example.com/a"),
     "other ports stay": ("http://example.com:8080/a", "https://example.com:8080/a"),
+    "port 443 over http is the https default": ("http://example.com:443/a", "https://example.com/a"),
+    "port 80 over https stays": ("https://example.com:80/a", "https://example.com:80/a"),
     "fragment is removed": ("https://example.com/a#comments", "https://example.com/a"),
     "utm parameters are removed": (
         "https://example.com/a?utm_source=rss&utm_medium=feed&utm_campaign=x",
         "https://example.com/a",
     ),
     "click ids are removed": (
-        "https://example.com/a?fbclid=IwAR0&gclid=EAIa&msclkid=1", "https://example.com/a"
+        "https://example.com/a?fbclid=IwAR0&gclid=EAIa&msclkid=1",
+        "https://example.com/a",
     ),
     "mailchimp and cms trackers are removed": (
         "https://example.com/a?mc_cid=1&mc_eid=2&cmpid=3&ocid=4&taid=5&smid=6&ref=7&ref_src=8",
         "https://example.com/a",
     ),
     "tracker names are matched case-insensitively": (
-        "https://example.com/a?UTM_Source=x&CMP=share", "https://example.com/a"
+        "https://example.com/a?UTM_Source=x&CMP=share",
+        "https://example.com/a",
     ),
     "meaningful parameters stay, sorted": (
-        "https://example.com/article?page=2&id=123&utm_source=x", "https://example.com/article?id=123&page=2"
+        "https://example.com/article?page=2&id=123&utm_source=x",
+        "https://example.com/article?id=123&page=2",
     ),
     "repeated parameters are kept": (
-        "https://example.com/a?tag=b&tag=a", "https://example.com/a?tag=a&tag=b"
+        "https://example.com/a?tag=b&tag=a",
+        "https://example.com/a?tag=a&tag=b",
     ),
     "parameters that merely contain a tracker name stay": (
-        "https://example.com/a?preference=1&story_ref=2", "https://example.com/a?preference=1&story_ref=2"
+        "https://example.com/a?preference=1&story_ref=2",
+        "https://example.com/a?preference=1&story_ref=2",
     ),
     "empty query is dropped": ("https://example.com/a?", "https://example.com/a"),
     "double slashes in the path collapse": ("https://example.com//2024//a", "https://example.com/2024/a"),
     "dot segments are resolved": ("https://example.com/a/./b/../c", "https://example.com/a/c"),
-    "trailing index.html is stripped": ("https://example.com/2024/story/index.html", "https://example.com/2024/story"),
-    "trailing index.php is stripped": ("https://example.com/section/index.php", "https://example.com/section"),
+    "trailing index.html is stripped": (
+        "https://example.com/2024/story/index.html",
+        "https://example.com/2024/story",
+    ),
+    "trailing index.php is stripped": (
+        "https://example.com/section/index.php",
+        "https://example.com/section",
+    ),
     "trailing index.htm is stripped": ("https://example.com/index.htm", "https://example.com/"),
     "trailing slash is stripped": ("https://example.com/2024/story/", "https://example.com/2024/story"),
     "root keeps its slash": ("https://example.com", "https://example.com/"),
     "www prefix is removed": ("https://www.example.com/a", "https://example.com/a"),
     "mobile prefix is removed": ("https://m.example.com/a", "https://example.com/a"),
-    "amp host prefix is removed": ("https://amp.theguardian.com/us-news/a", "https://theguardian.com/us-news/a"),
+    "amp host prefix is removed": (
+        "https://amp.theguardian.com/us-news/a",
+        "https://theguardian.com/us-news/a",
+    ),
     "a bare www host is not emptied": ("https://www.com/a", "https://www.com/a"),
     "amp path segment is removed": ("https://example.com/amp/2024/a", "https://example.com/2024/a"),
     "trailing amp segment is removed": ("https://example.com/2024/a/amp/", "https://example.com/2024/a"),
-    "trailing .amp suffix is removed": ("https://www.bbc.co.uk/news/world-123.amp", "https://bbc.co.uk/news/world-123"),
+    "trailing .amp suffix is removed": (
+        "https://www.bbc.co.uk/news/world-123.amp",
+        "https://bbc.co.uk/news/world-123",
+    ),
     "amp=1 switch is removed": ("https://example.com/a?amp=1", "https://example.com/a"),
     "outputType=amp is removed": ("https://example.com/a?outputType=amp&p=1", "https://example.com/a?p=1"),
-    "other outputType values stay": ("https://example.com/a?outputType=print", "https://example.com/a?outputType=print"),
-    "a path that only starts with amp stays": ("https://example.com/ampersand", "https://example.com/ampersand"),
-    "percent escapes are normalized": ("https://example.com/%7euser/caf%c3%a9", "https://example.com/~user/caf%C3%A9"),
+    "other outputType values stay": (
+        "https://example.com/a?outputType=print",
+        "https://example.com/a?outputType=print",
+    ),
+    "a path that only starts with amp stays": (
+        "https://example.com/ampersand",
+        "https://example.com/ampersand",
+    ),
+    "percent escapes are normalized": (
+        "https://example.com/%7euser/caf%c3%a9",
+        "https://example.com/~user/caf%C3%A9",
+    ),
     "non-ASCII path is percent-encoded": ("https://example.com/café", "https://example.com/caf%C3%A9"),
     "spaces are percent-encoded": ("https://example.com/a b", "https://example.com/a%20b"),
     "IDN host becomes punycode": ("https://bücher.example/a", "https://xn--bcher-kva.example/a"),
     "IDN lookalike (Cyrillic 'apple') becomes punycode (26)": (
-        "https://\u0430\u0440\u0440\u04cf\u0435.com/", "https://xn--80ak6aa92e.com/"
+        "https://\u0430\u0440\u0440\u04cf\u0435.com/",
+        "https://xn--80ak6aa92e.com/",
     ),
-    "fullwidth host is normalized": ("https://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/a", "https://example.com/a"),
+    "fullwidth host is normalized": (
+        "https://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/a",
+        "https://example.com/a",
+    ),
     "trailing dot in host is dropped": ("https://example.com./a", "https://example.com/a"),
     "surrounding whitespace is trimmed": ("  https://example.com/a \n", "https://example.com/a"),
     "tabs and newlines inside are dropped": ("https://exam\tple.com/a\n/b", "https://example.com/a/b"),
     "backslashes act as slashes (26)": ("http:\\\\example.com\\a\\b", "https://example.com/a/b"),
     "backslash before @ ends the host, as in browsers (26)": (
-        "http://evil.example\\@good.example/", "https://evil.example/@good.example"
+        "http://evil.example\\@good.example/",
+        "https://evil.example/@good.example",
     ),
     "decimal IP disguise is decoded (23)": ("http://2130706433/", "https://127.0.0.1/"),
     "hex IP disguise is decoded (23)": ("http://0x7f.1/", "https://127.0.0.1/"),
     "octal IP disguise is decoded (23)": ("http://0177.0.0.1/", "https://127.0.0.1/"),
     # w3lib prints IPv6 with ipaddress, whose form of mapped addresses changed in Python 3.13.
-    "IPv4-mapped IPv6 is normalized (23)": ("http://[::ffff:127.0.0.1]/", f"https://[{IPv6Address('::ffff:7f00:1')}]/"),
+    "IPv4-mapped IPv6 is normalized (23)": (
+        "http://[::ffff:127.0.0.1]/",
+        f"https://[{IPv6Address('::ffff:7f00:1')}]/",
+    ),
     "IPv6 is compressed": ("http://[0:0:0:0:0:0:0:1]:8080/a", "https://[::1]:8080/a"),
 }
 
@@ -186,16 +222,29 @@ def test_resolving_against_a_hostile_base_gives_no_canonical_form(url: str, base
 
 
 @pytest.mark.parametrize("garbage", [None, 42, b"https://example.com/", object()])
-def test_canonical_url_turns_non_strings_into_none(garbage: object) -> None:
+def test_non_strings_are_never_urls(garbage: object) -> None:
     assert canonical_url(garbage) is None  # type: ignore[arg-type]
+    assert canonical_url("a", base=garbage) is None  # type: ignore[arg-type]
     assert not is_fetchable_url(garbage)  # type: ignore[arg-type]
+    assert site_of(garbage) == ""  # type: ignore[arg-type]
 
 
 def test_canonical_url_never_raises_and_agrees_with_is_fetchable_url() -> None:
     rng = random.Random(20240601)
     pieces = [
         *"htps:/\\?#[]@%.0123456789abcxyz-_~ \t\né中&=;+",
-        "http://", "https://", "[::", "0x", "..", "xn--", "%2e", "%zz", "%00", ":80", "javascript:", "\ufeff",
+        "http://",
+        "https://",
+        "[::",
+        "0x",
+        "..",
+        "xn--",
+        "%2e",
+        "%zz",
+        "%00",
+        ":80",
+        "javascript:",
+        "\ufeff",
     ]
     for _ in range(5000):
         url = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
@@ -253,8 +302,21 @@ def test_parse_ip_disguise_decodes_numeric_hosts(host: str, address: str) -> Non
 
 @pytest.mark.parametrize(
     "host",
-    ["example.com", "localhost", "1.2.3.4.5", "4294967296", "256.0.0.1", "08.0.0.1", "1..2", "0x7g.1",
-     "[::1", "[fe80::1%eth0]", "\u0661\u0662\u0667.0.0.1", "", "1" * 5000],
+    [
+        "example.com",
+        "localhost",
+        "1.2.3.4.5",
+        "4294967296",
+        "256.0.0.1",
+        "08.0.0.1",
+        "1..2",
+        "0x7g.1",
+        "[::1",
+        "[fe80::1%eth0]",
+        "\u0661\u0662\u0667.0.0.1",
+        "",
+        "1" * 5000,
+    ],
 )
 def test_parse_ip_disguise_returns_none_for_names_and_impossible_numbers(host: str) -> None:
     assert parse_ip_disguise(host) is None
@@ -263,11 +325,34 @@ def test_parse_ip_disguise_returns_none_for_names_and_impossible_numbers(host: s
 @pytest.mark.parametrize(
     "address",
     [
-        "127.0.0.1", "127.255.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
-        "100.64.0.1", "0.0.0.0", "255.255.255.255", "224.0.0.1", "240.0.0.1", "192.0.2.10",
-        "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "fec0::1", "ff02::1",
-        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::127.0.0.1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe",
-        "2130706433", "0x7f.1", "[::ffff:127.0.0.1]",
+        "127.0.0.1",
+        "127.255.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "224.0.0.1",
+        "240.0.0.1",
+        "192.0.2.10",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "fec0::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "::127.0.0.1",
+        "2002:7f00:1::",
+        "64:ff9b::a9fe:a9fe",
+        "2130706433",
+        "0x7f.1",
+        "[::ffff:127.0.0.1]",
+        "fe80::1%eth0",
     ],
 )
 def test_is_private_address_blocks_internal_addresses_and_disguises(address: str) -> None:
