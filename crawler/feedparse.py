@@ -25,7 +25,11 @@ CPU. feedparser runs a quadratic email regex over author fields (32 KB: 3.7 s); 
 ``_bounded_sync_author_detail``. Documents with more than twice ``max_entries``
 items are cut before parsing (feedparser needs 15 s for 50,000 items), keeping the
 head and the closing tags. Other pathological markup may still be slow inside
-feedparser or its HTML sanitizer: callers apply a per-feed CPU deadline (HOSTILE 4).
+feedparser or its HTML sanitizer, linearly (about 3 s per MB of empty elements):
+callers apply the feed size cap and a per-feed CPU deadline (HOSTILE 4, 5).
+
+Compression. Scrapy decodes Content-Encoding. A body that is still gzip (a .xml.gz
+served as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES.
 """
 
 import json
@@ -139,8 +143,9 @@ def _parse_xml_feed(
     text = _strip_doctypes(_decode(body, header.get("content-type"), problems), problems)
     text, item_count = _cut_items(text, 2 * max_entries)
     data = (_XML_DECLARATION + _LEADING_DECLARATION.sub("", text, count=1)).encode("utf-8", "replace")
-    # No Content-Location: feedparser would resolve a guid such as "1234" into a URL
-    # on the feed's host and report it as the permalink. Links are joined below.
+    # No Content-Location: feedparser would resolve a guid such as "1234" into a URL on
+    # the feed's host and report it as the permalink. Links are joined with the feed URL
+    # below; the cost is that a relative xml:base (rare) is dropped by feedparser.
     response_headers = {"content-type": "application/xml; charset=utf-8"}
     if "content-language" in header:
         response_headers["content-language"] = header["content-language"]
@@ -150,7 +155,8 @@ def _parse_xml_feed(
         raise NotAFeed(f"feed parser failed: {type(exc).__name__}: {exc}") from exc
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
-        raise NotAFeed(f"no RSS, Atom or RDF structure (root element <{_root_name(text)}>)")
+        root = _root_name(text)
+        raise NotAFeed(f"no RSS, Atom or RDF structure ({f'root element <{root}>' if root else 'no XML'})")
     if parsed.get("bozo"):
         problems.append(_describe_bozo(parsed.get("bozo_exception")))
     now = datetime.now(UTC)

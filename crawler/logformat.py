@@ -14,7 +14,9 @@ from twisted.python.failure import Failure
 class QuietDropFormatter(LogFormatter):
     """Dropped and scraped items are logged by URL at DEBUG, never with their page body."""
 
-    def dropped(self, item: Any, exception: BaseException, response: Response | None, spider: Spider) -> Any:
+    def dropped(
+        self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
+    ) -> Any:
         return {
             "level": logging.DEBUG,
             "msg": "Dropped %(url)s: %(exception)s",

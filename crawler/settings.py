@@ -49,4 +49,3 @@ EXTENSIONS = {
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformat.QuietDropFormatter"
-

@@ -11,7 +11,7 @@ import socket
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -257,8 +257,10 @@ class Store:
             "duplicate_of": original,
             "first_seen": record.fetched_at,
         }
-        article_id = conn.execute(articles.insert().values(**values)).inserted_primary_key[0]
-        status = "duplicate" if original is not None else "new"
+        inserted = conn.execute(articles.insert().values(**values)).inserted_primary_key
+        assert inserted is not None
+        article_id = inserted[0]
+        status: Literal["new", "duplicate"] = "duplicate" if original is not None else "new"
         url_row = {
             "canonical_url": record.canonical_url,
             "url": record.url,
@@ -293,6 +295,7 @@ class Store:
                     failures={},
                 )
             )
+            assert result.inserted_primary_key is not None
             return int(result.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, counts: RunCounts, status: str, reason: str, now: datetime) -> None:
