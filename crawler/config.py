@@ -51,6 +51,10 @@ class FeedConfig(_Strict):
     interval: Seconds = 900.0
     keep: Literal["relevant", "all"] = "relevant"
     enabled: bool = True
+    # The interval adapts to how often the feed publishes, within these bounds; by default it
+    # never polls more often than `interval` and backs off to at most 8x for a quiet feed.
+    min_interval: Seconds | None = None
+    max_interval: Seconds | None = None
 
     @field_validator("url")
     @classmethod
@@ -62,14 +66,29 @@ class FeedConfig(_Strict):
             raise ValueError(f"has no host: {value!r}")
         return value.strip()
 
-    @field_validator("interval")
+    @field_validator("interval", "min_interval", "max_interval")
     @classmethod
-    def _sane_interval(cls, value: float) -> float:
-        if not MIN_INTERVAL_SECONDS <= value <= MAX_INTERVAL_SECONDS:
+    def _sane_interval(cls, value: float | None) -> float | None:
+        if value is not None and not MIN_INTERVAL_SECONDS <= value <= MAX_INTERVAL_SECONDS:
             raise ValueError(
                 f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, got {value:g}s"
             )
         return value
+
+    @model_validator(mode="after")
+    def _ordered_bounds(self) -> FeedConfig:
+        if self.min_interval is not None and self.min_interval > self.interval:
+            raise ValueError(f"min_interval ({self.min_interval:g}s) is longer than interval ({self.interval:g}s)")
+        if self.max_interval is not None and self.max_interval < self.interval:
+            raise ValueError(f"max_interval ({self.max_interval:g}s) is shorter than interval ({self.interval:g}s)")
+        return self
+
+    @property
+    def interval_bounds(self) -> tuple[float, float]:
+        """(shortest, longest) seconds between polls."""
+        shortest = self.min_interval or self.interval
+        longest = self.max_interval or min(self.interval * 8, MAX_INTERVAL_SECONDS)
+        return shortest, longest
 
 
 class StorageConfig(_Strict):

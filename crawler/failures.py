@@ -23,7 +23,9 @@ PERMANENT_REASONS = frozenset(
      "robots", "extract-timeout", "extract-crash", "bad-url"}
 )
 # Reasons that say little about the feed itself; they weigh less in polling backoff.
-SOFT_REASONS = frozenset({"timeout", "dns", "connection", "connection-refused", "data-loss", "http-5xx", "http-429"})
+SOFT_REASONS = frozenset(
+    {"timeout", "dns", "connection", "connection-refused", "data-loss", "http-5xx", "http-429", "host-backoff"}
+)
 
 
 class BlockedAddress(IgnoreRequest):
@@ -59,6 +61,8 @@ def reason_for_failure(failure: Failure) -> tuple[str, str]:
         text = str(error).lower()
         if "robots.txt" in text:
             return "robots", detail
+        if text.startswith("host-backoff"):
+            return "host-backoff", detail
         if "download_maxsize" in text or "exceeded" in text:
             return "too-large", detail
         return "ignored", detail

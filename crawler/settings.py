@@ -40,7 +40,13 @@ ITEM_PIPELINES = {
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.address_guard.PrivateAddressGuard": 50,
+    # After RetryMiddleware (550) in the response path, so it sees 429/503 before a retry.
+    "crawler.host_backoff.HostBackoff": 560,
 }
+
+# 429 and 503 are not retried at once: Retry-After is honoured per host (crawler.host_backoff)
+# and the URL stays pending for the next cycle.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 
 EXTENSIONS = {
     "crawler.run_recorder.RunRecorder": 0,

@@ -22,7 +22,14 @@ from crawler.clock import utcnow
 from crawler.failures import is_permanent, reason_for_failure, reason_for_status
 from crawler.feedparse import NotAFeed, parse_feed
 from crawler.items import ArticleItem
-from crawler.polling import next_check_after_failure, next_check_after_success
+from crawler.polling import (
+    adaptive_interval,
+    next_check_after_failure,
+    next_check_after_success,
+    parse_max_age,
+    parse_retry_after,
+    server_hint_seconds,
+)
 from crawler.runtime import CycleRuntime, runtime_for
 from crawler.scrapy_settings import apply_config
 from crawler.store import FeedState, NewEntry, PendingUrl, PollOutcome
@@ -122,11 +129,13 @@ class FeedsSpider(Spider):
             if not (feed.etag or feed.last_modified):
                 return self._feed_failure(feed, response.url, "not-a-feed", "304 to a request without validators")
             self.runtime.count("feeds_not_modified")
-            self._record_success(feed, response, [], etag=feed.etag, last_modified=feed.last_modified)
+            self._record_success(feed, response, [], interval=feed.effective_interval,
+                                 etag=feed.etag, last_modified=feed.last_modified)
             return []
         if response.status >= 400:
             reason = reason_for_status(response.status)
-            return self._feed_failure(feed, response.url, reason, f"HTTP {response.status}")
+            retry_after = parse_retry_after(_header(response, b"Retry-After"), utcnow())
+            return self._feed_failure(feed, response.url, reason, f"HTTP {response.status}", retry_after)
         try:
             parsed = parse_feed(response.body, response.url, _headers(response),
                                 max_entries=self.runtime.config.crawl.max_entries_per_feed)
@@ -146,13 +155,15 @@ class FeedsSpider(Spider):
             for key, entry in by_canonical.items()
             if key in unseen
         ]
+        shortest, longest = self.runtime.config.feed(feed.name).interval_bounds
         self._record_success(
             feed,
             response,
             new_entries,
+            interval=adaptive_interval([e.published for e in parsed.entries], utcnow(), shortest, longest),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            ttl_seconds=parsed.ttl_seconds,
+            hint_seconds=server_hint_seconds(parsed.ttl_seconds, parsed.update_period_seconds, None),
         )
         return [
             self._article_request(
@@ -167,15 +178,19 @@ class FeedsSpider(Spider):
         response: Response,
         new_entries: list[NewEntry],
         *,
+        interval: float,
         etag: str | None,
         last_modified: str | None,
-        ttl_seconds: int | None = None,
+        hint_seconds: float = 0.0,
     ) -> None:
         now = utcnow()
+        max_age = parse_max_age(_header(response, b"Cache-Control"))
+        hint = max(hint_seconds, server_hint_seconds(None, None, max_age))
         outcome = PollOutcome(
             at=now,
-            next_check_at=next_check_after_success(now, feed.interval_seconds, ttl_seconds),
+            next_check_at=next_check_after_success(now, interval, hint),
             succeeded=True,
+            interval_seconds=interval,
             etag=etag,
             last_modified=last_modified,
             moved_to=_permanent_redirect_target(response),
@@ -187,13 +202,17 @@ class FeedsSpider(Spider):
         reason, detail = reason_for_failure(failure)
         await asyncio.to_thread(self._feed_failure, request.meta["newswatch_feed"], request.url, reason, detail)
 
-    def _feed_failure(self, feed: FeedState, url: str, reason: str, detail: str) -> list[Request]:
+    def _feed_failure(
+        self, feed: FeedState, url: str, reason: str, detail: str, retry_after: float | None = None
+    ) -> list[Request]:
         now = utcnow()
         self.runtime.count("feeds_failed")
         self.runtime.fail(feed.id, url, reason, detail)
         outcome = PollOutcome(
             at=now,
-            next_check_at=next_check_after_failure(now, feed.interval_seconds, feed.consecutive_failures, reason),
+            next_check_at=next_check_after_failure(
+                now, feed.effective_interval, feed.consecutive_failures, reason, retry_after
+            ),
             succeeded=False,
             failure_reason=reason,
             failure_detail=detail,
@@ -236,6 +255,8 @@ class FeedsSpider(Spider):
     def _article_failure(self, pending: PendingUrl, url: str, reason: str, detail: str) -> None:
         self.runtime.count("articles_failed")
         self.runtime.fail(pending.feed_id, url, reason, detail)
+        if reason == "host-backoff":
+            return  # never attempted: it stays pending, with no attempt counted, for the next cycle
         self.runtime.store.fail_url(
             pending.canonical_url,
             reason,

@@ -30,6 +30,12 @@ class FeedState:
     last_error_at: datetime | None = None
     last_error_reason: str | None = None
     last_error_detail: str | None = None
+    current_interval_seconds: float | None = None
+
+    @property
+    def effective_interval(self) -> float:
+        """The adapted interval, or the configured one before the first successful poll."""
+        return self.current_interval_seconds or self.interval_seconds
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class PollOutcome:
     at: datetime
     next_check_at: datetime
     succeeded: bool
+    interval_seconds: float | None = None  # the adapted interval, on success
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # permanent redirect target

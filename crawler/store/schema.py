@@ -58,6 +58,7 @@ feeds = Table(
     Column("type", String(20), nullable=False),
     Column("keep", String(20), nullable=False),
     Column("interval_seconds", Float, nullable=False),  # configured base interval
+    Column("current_interval_seconds", Float),  # adapted to how often the feed publishes
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_polled_at", UTCDateTime()),

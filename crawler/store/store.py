@@ -82,10 +82,13 @@ class Store:
                         "retired_at": None,
                         "consecutive_failures": 0,
                         "next_check_at": None,
+                        "current_interval_seconds": None,
                     }
                 for column, value in (("type", feed.type), ("keep", feed.keep), ("interval_seconds", feed.interval)):
                     if getattr(row, column) != value:
                         changes[column] = value
+                if "interval_seconds" in changes:
+                    changes["current_interval_seconds"] = None  # re-learn within the new bounds
                 if changes:
                     conn.execute(update(feeds).where(feeds.c.id == row.id).values(**changes))
 
@@ -119,6 +122,8 @@ class Store:
                 "etag": outcome.etag,
                 "last_modified": outcome.last_modified,
             }
+            if outcome.interval_seconds is not None:
+                values["current_interval_seconds"] = outcome.interval_seconds
         else:
             values |= {
                 "last_error_at": outcome.at,
@@ -407,6 +412,7 @@ def _feed_state(row: Any) -> FeedState:
         last_error_at=row.last_error_at,
         last_error_reason=row.last_error_reason,
         last_error_detail=row.last_error_detail,
+        current_interval_seconds=row.current_interval_seconds,
     )
 
 

@@ -1,0 +1,50 @@
+"""Honour 429/503 Retry-After per host within a cycle (HOSTILE.md 24).
+
+Scrapy's retry middleware would hammer a rate-limited host again at once. Instead, once a host
+answers 429 or 503 with Retry-After, further requests to it in this cycle are dropped with the
+typed reason ``host-backoff``: their URLs stay pending and the next cycle takes them, while
+other hosts go on. The wait is capped, so an absurd header cannot stall the cycle.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from crawler.clock import utcnow
+from crawler.polling import MAX_RETRY_AFTER_SECONDS, parse_retry_after
+
+
+class HostBackedOff(IgnoreRequest):
+    """The host asked us to wait (Retry-After) and the wait has not passed."""
+
+
+class HostBackoff:
+    """Downloader middleware: remember hosts that asked for a pause; skip them until it passes."""
+
+    def __init__(self) -> None:
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostBackoff:
+        return cls()
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        until = self.paused_until.get(host)
+        if until is not None and time.monotonic() < until:
+            raise HostBackedOff(f"host-backoff: {host} asked to wait {until - time.monotonic():.0f}s more")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status in (429, 503):
+            header = response.headers.get(b"Retry-After")
+            wait = parse_retry_after(header.decode("latin-1") if header else None, utcnow())
+            if wait is not None:
+                host = urlsplit(request.url).hostname or ""
+                self.paused_until[host] = time.monotonic() + min(wait, MAX_RETRY_AFTER_SECONDS)
+        return response
