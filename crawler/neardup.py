@@ -1,0 +1,189 @@
+"""Near-duplicate fingerprints: MinHash signatures of word shingles, banded for indexed lookup.
+
+A syndicated copy keeps the original's sentences but not its page: another site's furniture,
+a new headline, a local paragraph, the end cut off. Word shingles of the normalized text see
+through all of that. A MinHash signature estimates how many shingles two texts share without
+keeping the texts, and LSH bands turn "similar" into "shares one indexed key", so a lookup
+costs a few index probes however large the store grows (``crawler.store.neardup_index``).
+
+The signature is one-permutation MinHash with optimal densification (Shrivastava, ICML 2017):
+each shingle is hashed once (64-bit blake2b), the low bits pick one of ``slots`` slots and the
+rest compete for that slot's minimum; a slot that no shingle reached copies the slot its fixed
+pseudo-random probe sequence reaches first. As with ``slots`` independent permutations, each
+slot agrees between two texts with probability equal to their Jaccard similarity, but it
+costs one hash per shingle: about 1 ms per article in pure Python, where 128 permutations
+take about 22 ms, so neither numpy nor datasketch is needed (bench/neardup_scale.py).
+
+Every hash is keyed bytes through blake2b, never Python's ``hash()`` (salted per process), so
+signatures and band keys are the same in every process, on every machine, in every run.
+
+A copy with its end cut off or a paragraph added is a *containment* case: most of the shorter
+text lies inside the longer one, though their Jaccard similarity may be well below one half.
+The decision therefore uses the estimated containment (shared shingles over the smaller
+text's), computed from the signatures and the stored shingle counts, with a Jaccard floor
+that keeps a short brief quoted inside a long roundup from counting as the same story.
+
+Defaults were chosen on the labelled set of bench/build_dedup_set.py, scored by
+bench/eval_dedup.py (README "Near-duplicates"): see ``DEFAULT_SCHEME`` and ``Thresholds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+from crawler.fingerprints import normalize_text
+
+_MASK64 = (1 << 64) - 1
+_SLOT_VALUE_MASK = 0xFFFFFFFF  # 32 bits per stored slot: a chance agreement is 1 in 4 billion
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """How texts become signatures. Changing any field makes new signatures incomparable with stored ones.
+
+    ``bands`` × ``rows`` slots feed the lookup keys: two texts with Jaccard similarity J share
+    at least one key with probability 1 - (1 - J**rows)**bands.
+    """
+
+    shingle_words: int = 4
+    slots: int = 128  # a power of two: the low bits of a hash pick the slot
+    bands: int = 32
+    rows: int = 4
+    min_shingles: int = 20  # shorter texts get no fingerprint; the exact content hash covers them
+
+    def __post_init__(self) -> None:
+        if self.slots & (self.slots - 1) or self.bands * self.rows > self.slots:
+            raise ValueError("slots must be a power of two and hold bands × rows")
+
+    @property
+    def tag(self) -> bytes:
+        """Salt of the band keys, so that keys of different schemes never meet in the index."""
+        return f"{self.shingle_words}/{self.slots}/{self.rows}".encode()
+
+
+DEFAULT_SCHEME = Scheme()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a candidate counts as the same story; both bounds must hold.
+
+    ``min_containment``: share of the shorter text's shingles found in the longer one.
+    ``min_jaccard``: floor on overall similarity, so a short text quoted inside a long one
+    is not a copy of it.
+    """
+
+    min_containment: float = 0.6
+    min_jaccard: float = 0.3
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's MinHash signature, its number of distinct shingles, and its LSH band keys."""
+
+    signature: tuple[int, ...]
+    shingle_count: int
+    band_keys: tuple[int, ...]  # signed 64-bit integers, one per band: an indexed BIGINT column
+
+    def signature_bytes(self) -> bytes:
+        """The signature as little-endian 32-bit integers (for a binary column)."""
+        return struct.pack(f"<{len(self.signature)}I", *self.signature)
+
+    @classmethod
+    def from_stored(cls, signature: bytes, shingle_count: int, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint:
+        """Rebuild a fingerprint from what the store keeps; band keys are recomputed."""
+        values = struct.unpack(f"<{len(signature) // 4}I", signature)
+        return cls(values, shingle_count, band_keys(values, scheme))
+
+
+def shingles(text: str, words: int = DEFAULT_SCHEME.shingle_words) -> set[str]:
+    """Distinct runs of ``words`` consecutive words of the normalized text.
+
+    Case, punctuation and whitespace are normalized away first (``normalize_text``), so
+    curly or straight quotes and rewrapped lines give the same shingles.
+    """
+    tokens = normalize_text(text).split()
+    return {" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1)}
+
+
+def fingerprint(text: str, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | None:
+    """The near-duplicate fingerprint of an article text; None when it has too few words to judge."""
+    distinct = shingles(text, scheme.shingle_words)
+    if len(distinct) < scheme.min_shingles:
+        return None
+    signature = _densified(_slot_minima(distinct, scheme.slots))
+    return Fingerprint(signature, len(distinct), band_keys(signature, scheme))
+
+
+def band_keys(signature: tuple[int, ...], scheme: Scheme = DEFAULT_SCHEME) -> tuple[int, ...]:
+    """One signed 64-bit key per band: a hash of the band's number and its slot values."""
+    keys = []
+    for band in range(scheme.bands):
+        values = signature[band * scheme.rows : (band + 1) * scheme.rows]
+        payload = scheme.tag + struct.pack(f"<H{len(values)}I", band, *values)
+        keys.append(int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "little", signed=True))
+    return tuple(keys)
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets (share of agreeing slots)."""
+    if len(a.signature) != len(b.signature):
+        return 0.0  # different schemes: nothing to compare
+    return sum(x == y for x, y in zip(a.signature, b.signature, strict=True)) / len(a.signature)
+
+
+def containment(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated share of the shorter text's shingles that the longer text also has.
+
+    From Jaccard J and the set sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
+    """
+    jaccard = similarity(a, b)
+    shared = jaccard * (a.shingle_count + b.shingle_count) / (1 + jaccard)
+    return min(1.0, shared / min(a.shingle_count, b.shingle_count))
+
+
+def is_near_duplicate(a: Fingerprint, b: Fingerprint, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    """Whether two fingerprints belong to the same story under ``thresholds``."""
+    return similarity(a, b) >= thresholds.min_jaccard and containment(a, b) >= thresholds.min_containment
+
+
+def _slot_minima(distinct: set[str], slots: int) -> list[int | None]:
+    """Per slot, the smallest hash value among the shingles that fall into it (None: no shingle)."""
+    shift = slots.bit_length() - 1
+    minima: list[int | None] = [None] * slots
+    for shingle in distinct:
+        digest = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
+        slot, value = digest & (slots - 1), (digest >> shift) & _SLOT_VALUE_MASK
+        current = minima[slot]
+        if current is None or value < current:
+            minima[slot] = value
+    return minima
+
+
+def _densified(minima: list[int | None]) -> tuple[int, ...]:
+    """Fill each empty slot from the first filled slot on its own fixed probe sequence."""
+    filled = [value for value in minima if value is not None]
+    if len(filled) == len(minima):
+        return tuple(filled)
+    slots = len(minima)
+    signature = []
+    for slot, value in enumerate(minima):
+        state = slot + 1
+        while value is None:
+            state, probe = _splitmix64(state)
+            value = minima[probe & (slots - 1)]
+        signature.append(value)
+    return tuple(signature)
+
+
+def _splitmix64(state: int) -> tuple[int, int]:
+    """One step of SplitMix64: a fixed, well-mixed sequence from a slot number (Steele et al., 2014)."""
+    state = (state + 0x9E3779B97F4A7C15) & _MASK64
+    mixed = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    mixed = ((mixed ^ (mixed >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return state, mixed ^ (mixed >> 31)

@@ -1,0 +1,373 @@
+"""Parse sitemaps that Scrapy fetched: Google News sitemaps, plain urlsets, indexes, robots.txt.
+
+Pure, like ``crawler.feedparse``: bytes in, dataclasses out, ``NotASitemap`` for bodies
+that are no sitemap at all. Following an index's children (and how deep) is the caller's
+business; this module only lists them.
+
+Safety (HOSTILE.md 1-3, 20). lxml parses with entity substitution, DTD loading and
+network access off, and libxml2's size limits on (``huge_tree=False``): an internal
+subset is read but nothing in it is expanded, an external DTD or ``SYSTEM`` entity is
+never opened, and a value that still holds an unexpanded entity reference is dropped
+rather than guessed at. Billion laughs stops at libxml2's amplification check; the
+entries read before it are kept, and a document that yields none is not a sitemap.
+Parsing streams (``iterparse``, each ``<url>`` freed once read), so a 50 MB sitemap
+does not become a 500 MB tree. A body that is still gzip (``sitemap.xml.gz`` served
+as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES (the protocol's
+limit for one file); past it the rest is cut and the problem recorded.
+
+The window. ``newer_than`` drops entries whose date (``news:publication_date``, else
+``lastmod``) is older. Entries without any date are kept: plain-text sitemaps and
+many urlsets carry none, and the store's "already seen" check makes them cheap after
+the first poll; ``max_entries`` bounds that first poll. When the cap bites, the
+newest dated entries win, then undated ones in document order. Index children are
+windowed the same way by their ``lastmod`` (an archive child last changed in 2019
+holds nothing new).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.urls import canonical_url, is_fetchable_url
+
+DEFAULT_MAX_ENTRIES = 5000
+MAX_GUNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_URLS_SCANNED = 100_000  # twice the protocol's 50,000 per file
+MAX_ROBOTS_BYTES = 500 * 1024  # what Google reads of a robots.txt
+MAX_ROBOTS_SITEMAPS = 100
+MAX_KEYWORDS = 50
+MAX_VALUE_CHARS = 2048
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_LEADING_NOISE = b"\xef\xbb\xbf \t\r\n"
+_SAFE_PARSING: dict[str, Any] = dict(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    recover=True, remove_comments=True, remove_pis=True,
+)  # fmt: skip
+_ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
+# W3C Datetime (what the protocol asks for): YYYY[-MM[-DD[Thh:mm[:ss[.s]]TZD]]].
+_W3C_DATE = re.compile(
+    r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d{1,9})?)?"
+    r"\s*([Zz]|[+-]\d\d:?\d\d)?)?)?)?"
+)
+# Dates before this are placeholders (Unix time 0, .NET's MinValue), not publication dates.
+_EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+_FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class NotASitemap(ValueError):
+    """The body is no sitemap: HTML, JSON, a feed, an empty body, garbage."""
+
+    reason = "not-a-sitemap"
+
+    def __init__(self, message: str, *, is_feed: bool = False) -> None:
+        super().__init__(message)
+        self.is_feed = is_feed  # an RSS/Atom document: parse it with crawler.feedparse instead
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One ``<url>`` of a urlset (or, internally, one ``<sitemap>`` of an index)."""
+
+    link: str  # absolute http(s) URL as published, not canonicalized
+    published: datetime | None  # UTC: news:publication_date, else lastmod
+    title: str | None  # news:title
+    keywords: list[str] = field(default_factory=list)  # news:keywords, split on commas
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ParsedSitemap:
+    """A parsed sitemap: article entries (urlset) or child sitemap URLs (index)."""
+
+    kind: Literal["urlset", "index"]
+    entries: list[SitemapEntry]  # deduplicated by canonical link, windowed, capped; document order
+    children: list[str]  # child sitemap URLs of an index, windowed by lastmod, capped
+    problems: list[str]  # recoverable issues, worded for `newswatch feeds status`
+
+
+def parse_sitemap(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+    newer_than: datetime | None = None,
+) -> ParsedSitemap:
+    """Parse a sitemap body fetched from ``url`` (relative locations resolve against it).
+
+    Reads ``<urlset>`` (with the Google News extension), ``<sitemapindex>``, and plain
+    text with one URL per line; namespaces may be missing or wrong. Raises NotASitemap
+    for an empty body, HTML, JSON, an RSS/Atom feed (``is_feed`` set) or garbage.
+    """
+    if max_entries < 1:
+        raise ValueError(f"max_entries must be at least 1, not {max_entries}")
+    problems: list[str] = []
+    body = _gunzip(body, problems)
+    head = body[:1024].lstrip(_LEADING_NOISE)
+    if not head:
+        raise NotASitemap("empty body")
+    if head[:1] in (b"{", b"["):
+        raise NotASitemap("JSON, not a sitemap")
+    if head.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
+        kind, candidates = _read_xml(body, url, problems)
+    else:
+        kind, candidates = "urlset", _read_text(body, (headers or {}), problems)
+    selected = _select(candidates, newer_than, max_entries, problems)
+    if kind == "index":
+        return ParsedSitemap("index", [], [entry.link for entry in selected], problems)
+    return ParsedSitemap("urlset", selected, [], problems)
+
+
+def sitemaps_from_robots(body: bytes) -> list[str]:
+    """The fetchable ``Sitemap:`` URLs of a robots.txt, in order, deduplicated and capped."""
+    found: dict[str, None] = {}
+    for match in _ROBOTS_SITEMAP.finditer(body[:MAX_ROBOTS_BYTES]):
+        candidate = match.group(1).decode("utf-8", "replace")
+        if is_fetchable_url(candidate):
+            found.setdefault(candidate, None)
+        if len(found) >= MAX_ROBOTS_SITEMAPS:
+            break
+    return list(found)
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def _gunzip(body: bytes, problems: list[str]) -> bytes:
+    """Decompress a body that is still gzip, one layer, at most MAX_GUNZIPPED_BYTES."""
+    if not body.startswith(_GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        data = inflater.decompress(body, MAX_GUNZIPPED_BYTES)
+    except zlib.error as exc:
+        raise NotASitemap(f"corrupt gzip body: {exc}") from exc
+    if data.startswith(_GZIP_MAGIC):
+        raise NotASitemap("gzip body inside a gzip body")
+    if inflater.unconsumed_tail:
+        problems.append(f"decompressed sitemap larger than {MAX_GUNZIPPED_BYTES} bytes; read the start only")
+    elif not inflater.eof:
+        problems.append("gzip body was truncated; read what it held")
+    return data
+
+
+def _read_xml(body: bytes, url: str, problems: list[str]) -> tuple[str, list[SitemapEntry]]:
+    context = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_SAFE_PARSING)
+    candidates: list[SitemapEntry] = []
+    unusable = 0
+    try:
+        for element in _records(context, problems):
+            entry = _entry(element, url)
+            if entry is None:
+                unusable += 1
+            else:
+                candidates.append(entry)
+    except etree.XMLSyntaxError as exc:  # a fatal error even in recovery mode (e.g. entity amplification)
+        if not candidates:
+            raise NotASitemap(f"ill-formed XML: {exc}"[:300]) from exc
+        problems.append(f"ill-formed XML, read up to the error: {exc}"[:300])
+    else:
+        _note_recovered_errors(context.error_log, problems)
+    if unusable:
+        problems.append(f"dropped {unusable} entries with a missing or unfetchable location")
+    if context.root is not None and context.root.getroottree().docinfo.doctype:
+        problems.append("ignored a DOCTYPE: entities are never expanded or loaded")
+    return _root_kind(context.root), candidates
+
+
+def _records(context: Any, problems: list[str]) -> Iterator[Any]:
+    """Each ``<url>`` or ``<sitemap>`` element once complete, freed after use."""
+    wanted = ""
+    scanned = 0
+    for event, element in context:
+        if not wanted:
+            wanted = _check_root(element)
+        if event != "end" or _name(element) != wanted:
+            continue
+        scanned += 1
+        if scanned > MAX_URLS_SCANNED:
+            problems.append(f"stopped reading after {MAX_URLS_SCANNED} entries")
+            return
+        yield element
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def _check_root(root: Any) -> str:
+    """The record element a root holds (``url`` or ``sitemap``); NotASitemap otherwise."""
+    name = _name(root)
+    if name in ("urlset", "sitemapindex"):
+        return "url" if name == "urlset" else "sitemap"
+    if name in _FEED_ROOTS:
+        raise NotASitemap(f"an RSS/Atom feed (root element <{name}>), not a sitemap", is_feed=True)
+    raise NotASitemap("an HTML page, not a sitemap" if name == "html" else f"root element <{name[:40]}>")
+
+
+def _root_kind(root: Any) -> str:
+    if root is None:
+        raise NotASitemap("no XML element found")
+    return "index" if _check_root(root) == "sitemap" else "urlset"
+
+
+def _note_recovered_errors(error_log: Any, problems: list[str]) -> None:
+    errors = [error for error in error_log if error.level >= etree.ErrorLevels.ERROR]
+    if errors:
+        first = f"{errors[0].message.strip()} at line {errors[0].line}"
+        problems.append(f"ill-formed XML, recovered from {len(errors)} error(s); first: {first}"[:300])
+
+
+def _entry(record: Any, base: str) -> SitemapEntry | None:
+    """A ``<url>``/``<sitemap>`` element as an entry; None without a fetchable location."""
+    values = _child_values(record)
+    link = _absolute(values.get("loc"), base)
+    if link is None:
+        return None
+    lastmod = _date(values.get("lastmod"))
+    news = next((child for child in _children(record) if _name(child) == "news"), None)
+    news_values = _child_values(news) if news is not None else {}
+    keywords = (news_values.get("keywords") or "").split(",")
+    return SitemapEntry(
+        link=link,
+        published=_date(news_values.get("publication_date")) or lastmod,
+        title=" ".join((news_values.get("title") or "").split()) or None,
+        keywords=list(dict.fromkeys(word.strip() for word in keywords if word.strip()))[:MAX_KEYWORDS],
+        lastmod=lastmod,
+    )
+
+
+def _child_values(element: Any) -> dict[str, str]:
+    """Text of each direct child element by local name (first wins), entity-free and capped."""
+    values: dict[str, str] = {}
+    for child in _children(element):
+        name = _name(child)
+        if name in values or any(True for _ in child.iter(etree.Entity)):
+            continue  # an unexpanded entity reference: the value cannot be trusted
+        values[name] = "".join(child.itertext())[:MAX_VALUE_CHARS].strip()
+    return values
+
+
+def _children(element: Any) -> Iterator[Any]:
+    return (child for child in element if isinstance(child.tag, str))
+
+
+def _name(element: Any) -> str:
+    """The local name, lowercased: namespaces may be missing, wrong, or undeclared prefixes."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag.rpartition("}")[2].rpartition(":")[2].lower()
+
+
+def _absolute(location: str | None, base: str) -> str | None:
+    if not location:
+        return None
+    try:
+        link = urljoin(base, location)  # the protocol wants absolute URLs; relative ones are common enough
+    except ValueError:
+        return None
+    return link if is_fetchable_url(link) else None
+
+
+def _read_text(body: bytes, headers: Mapping[str, str], problems: list[str]) -> list[SitemapEntry]:
+    """A plain-text sitemap: one absolute URL per line, UTF-8 (sitemaps.org, "Text file")."""
+    lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines()[:MAX_URLS_SCANNED]]
+    lines = [line for line in lines if line]
+    links = [line for line in lines if is_fetchable_url(line)]
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if not links or (len(links) < len(lines) / 2 and "text/plain" not in content_type.lower()):
+        raise NotASitemap("neither XML nor a list of URLs")
+    if len(links) < len(lines):
+        problems.append(f"skipped {len(lines) - len(links)} lines that are no fetchable URL")
+    return [SitemapEntry(link=link, published=None, title=None) for link in links]
+
+
+# --- choosing ----------------------------------------------------------------------
+
+
+def _select(
+    candidates: list[SitemapEntry], newer_than: datetime | None, max_entries: int, problems: list[str]
+) -> list[SitemapEntry]:
+    """First entry per canonical link, inside the window, at most ``max_entries`` (newest win)."""
+    kept: list[SitemapEntry] = []
+    seen: set[str] = set()
+    for entry in candidates:
+        key = canonical_url(entry.link) or entry.link
+        if key in seen:
+            continue
+        seen.add(key)
+        if newer_than is None or entry.published is None or entry.published >= newer_than:
+            kept.append(entry)
+    if len(seen) < len(candidates):
+        problems.append(f"dropped {len(candidates) - len(seen)} entries repeating an earlier location")
+    undated = sum(entry.published is None for entry in kept)
+    if newer_than is not None and 0 < undated < len(candidates):
+        problems.append(f"kept {undated} entries without a date: the window cannot judge them")
+    if len(kept) <= max_entries:
+        return kept
+    problems.append(f"entries capped at {max_entries} of {len(kept)}; the newest were kept")
+    order = sorted(range(len(kept)), key=lambda i: _recency_rank(kept[i], i))
+    chosen = set(order[:max_entries])
+    return [entry for index, entry in enumerate(kept) if index in chosen]
+
+
+def _recency_rank(entry: SitemapEntry, index: int) -> tuple[int, float]:
+    """Dated entries first, newest first; then undated ones in document order."""
+    return (0, -entry.published.timestamp()) if entry.published else (1, index)
+
+
+# --- dates -------------------------------------------------------------------------
+
+
+def _date(text: str | None) -> datetime | None:
+    """A plausible UTC datetime from a W3C (or, leniently, RFC 822) date; None otherwise."""
+    if not text or len(text) > 64:
+        return None
+    try:
+        value = _w3c_date(text) or _rfc822_date(text)
+    except (ValueError, OverflowError):  # 31 Feb, hour 25, offsets of a day or more
+        return None
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value if _EARLIEST <= value <= datetime.now(UTC) + _FUTURE_TOLERANCE else None
+
+
+def _w3c_date(text: str) -> datetime | None:
+    match = _W3C_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    return datetime(
+        int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+        min(int(second or 0), 59), tzinfo=_zone(zone),
+    )  # fmt: skip
+
+
+def _zone(zone: str | None) -> timezone:
+    if not zone or zone in "Zz":
+        return UTC  # a date without a zone: UTC is at most hours off
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    if minutes > 59:
+        raise ValueError(f"impossible UTC offset {zone}")
+    offset = timedelta(hours=hours, minutes=minutes)  # timezone() refuses a day or more
+    return timezone(-offset if zone[0] == "-" else offset)
+
+
+def _rfc822_date(text: str) -> datetime | None:
+    """Some CMSs write lastmod like an RSS pubDate."""
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
