@@ -20,7 +20,7 @@ from scrapy.exceptions import (
 # Reasons after which retrying the same URL is pointless; the others are retried next cycle.
 PERMANENT_REASONS = frozenset(
     {"http-4xx", "gone", "not-html", "not-a-feed", "too-large", "no-text", "blocked-address",
-     "robots", "extract-timeout", "extract-crash", "bad-url"}
+     "robots", "extract-timeout", "extract-crash", "bad-url", "too-many-redirects", "ignored"}
 )
 # Reasons that say little about the feed itself; they weigh less in polling backoff.
 SOFT_REASONS = frozenset(
@@ -45,8 +45,11 @@ def reason_for_failure(failure: Failure) -> tuple[str, str]:
     """Map a download failure to (reason, human detail)."""
     error = failure.value
     detail = f"{type(error).__name__}: {error}"[:500]
+    from crawler.size_guard import BodyTooLarge
+
     table: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
         (BlockedAddress, "blocked-address"),
+        (BodyTooLarge, "too-large"),
         ((DownloadTimeoutError, TwistedTimeoutError, TCPTimedOutError), "timeout"),
         ((CannotResolveHostError, DNSLookupError), "dns"),
         (DownloadConnectionRefusedError, "connection-refused"),
@@ -63,6 +66,8 @@ def reason_for_failure(failure: Failure) -> tuple[str, str]:
             return "robots", detail
         if text.startswith("host-backoff"):
             return "host-backoff", detail
+        if "max redirections" in text:
+            return "too-many-redirects", detail
         if "download_maxsize" in text or "exceeded" in text:
             return "too-large", detail
         return "ignored", detail

@@ -4,6 +4,11 @@ Scrapy's retry middleware would hammer a rate-limited host again at once. Instea
 answers 429 or 503 with Retry-After, further requests to it in this cycle are dropped with the
 typed reason ``host-backoff``: their URLs stay pending and the next cycle takes them, while
 other hosts go on. The wait is capped, so an absurd header cannot stall the cycle.
+
+Requests already waiting in the host's downloader slot passed this middleware before the 429
+arrived, so they are failed from the slot's queue too. That queue is Scrapy internals
+(``Downloader.slots[key].queue``); if its shape ever changes, those few requests are simply
+sent, which is impolite but loses nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.clock import utcnow
 from crawler.polling import MAX_RETRY_AFTER_SECONDS, parse_retry_after
@@ -27,12 +33,13 @@ class HostBackedOff(IgnoreRequest):
 class HostBackoff:
     """Downloader middleware: remember hosts that asked for a pause; skip them until it passes."""
 
-    def __init__(self) -> None:
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self.crawler = crawler
         self.paused_until: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostBackoff:
-        return cls()
+        return cls(crawler)
 
     def process_request(self, request: Request) -> None:
         host = urlsplit(request.url).hostname or ""
@@ -47,4 +54,24 @@ class HostBackoff:
             if wait is not None:
                 host = urlsplit(request.url).hostname or ""
                 self.paused_until[host] = time.monotonic() + min(wait, MAX_RETRY_AFTER_SECONDS)
+                self._fail_queued(request, host)
         return response
+
+    def _fail_queued(self, request: Request, host: str) -> None:
+        """Fail the requests for `host` that already wait in its downloader slot."""
+        engine = getattr(self.crawler, "engine", None)
+        downloader = getattr(engine, "downloader", None)
+        slots = getattr(downloader, "slots", None)
+        if downloader is None or not isinstance(slots, dict):
+            return
+        slot = slots.get(downloader.get_slot_key(request))
+        queue = getattr(slot, "queue", None)
+        if queue is None:
+            return
+        waiting = list(queue)
+        queue.clear()
+        for queued_request, deferred in waiting:
+            if (urlsplit(queued_request.url).hostname or "") == host:
+                deferred.errback(Failure(HostBackedOff(f"host-backoff: {host} asked to wait")))
+            else:
+                queue.append((queued_request, deferred))

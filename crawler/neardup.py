@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from crawler.fingerprints import normalize_text
 
@@ -84,11 +85,21 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """A text's MinHash signature, its number of distinct shingles, and its LSH band keys."""
+    """A text's MinHash signature and its number of distinct shingles; band keys derive from them."""
 
     signature: tuple[int, ...]
     shingle_count: int
-    band_keys: tuple[int, ...]  # signed 64-bit integers, one per band: an indexed BIGINT column
+    scheme: Scheme = field(default=DEFAULT_SCHEME, compare=False)
+
+    @cached_property
+    def band_keys(self) -> tuple[int, ...]:
+        """One signed 64-bit key per band (an indexed BIGINT column): a hash of the band's slots."""
+        scheme, keys = self.scheme, []
+        for band in range(scheme.bands):
+            values = self.signature[band * scheme.rows : (band + 1) * scheme.rows]
+            payload = scheme.tag + struct.pack(f"<H{len(values)}I", band, *values)
+            keys.append(int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "little", signed=True))
+        return tuple(keys)
 
     def signature_bytes(self) -> bytes:
         """The signature as little-endian 32-bit integers (for a binary column)."""
@@ -96,9 +107,8 @@ class Fingerprint:
 
     @classmethod
     def from_stored(cls, signature: bytes, shingle_count: int, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint:
-        """Rebuild a fingerprint from what the store keeps; band keys are recomputed."""
-        values = struct.unpack(f"<{len(signature) // 4}I", signature)
-        return cls(values, shingle_count, band_keys(values, scheme))
+        """Rebuild a fingerprint from what the store keeps."""
+        return cls(struct.unpack(f"<{len(signature) // 4}I", signature), shingle_count, scheme)
 
 
 def shingles(text: str, words: int = DEFAULT_SCHEME.shingle_words) -> set[str]:
@@ -116,24 +126,13 @@ def fingerprint(text: str, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | Non
     distinct = shingles(text, scheme.shingle_words)
     if len(distinct) < scheme.min_shingles:
         return None
-    signature = _densified(_slot_minima(distinct, scheme.slots))
-    return Fingerprint(signature, len(distinct), band_keys(signature, scheme))
-
-
-def band_keys(signature: tuple[int, ...], scheme: Scheme = DEFAULT_SCHEME) -> tuple[int, ...]:
-    """One signed 64-bit key per band: a hash of the band's number and its slot values."""
-    keys = []
-    for band in range(scheme.bands):
-        values = signature[band * scheme.rows : (band + 1) * scheme.rows]
-        payload = scheme.tag + struct.pack(f"<H{len(values)}I", band, *values)
-        keys.append(int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "little", signed=True))
-    return tuple(keys)
+    return Fingerprint(_densified(_slot_minima(distinct, scheme.slots)), len(distinct), scheme)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two texts' shingle sets (share of agreeing slots)."""
     if len(a.signature) != len(b.signature):
-        return 0.0  # different schemes: nothing to compare
+        return 0.0  # signatures of different schemes: nothing to compare
     return sum(x == y for x, y in zip(a.signature, b.signature, strict=True)) / len(a.signature)
 
 

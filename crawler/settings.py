@@ -55,6 +55,7 @@ RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 EXTENSIONS = {
     "crawler.run_recorder.RunRecorder": 0,
     "crawler.progress.ProgressReporter": 10,
+    "crawler.size_guard.SizeGuard": 20,
 }
 
 LOG_LEVEL = "INFO"

@@ -9,7 +9,7 @@ network access off, and libxml2's size limits on (``huge_tree=False``): an inter
 subset is read but nothing in it is expanded, an external DTD or ``SYSTEM`` entity is
 never opened, and a value that still holds an unexpanded entity reference is dropped
 rather than guessed at. Billion laughs stops at libxml2's amplification check; the
-entries read before it are kept, and a document that yields none is not a sitemap.
+entries read before it are kept and the error recorded.
 Parsing streams (``iterparse``, each ``<url>`` freed once read), so a 50 MB sitemap
 does not become a 500 MB tree. A body that is still gzip (``sitemap.xml.gz`` served
 as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES (the protocol's
@@ -156,6 +156,8 @@ def _gunzip(body: bytes, problems: list[str]) -> bytes:
         raise NotASitemap(f"corrupt gzip body: {exc}") from exc
     if data.startswith(_GZIP_MAGIC):
         raise NotASitemap("gzip body inside a gzip body")
+    if not data and not inflater.eof:
+        raise NotASitemap("corrupt gzip body: nothing could be decompressed")
     if inflater.unconsumed_tail:
         problems.append(f"decompressed sitemap larger than {MAX_GUNZIPPED_BYTES} bytes; read the start only")
     elif not inflater.eof:
@@ -181,7 +183,7 @@ def _read_xml(body: bytes, url: str, problems: list[str]) -> tuple[str, list[Sit
     else:
         _note_recovered_errors(context.error_log, problems)
     if unusable:
-        problems.append(f"dropped {unusable} entries with a missing or unfetchable location")
+        problems.append(f"dropped {unusable} entries without a location")
     if context.root is not None and context.root.getroottree().docinfo.doctype:
         problems.append("ignored a DOCTYPE: entities are never expanded or loaded")
     return _root_kind(context.root), candidates
@@ -201,9 +203,11 @@ def _records(context: Any, problems: list[str]) -> Iterator[Any]:
             problems.append(f"stopped reading after {MAX_URLS_SCANNED} entries")
             return
         yield element
-        element.clear(keep_tail=False)
-        while element.getprevious() is not None:
-            del element.getparent()[0]
+        parent = element.getparent()
+        if parent is not None and parent.getparent() is None:  # not a record nested by recovery
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del parent[0]
 
 
 def _check_root(root: Any) -> str:
@@ -230,7 +234,7 @@ def _note_recovered_errors(error_log: Any, problems: list[str]) -> None:
 
 
 def _entry(record: Any, base: str) -> SitemapEntry | None:
-    """A ``<url>``/``<sitemap>`` element as an entry; None without a fetchable location."""
+    """A ``<url>``/``<sitemap>`` element as an entry; None without a location (fetchable or not)."""
     values = _child_values(record)
     link = _absolute(values.get("loc"), base)
     if link is None:
@@ -272,23 +276,24 @@ def _name(element: Any) -> str:
 def _absolute(location: str | None, base: str) -> str | None:
     if not location:
         return None
+    if location[:8].lower().startswith(("https://", "http://")):
+        return location  # the usual case; urljoin would cost more than the rest of the entry
     try:
-        link = urljoin(base, location)  # the protocol wants absolute URLs; relative ones are common enough
+        return urljoin(base, location)  # the protocol wants absolute URLs; relative ones are common enough
     except ValueError:
         return None
-    return link if is_fetchable_url(link) else None
 
 
 def _read_text(body: bytes, headers: Mapping[str, str], problems: list[str]) -> list[SitemapEntry]:
     """A plain-text sitemap: one absolute URL per line, UTF-8 (sitemaps.org, "Text file")."""
     lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines()[:MAX_URLS_SCANNED]]
     lines = [line for line in lines if line]
-    links = [line for line in lines if is_fetchable_url(line)]
+    links = [line for line in lines if line[:8].lower().startswith(("https://", "http://"))]
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if not links or (len(links) < len(lines) / 2 and "text/plain" not in content_type.lower()):
         raise NotASitemap("neither XML nor a list of URLs")
     if len(links) < len(lines):
-        problems.append(f"skipped {len(lines) - len(links)} lines that are no fetchable URL")
+        problems.append(f"skipped {len(lines) - len(links)} lines that are no http(s) URL")
     return [SitemapEntry(link=link, published=None, title=None) for link in links]
 
 
@@ -298,27 +303,40 @@ def _read_text(body: bytes, headers: Mapping[str, str], problems: list[str]) -> 
 def _select(
     candidates: list[SitemapEntry], newer_than: datetime | None, max_entries: int, problems: list[str]
 ) -> list[SitemapEntry]:
-    """First entry per canonical link, inside the window, at most ``max_entries`` (newest win)."""
-    kept: list[SitemapEntry] = []
+    """The newest ``max_entries`` entries inside the window, one per canonical link, in document order.
+
+    Canonicalizing costs far more than parsing, so entries are ranked first and only
+    canonicalized until enough are chosen: a 50,000-URL archive costs ``max_entries`` of them.
+    """
+    in_window = [
+        (index, entry)
+        for index, entry in enumerate(candidates)
+        if newer_than is None or entry.published is None or entry.published >= newer_than
+    ]
+    chosen: dict[int, SitemapEntry] = {}
     seen: set[str] = set()
-    for entry in candidates:
-        key = canonical_url(entry.link) or entry.link
-        if key in seen:
+    unfetchable = repeats = 0
+    for index, entry in sorted(in_window, key=lambda pair: _recency_rank(pair[1], pair[0])):
+        if len(chosen) >= max_entries:
+            problems.append(
+                f"entries capped at {max_entries} of {len(in_window)} listed; the newest were kept"
+            )
+            break
+        key = canonical_url(entry.link)  # None when the link must never be fetched
+        if key is None or key in seen:
+            unfetchable += key is None
+            repeats += key is not None
             continue
         seen.add(key)
-        if newer_than is None or entry.published is None or entry.published >= newer_than:
-            kept.append(entry)
-    if len(seen) < len(candidates):
-        problems.append(f"dropped {len(candidates) - len(seen)} entries repeating an earlier location")
-    undated = sum(entry.published is None for entry in kept)
-    if newer_than is not None and 0 < undated < len(candidates):
+        chosen[index] = entry
+    if unfetchable:
+        problems.append(f"dropped {unfetchable} entries with an unfetchable location")
+    if repeats:
+        problems.append(f"dropped {repeats} entries repeating an earlier location")
+    undated = sum(entry.published is None for entry in chosen.values())
+    if newer_than is not None and undated and any(entry.published for entry in candidates):  # a mix is odd
         problems.append(f"kept {undated} entries without a date: the window cannot judge them")
-    if len(kept) <= max_entries:
-        return kept
-    problems.append(f"entries capped at {max_entries} of {len(kept)}; the newest were kept")
-    order = sorted(range(len(kept)), key=lambda i: _recency_rank(kept[i], i))
-    chosen = set(order[:max_entries])
-    return [entry for index, entry in enumerate(kept) if index in chosen]
+    return [chosen[index] for index in sorted(chosen)]
 
 
 def _recency_rank(entry: SitemapEntry, index: int) -> tuple[int, float]:

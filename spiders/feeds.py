@@ -108,6 +108,9 @@ class FeedsSpider(Spider):
             pending.url,
             callback=self.parse_article,
             errback=self.article_failed,
+            # The store already decided this URL is new; Scrapy's dupefilter would otherwise
+            # swallow a redirect loop silently instead of letting it fail at the limit.
+            dont_filter=True,
             meta={
                 "newswatch_pending": pending,
                 "newswatch_feed": feed,
@@ -142,8 +145,10 @@ class FeedsSpider(Spider):
         except NotAFeed as exc:
             return self._feed_failure(feed, response.url, "not-a-feed", str(exc))
         for problem in parsed.problems:
-            self.logger.info("feed %s: %s", feed.name, problem)
-            self.runtime.count("feed_problems")
+            # The lenient parse kept what it could; the problem is still the feed's to fix.
+            # A feed repeating a link is merely untidy and would be reported on every poll.
+            if "repeating an earlier link" not in problem:
+                self.runtime.fail(feed.id, response.url, "feed-problem", problem)
         by_canonical: dict[str, Any] = {}
         for entry in parsed.entries:
             key = canonical_url(entry.link)
@@ -228,12 +233,12 @@ class FeedsSpider(Spider):
         feed: FeedState | None = response.meta["newswatch_feed"]
         if response.status >= 400:
             reason, detail = reason_for_status(response.status), f"HTTP {response.status}"
-            await asyncio.to_thread(self._article_failure, pending, response.url, reason, detail)
+            await asyncio.to_thread(self._article_failure, pending, pending.url, reason, detail)
             return
         content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
             detail = f"Content-Type {content_type.decode('latin-1')!r}"
-            await asyncio.to_thread(self._article_failure, pending, response.url, "not-html", detail)
+            await asyncio.to_thread(self._article_failure, pending, pending.url, "not-html", detail)
             return
         yield ArticleItem(
             url=response.url,
@@ -250,7 +255,10 @@ class FeedsSpider(Spider):
     async def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = reason_for_failure(failure)
-        await asyncio.to_thread(self._article_failure, request.meta["newswatch_pending"], request.url, reason, detail)
+        pending: PendingUrl = request.meta["newswatch_pending"]
+        if request.url != pending.url:
+            detail += f" (after redirects, at {request.url[:300]})"
+        await asyncio.to_thread(self._article_failure, pending, pending.url, reason, detail)
 
     def _article_failure(self, pending: PendingUrl, url: str, reason: str, detail: str) -> None:
         self.runtime.count("articles_failed")

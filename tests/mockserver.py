@@ -189,3 +189,59 @@ def stall_after_headers(content_type: str = "application/rss+xml") -> Behaviour:
         handler.server.mock.closing.wait(300)
 
     return behave
+
+
+def raw(response: bytes, then_close: bool = True) -> Behaviour:
+    """Write these exact bytes on the socket (garbage status lines, short bodies, broken chunking)."""
+
+    def behave(handler: _Handler) -> None:
+        handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 0))
+        try:
+            handler.wfile.write(response)
+            handler.wfile.flush()
+        except OSError:
+            return
+        if then_close:
+            handler.close_connection = True
+            handler.connection.shutdown(2)
+
+    return behave
+
+
+def never_answer() -> Behaviour:
+    """Accept the request and say nothing until the server shuts down."""
+
+    def behave(handler: _Handler) -> None:
+        handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 0))
+        handler.server.mock.closing.wait(300)
+
+    return behave
+
+
+def endless(content_type: str = "application/rss+xml", chunk: bytes = b"<!-- padding -->" * 4096) -> Behaviour:
+    """A chunked body that never ends (until the client hangs up or the server shuts down)."""
+
+    def behave(handler: _Handler) -> None:
+        handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 200))
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        try:
+            opening = b"<?xml version='1.0'?><rss><channel>"
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(opening), opening))
+            while not handler.server.mock.closing.is_set():
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except OSError:
+            pass
+
+    return behave
+
+
+def encoded(body: bytes, encoding: str, content_type: str = "text/html; charset=utf-8") -> Behaviour:
+    """Serve a body already compressed with `encoding` (e.g. a compression bomb)."""
+
+    def behave(handler: _Handler) -> None:
+        handler.send_simple(200, body, content_type, {"Content-Encoding": encoding})
+
+    return behave

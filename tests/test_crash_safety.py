@@ -1,0 +1,455 @@
+"""Crash safety (HOSTILE 28): `kill -9` at random points of a real cycle never costs the store anything.
+
+Rounds of real `newswatch run` processes are killed with SIGKILL after a random delay, against a
+local server whose article pages answer slowly enough that the kills land in every phase of a
+cycle: start-up and migration, the feed poll, article downloads, extraction and store writes.
+After every kill the SQLite file must pass its integrity check, every article row must be
+whole and matched by its URL row, and nothing stored earlier may be gone. Then one cycle runs
+to completion and every article must be there exactly once, with nothing left pending.
+
+The delays come from ``random.Random(seed)``; the seed is printed (``-s`` shows it, a failure
+shows it always) and ``NEWSWATCH_CRASH_SEED=N`` replays the same delays. A replay is not exact:
+where a delay lands depends on how fast the machine is, which is why every round checks
+everything instead of predicting where a kill will land.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psutil
+import pytest
+
+from crawler.urls import canonical_url
+from tests.conftest import REPO, newswatch, write_config
+from tests.mockserver import Behaviour, MockServer, Page
+from tests.pages import Story, article_html, rss
+from tests.test_daemon import wait_for
+
+KILLS_WANTED = 21  # SIGKILLs that must land while a cycle is running
+KILLS_PER_ROUND = 3
+MAX_ROUNDS = 12  # bounds the test when kills keep finding cycles already ended
+SHORTEST_KILL_DELAY, LONGEST_KILL_DELAY = 0.2, 6.0
+SLOW_PAGE_SECONDS = 0.3
+FEED_PATH = "/crash/feed.xml"
+FETCHING = "fetching/extracting (nothing stored yet by this run)"
+
+# (slug, title, lead, detail): thirty different stories, so no two texts share a content hash.
+_STORY_TEXTS = [
+    ("ice-poultry-plant", "ICE agents detain 84 workers at Mississippi poultry plant",
+     "Immigration and Customs Enforcement agents detained 84 workers on Tuesday at a poultry processing "
+     "plant in Forest, Mississippi, in what the agency called a targeted worksite enforcement operation.",
+     "Church volunteers in Scott County opened a gymnasium for children whose parents did not come home,"
+     " and a local school district sent buses to collect students from the plant's day care."),
+    ("border-patrol-checkpoint", "Border Patrol expands interior checkpoint hours near Laredo",
+     "The Border Patrol said it would keep its Interstate 35 checkpoint north of Laredo open around the "
+     "clock, citing an increase in smuggling attempts detected by agents during the spring.",
+     "Truck drivers told the Laredo Morning Times that waits at the checkpoint now reach two hours on "
+     "weekday afternoons, and a trade group asked Customs and Border Protection for a dedicated "
+     "commercial lane."),
+    ("287g-sheriff-agreement", "County sheriff signs 287(g) agreement despite protests",
+     "The Gwinnett County sheriff signed a 287(g) agreement with federal immigration authorities on "
+     "Monday, allowing jailers to question inmates about their status and hold them for transfer to ICE.",
+     "More than two hundred residents packed the commission chamber to oppose the deal, and a coalition "
+     "of pastors said it would start a rapid response hotline for families of people booked into the "
+     "jail."),
+    ("everify-audit-farms", "E-Verify audits hit Central Valley dairy farms",
+     "Federal auditors notified at least eleven dairy farms in Tulare County that their hiring records "
+     "would be reviewed under E-Verify rules, according to a farm bureau letter obtained by reporters.",
+     "Dairy owners said losing experienced milkers during an audit could force them to sell herds, while"
+     " labor organizers urged workers not to sign any document they could not read in Spanish."),
+    ("detention-center-deaths", "Inspector general faults medical care at Georgia detention center",
+     "A report from the Homeland Security inspector general found that detainees at the Stewart "
+     "Detention Center waited weeks for medical appointments and that nurses falsified some sick call "
+     "logs.",
+     "The private operator that runs the facility disputed several findings, and two members of Congress"
+     " asked ICE to suspend new transfers to Lumpkin until an independent physician reviews every file."),
+    ("court-blocks-expedited-removal", "Federal judge blocks expansion of expedited removal",
+     "A federal judge in Washington blocked the administration from applying expedited removal to "
+     "immigrants arrested anywhere in the country who cannot prove two years of continuous presence.",
+     "The ruling said the policy denied people a meaningful chance to contest deportation before an "
+     "immigration judge, and government lawyers said they would seek an emergency stay from the appeals "
+     "court."),
+    ("courthouse-arrests-denver", "Plainclothes agents arrest immigrants outside Denver courthouse",
+     "Plainclothes ICE officers arrested three men outside the Lindsey-Flanigan courthouse in Denver "
+     "after their traffic cases were heard, according to public defenders who witnessed the arrests.",
+     "Colorado law bars civil immigration arrests at courthouses, and the state attorney general said "
+     "his office was reviewing video of the encounters to decide whether to bring a lawsuit."),
+    ("deportation-flight-guatemala", "Charter flights return 260 Guatemalans in a single week",
+     "Four charter flights operated for ICE landed in Guatemala City this week carrying 260 deportees, "
+     "the Guatemalan Migration Institute said, the highest weekly total since the start of the year.",
+     "Officials at the La Aurora air force base reception center said many of those returned had lived "
+     "in the United States for more than a decade and arrived without identity documents or phone "
+     "numbers."),
+    ("meatpacking-raid-nebraska", "Workplace raid at Nebraska meatpacking plant leaves town reeling",
+     "Agents from Homeland Security Investigations executed search warrants at a beef plant in "
+     "Lexington, Nebraska, and detained 97 workers accused of using stolen identities to get hired.",
+     "The mayor said Lexington's Guatemalan and Somali communities were both shaken, and the plant "
+     "halted its second shift while managers tried to figure out who could still report for work."),
+    ("asylum-seekers-bus-chicago", "Chicago shelters brace as Texas resumes asylum seeker buses",
+     "Chicago officials said five buses carrying asylum seekers from Texas arrived at Union Station "
+     "overnight, the first since the governor announced that Operation Lone Star transports would start "
+     "again.",
+     "Volunteers handed out winter coats at the station, and a city spokesperson said the shelter system"
+     " had room for about four hundred more people before it would need to reopen the park district "
+     "sites."),
+    ("tps-venezuela-ruling", "Appeals court lets termination of Venezuelan TPS proceed",
+     "A federal appeals court allowed the government to end Temporary Protected Status for about 350,000"
+     " Venezuelans, lifting an order that had kept their work permits valid during the litigation.",
+     "Immigration lawyers in Doral said their phones had not stopped ringing, and employers asked "
+     "whether they were now required to dismiss workers whose permits had been extended by the earlier "
+     "ruling."),
+    ("ice-detainer-jail-oregon", "Oregon jail released man despite ICE detainer, agency says",
+     "ICE said the Multnomah County jail released a man wanted for removal without honoring a detainer, "
+     "and the agency publicly named him in a statement criticizing the county's sanctuary ordinance.",
+     "County officials replied that a detainer is a request, not a warrant signed by a judge, and that "
+     "Oregon's sanctuary law forbids local staff from holding anyone past a release date for civil "
+     "reasons."),
+    ("family-detention-dilley", "Families held longer at Dilley as family detention returns",
+     "Lawyers with the RAICES legal team said families at the South Texas Family Residential Center in "
+     "Dilley are now being held for more than a month, well beyond the limit of the Flores settlement.",
+     "A pediatrician who toured the facility described toddlers losing weight and parents who had not "
+     "been told when they would see an asylum officer, and the monitor overseeing the settlement asked "
+     "for records."),
+    ("port-of-entry-wait", "Customs officers at San Ysidro adopt facial comparison for all travelers",
+     "Customs and Border Protection began photographing every traveler crossing northbound at San Ysidro"
+     " and comparing the images with passport and visa photos stored in federal databases.",
+     "Privacy advocates said citizens can opt out but few know it, and daily commuters from Tijuana "
+     "reported that the new cameras did at least shorten lines at the pedestrian crossing on weekday "
+     "mornings."),
+    ("construction-site-raid-florida", "Raid at Tallahassee construction site detains more than 100",
+     "Federal and state officers surrounded a college dormitory construction site in Tallahassee and "
+     "detained more than one hundred workers, some of whom fled into nearby woods before being caught.",
+     "Florida's highway patrol and the state guard took part under a new state law, and the general "
+     "contractor said it had verified every worker through E-Verify before the project began."),
+    ("unaccompanied-minors-shelter", "Children wait months in shelters as sponsors fear arrests",
+     "Children who crossed the border alone are spending an average of 112 days in federal shelters, up "
+     "from 30 days last year, because relatives are afraid that coming forward as sponsors will expose "
+     "them.",
+     "Case managers said new fingerprinting rules for every adult in a sponsor's household had stalled "
+     "releases, and a shelter in Brownsville has begun turning away new referrals for lack of beds."),
+    ("immigration-court-backlog", "Immigration court backlog passes 3.7 million cases",
+     "The number of cases pending before the nation's immigration courts passed 3.7 million, according "
+     "to data compiled by the TRAC project at Syracuse University, while the judge corps shrank.",
+     "Dozens of immigration judges were dismissed or took buyouts this year, and people with hearings in"
+     " Houston are now receiving notices for dates in 2029 and beyond."),
+    ("national-guard-border", "National Guard troops assigned to new military zone along the border",
+     "The Pentagon assigned National Guard troops to patrol a newly designated military zone along a "
+     "stretch of the New Mexico border, where migrants can be charged with trespassing on a military "
+     "installation.",
+     "Federal defenders in Las Cruces said the first trespass cases raised novel questions, and a "
+     "magistrate judge dismissed several because the signs marking the zone were not visible from the "
+     "river."),
+    ("raid-rumors-schools", "Attendance drops in Charlotte schools after raid rumors spread",
+     "Attendance at several Charlotte-Mecklenburg schools fell by a third on Thursday after social media"
+     " posts warned of immigration raids at bus stops, rumors that ICE later called false.",
+     "Principals sent recorded calls home in Spanish and Vietnamese, and the district reminded families "
+     "that federal agents need a judicial warrant to enter a school building beyond its public lobby."),
+    ("bond-hearings-denied", "Detainees lose access to bond hearings under new board decision",
+     "The Board of Immigration Appeals ruled that people who entered without inspection are not eligible"
+     " for bond hearings, a decision expected to keep tens of thousands more immigrants in detention.",
+     "Attorneys in Tacoma said clients who had been granted bond last month were now told the hearings "
+     "were void, and a class action challenging the ruling was filed within hours in federal court in "
+     "Seattle."),
+    ("farmworkers-checkpoint-california", "Border agents sweep Kern County farm roads in surprise operation",
+     "Border Patrol agents from the El Centro sector stopped farmworkers on roads outside Bakersfield "
+     "during a three-day operation, far from the agents' usual territory near the Mexican border.",
+     "Growers said crews did not show up to pick citrus for days afterward, and the United Farm Workers "
+     "filed suit arguing that agents stopped people based on their appearance without any suspicion."),
+    ("sanctuary-funding-lawsuit", "Cities sue over threat to cut grants for sanctuary policies",
+     "A coalition of sixteen cities and counties sued the Justice Department over a plan to withhold "
+     "public safety grants from jurisdictions that limit cooperation with immigration enforcement.",
+     "The suit, filed in San Francisco, says Congress never made the grants conditional on helping ICE, "
+     "and it cites earlier rulings that struck down similar conditions during the previous "
+     "administration."),
+    ("guantanamo-transfers", "Migrants transferred to Guantanamo as detention space runs short",
+     "The Defense Department confirmed that about 70 migrants awaiting deportation were flown to the "
+     "naval base at Guantanamo Bay, where tents were set up in a former migrant operations center.",
+     "Lawyers said they had no way to call their clients, and a federal judge ordered the government to "
+     "explain within a week how detainees on the island could reach counsel before any removal."),
+    ("visa-overstay-arrests", "Students arrested over visa status after campus protests",
+     "Immigration officers arrested four international students at their off-campus apartments in "
+     "Boston, saying their visas had been revoked by the State Department without any hearing.",
+     "The university's president said she learned of the arrests from the news, and faculty members "
+     "organized a vigil outside the federal building where the students were first taken."),
+    ("alligator-detention-site", "State opens detention site in Everglades for immigration detainees",
+     "Florida opened a temporary detention camp on an airstrip in the Everglades to hold people arrested"
+     " by state officers working with ICE, with capacity for several thousand detainees in tents.",
+     "Environmental groups and the Miccosukee Tribe sued to stop construction, and detainees' relatives "
+     "said they waited outside the gate in the heat without being told who was inside."),
+    ("registration-requirement", "New registration rule requires immigrants to carry proof at all times",
+     "A federal rule now requires immigrants 14 and older who are not otherwise registered to file a "
+     "form with Citizenship and Immigration Services and carry proof of registration at all times.",
+     "Legal clinics in Atlanta warned that registering could expose people to removal proceedings, and "
+     "several churches held information nights where lawyers answered questions one family at a time."),
+    ("ice-hiring-surge", "ICE hiring surge brings thousands of new deportation officers",
+     "ICE said it had hired more than six thousand new deportation officers in a year, cutting training "
+     "at the Federal Law Enforcement Training Center in Glynco from sixteen weeks to eight.",
+     "Former instructors warned that shorter training left new officers unprepared for arrests in homes "
+     "and workplaces, and the union representing officers asked for more supervisors in the field."),
+    ("hotel-detention-arizona", "Hotels near Phoenix used to hold families before deportation",
+     "Families arrested in Arizona are being held for days in hotel rooms near Phoenix under contracts "
+     "with a security firm, according to records released under the Freedom of Information Act.",
+     "The records show guards posted outside each door and no access to phones for some families, and an"
+     " advocate said hotel detention escapes the inspections that apply to licensed facilities."),
+    ("mexico-receives-deportees", "Mexico sets up reception camps for deportees at border cities",
+     "Mexico's government opened reception centers in Ciudad Juarez, Reynosa and Tijuana to receive "
+     "Mexican citizens deported from the United States, offering meals, identity papers and bus fare.",
+     "At the Juarez center, officials registered nearly nine hundred arrivals in the first week, many of"
+     " whom said they had been detained at traffic stops after living for years in Texas and Colorado."),
+    ("raid-car-wash-la", "Agents detain workers at Los Angeles car washes in sweeping operation",
+     "Federal agents detained employees at five car washes across Los Angeles in a single morning, part "
+     "of an operation the Department of Homeland Security said targeted employers of unauthorized "
+     "workers.",
+     "Owners said agents arrived without warrants naming specific people, and a coalition of car wash "
+     "workers organized a fund to pay the rent of families whose breadwinners were taken to Adelanto."),
+]
+
+
+def _story(slug: str, title: str, lead: str, detail: str, number: int) -> Story:
+    return Story(
+        path=f"/crash/{slug}",
+        title=title,
+        paragraphs=(lead, detail),
+        author="Staff Writer",
+        published=datetime(2026, 10, 1, tzinfo=UTC) + timedelta(hours=number),
+    )
+
+
+STORIES = [_story(*texts, number) for number, texts in enumerate(_STORY_TEXTS)]
+
+
+def slowly(page: Page, seconds: float) -> Behaviour:
+    """Serve `page` after a pause, so a kill finds requests in flight (the server's pace, not a test wait)."""
+
+    def behave(handler) -> None:
+        handler.server.mock.closing.wait(seconds)
+        handler.send_page(page)
+
+    return behave
+
+
+def publish(server: MockServer, stories: list[Story], feed_path: str, slow_every: int = 2) -> None:
+    """Serve the stories (every `slow_every`-th one slowly) and a feed with validators listing all of them."""
+    for index, story in enumerate(stories):
+        page = Page(article_html(story))
+        server.serve(story.path, slowly(page, SLOW_PAGE_SECONDS) if index % slow_every == 0 else page)
+    items = [(story.title, server.url(story.path), story.published) for story in stories]
+    feed = rss("Crash Test Daily", server.base, items)
+    server.serve(feed_path, Page(feed, content_type="application/rss+xml", etag='"crash-v1"'))
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What a check of the store found: the articles stored and the URLs still owed a request."""
+
+    stored: frozenset[str]  # canonical URLs with an article row
+    pending: frozenset[str]
+    feed_polled: bool
+
+
+@dataclass(frozen=True)
+class KillOutcome:
+    """One attempt: where the kill landed, judged from what the store shows afterwards."""
+
+    delay: float
+    pid: int
+    killed: bool  # False: the cycle had ended by itself before the delay ran out
+    run_opened: bool
+    before: StoreState
+    after: StoreState
+
+    @property
+    def phase(self) -> str:
+        if not self.killed:
+            return "cycle had already ended"
+        if not self.run_opened:
+            return "start-up (no run row yet)"
+        if not self.after.feed_polled:
+            return "before the feed poll was recorded"
+        if len(self.after.stored) == len(self.before.stored):
+            return FETCHING if self.after.pending else "closing down"
+        return "storing" if self.after.pending else "after the last article was stored"
+
+    def describe(self) -> str:
+        return (f"kill after {self.delay:4.2f}s: {self.phase:<52} stored {len(self.before.stored):2} -> "
+                f"{len(self.after.stored):2}, pending {len(self.after.pending):2}")
+
+
+def crash_seed() -> int:
+    """NEWSWATCH_CRASH_SEED replays a run's delays; otherwise each run explores new kill points."""
+    return int(os.environ.get("NEWSWATCH_CRASH_SEED") or random.SystemRandom().randrange(10**6))
+
+
+def kill_delays(rng: random.Random, block: int):
+    """Endless delays, `block` at a time, one in each equal slice of the range so every phase gets kills."""
+    width = (LONGEST_KILL_DELAY - SHORTEST_KILL_DELAY) / block
+    while True:
+        delays = [SHORTEST_KILL_DELAY + width * (index + rng.random()) for index in range(block)]
+        rng.shuffle(delays)
+        yield from delays
+
+
+def query(database: Path, sql: str, *params: object) -> list[tuple]:
+    """Read with SQLite itself, not through the store: the check must not share the code it checks."""
+    connection = sqlite3.connect(database, timeout=30)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def check_store(database: Path) -> StoreState:
+    """Integrity and completeness that must hold after any crash; returns what is stored and pending."""
+    if not database.exists():  # killed before the engine created the file
+        return StoreState(frozenset(), frozenset(), feed_polled=False)
+    assert query(database, "PRAGMA integrity_check") == [("ok",)]
+    assert query(database, "PRAGMA foreign_key_check") == []
+    tables = {name for (name,) in query(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "articles" not in tables:  # killed inside the first migration: it rolled back as a whole
+        assert "runs" not in tables and "urls" not in tables
+        return StoreState(frozenset(), frozenset(), feed_polled=False)
+    incomplete = query(database, """
+        SELECT canonical_url FROM articles
+        WHERE (text IS NULL AND duplicate_of IS NULL) OR text_length <= 0 OR length(content_hash) != 64
+           OR title IS NULL OR source = '' OR site = '' OR relevance IS NULL OR matched_terms IS NULL
+           OR authors IS NULL OR fetched_at IS NULL OR first_seen IS NULL OR feed_id IS NULL""")
+    assert incomplete == [], f"articles stored incomplete: {incomplete}"
+    stored_twice = query(database, "SELECT canonical_url FROM articles GROUP BY canonical_url "
+                                   "HAVING count(*) > 1")
+    assert stored_twice == [], f"canonical URLs stored twice: {stored_twice}"
+    # Both halves of Store.save_article commit together, or neither does.
+    url_without_article = query(database, """
+        SELECT u.canonical_url FROM urls u LEFT JOIN articles a ON a.id = u.article_id
+        WHERE u.status IN ('stored', 'duplicate') AND (a.id IS NULL OR a.canonical_url != u.canonical_url)""")
+    assert url_without_article == [], f"URL rows marked stored without their article: {url_without_article}"
+    article_without_url = query(database, """
+        SELECT a.canonical_url FROM articles a LEFT JOIN urls u ON u.canonical_url = a.canonical_url
+        WHERE u.status IS NULL OR u.status NOT IN ('stored', 'duplicate') OR u.article_id != a.id""")
+    assert article_without_url == [], f"articles whose URL row does not say stored: {article_without_url}"
+    # A kill is not a failure of the page: nothing may be given up on or counted against it.
+    unexpected = query(database, "SELECT canonical_url, status, attempts FROM urls "
+                                 "WHERE status NOT IN ('pending', 'stored') OR attempts != 0")
+    assert unexpected == [], f"URLs charged for a crash: {unexpected}"
+    pending = query(database, "SELECT canonical_url FROM urls WHERE status = 'pending'")
+    return StoreState(
+        stored=frozenset(url for (url,) in query(database, "SELECT canonical_url FROM articles")),
+        pending=frozenset(url for (url,) in pending),
+        feed_polled=bool(query(database, "SELECT 1 FROM feeds WHERE last_polled_at IS NOT NULL")),
+    )
+
+
+def processes_in_group(group: int) -> list[psutil.Process]:
+    """Live (not zombie) members of a process group: a cycle, its forkserver, its extraction workers."""
+    members = []
+    for process in psutil.process_iter(["status"]):
+        try:
+            if os.getpgid(process.pid) == group and process.info["status"] != psutil.STATUS_ZOMBIE:
+                members.append(process)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return members
+
+
+def kill_a_cycle(config: Path, database: Path, delay: float) -> KillOutcome:
+    """Start `newswatch run`, SIGKILL it (the main process only, as the OOM killer would) after `delay`."""
+    before = check_store(database)
+    cycle = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,  # a group of its own, so its worker processes can be found
+    )
+    try:
+        try:
+            cycle.wait(timeout=delay)  # the delay itself, cut short only if the cycle ends first
+            killed = False
+        except subprocess.TimeoutExpired:
+            cycle.send_signal(signal.SIGKILL)
+            cycle.wait(timeout=30)
+            killed = True
+        # Orphaned workers must notice their parent is gone and leave; until they have, the
+        # next cycle would share the machine (and the lock's kernel object) with them.
+        wait_for(lambda: not processes_in_group(cycle.pid), 30, "the killed cycle's worker processes to exit")
+    finally:
+        for leftover in processes_in_group(cycle.pid):
+            leftover.kill()
+    assert killed or cycle.returncode == 0, f"the cycle failed by itself (exit status {cycle.returncode})"
+    run_opened = bool(database.exists() and "runs" in _tables(database)
+                      and query(database, "SELECT 1 FROM runs WHERE pid = ?", cycle.pid))
+    after = check_store(database)
+    assert after.stored >= before.stored, f"stored articles lost: {sorted(before.stored - after.stored)}"
+    return KillOutcome(delay, cycle.pid, killed, run_opened, before, after)
+
+
+def _tables(database: Path) -> set[str]:
+    return {name for (name,) in query(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def complete_the_round(server: MockServer, config: Path, database: Path, expected: dict[str, str]) -> None:
+    """A cycle run to the end fetches exactly what the kills left owed; then everything is there once."""
+    before = check_store(database)
+    server.clear_log()
+
+    result = newswatch("run", "--feed", "crash", config=config)
+
+    assert result.returncode == 0, result.stderr
+    after = check_store(database)
+    assert after.stored == set(expected), f"missing after a cycle: {sorted(set(expected) - after.stored)}"
+    assert after.pending == frozenset()
+    assert query(database, "SELECT count(*), count(duplicate_of) FROM articles") == [(len(expected), 0)]
+    requested = sorted(path for path in server.paths_requested() if path in expected.values())
+    owed = sorted(path for url, path in expected.items() if url not in before.stored)
+    assert requested == owed, "the completing cycle must fetch each owed page once, and no stored one"
+
+
+def assert_only_killed_runs_left_running(database: Path, outcomes: list[KillOutcome]) -> None:
+    """A SIGKILLed `newswatch run` cannot close its run row; nothing else may be left 'running'.
+
+    The daemon marks its own killed children (Store.mark_runs_killed); a plain `run` killed by
+    hand or by the OOM killer leaves the row 'running' until someone does.
+    """
+    killed_with_a_run = {outcome.pid for outcome in outcomes if outcome.killed and outcome.run_opened}
+    running = {pid for (pid,) in query(database, "SELECT pid FROM runs WHERE status = 'running'")}
+    assert running == killed_with_a_run
+    others = query(database, "SELECT DISTINCT status FROM runs WHERE status != 'running'")
+    assert set(others) <= {("finished",)}
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_points_never_corrupts_loses_or_duplicates(server: MockServer, tmp_path: Path):
+    seed = crash_seed()
+    print(f"crash seed {seed} (replay with NEWSWATCH_CRASH_SEED={seed})")
+    publish(server, STORIES, FEED_PATH)
+    expected = {canonical_url(server.url(story.path)): story.path for story in STORIES}
+    delays = kill_delays(random.Random(seed), KILLS_WANTED)
+    outcomes: list[KillOutcome] = []
+    for round_number in range(MAX_ROUNDS):
+        # A fresh store per round: kills into an empty store hit start-up and migration, and a
+        # store that has everything finishes too fast for later kills to land mid-cycle.
+        database = tmp_path / f"round-{round_number}" / "nw.db"
+        database.parent.mkdir()
+        feed = {"name": "crash", "url": server.url(FEED_PATH), "keep": "all"}
+        config = write_config(database.parent, f"sqlite:///{database}", [feed])
+        round_outcomes = [kill_a_cycle(config, database, next(delays)) for _ in range(KILLS_PER_ROUND)]
+        for outcome in round_outcomes:
+            print(f"seed {seed} round {round_number}: {outcome.describe()}")
+        assert_only_killed_runs_left_running(database, round_outcomes)
+        complete_the_round(server, config, database, expected)
+        outcomes += round_outcomes
+        if sum(outcome.killed for outcome in outcomes) >= KILLS_WANTED:
+            break
+    phases = Counter(outcome.phase for outcome in outcomes)
+    print(f"seed {seed}: {len(outcomes)} attempts, landed: {dict(phases)}")
+    landed = sum(outcome.killed for outcome in outcomes)
+    assert landed >= KILLS_WANTED, f"only {landed} kills landed mid-cycle: {phases}"
+    assert {"storing", FETCHING} <= set(phases), f"kills missed the busiest phases: {phases}"
