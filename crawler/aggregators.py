@@ -13,8 +13,10 @@ outlet's own feed would be stored twice. This module recovers it without any req
 - Google News article ids (``/rss/articles/``, ``/articles/``, ``/read/``,
   ``/__i/rss/rd/articles/``): base64url of a small protobuf. Ids issued until mid-2024
   (``CBMi`` + base64 of ``http...``) carry the URL in field 4, the AMP URL in field 26.
-  Newer ids carry an opaque token (``AU_yqL...``) instead: only Google's redirect
-  knows the target, so they resolve to None and the spider follows the HTTP redirect.
+  Newer ids carry an opaque token (``AU_yqL...``) instead: only Google can map them,
+  so they resolve to None and the spider has to ask (fetch the link and take the URL
+  it lands on). Public decoders report that Google now answers these with a 200 page
+  whose script, not a 3xx, leads on; check that before relying on redirects.
 
 Wrappers inside wrappers are unwrapped up to MAX_NESTING levels.
 """
