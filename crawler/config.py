@@ -55,6 +55,12 @@ class FeedConfig(_Strict):
     # never polls more often than `interval` and backs off to at most 8x for a quiet feed.
     min_interval: Seconds | None = None
     max_interval: Seconds | None = None
+    # type: sitemap — only entries newer than this are taken (a news sitemap covers two days).
+    window: Seconds = 2 * 86400.0
+    # type: page — regular expressions searched in each link; `allow` replaces the default
+    # "looks like an article" rules, `deny` always applies.
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
 
     @field_validator("url")
     @classmethod
@@ -74,6 +80,14 @@ class FeedConfig(_Strict):
                 f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, got {value:g}s"
             )
         return value
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        from crawler.section_page import check_patterns
+
+        check_patterns(patterns)  # raises ValueError naming the bad pattern
+        return patterns
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> FeedConfig:
@@ -223,7 +237,7 @@ def load_config(path: Path | str | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:
-        document = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+        document = yaml.load(raw_text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(document, dict):

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError
-from twisted.internet.error import TimeoutError as TwistedTimeoutError
-from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
-
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -16,6 +11,10 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 # Reasons after which retrying the same URL is pointless; the others are retried next cycle.
 PERMANENT_REASONS = frozenset(

@@ -21,6 +21,7 @@ class ArticleItem:
     keep: str  # relevant | all
     html: str
     fetched_at: datetime
+    frontier_url: str | None = None  # the pending URL that led here, if redirects changed it
     entry_title: str | None = None
     entry_published: datetime | None = None
     extracted: ExtractedArticle | None = None

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from scrapy import Spider
-from scrapy.logformatter import LogFormatter
 from scrapy.http import Response
+from scrapy.logformatter import LogFormatter
 from twisted.python.failure import Failure
 
 

@@ -54,6 +54,6 @@ class ExtractPipeline:
         self.runtime.count("articles_failed")
         self.runtime.fail(item.feed_id, item.url, reason, detail)
         self.runtime.store.fail_url(
-            item.canonical_url, reason, detail, utcnow(), permanent=True, max_attempts=1
+            item.frontier_url or item.canonical_url, reason, detail, utcnow(), permanent=True, max_attempts=1
         )
         raise DropItem(f"{reason}: {detail}")

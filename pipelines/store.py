@@ -57,4 +57,5 @@ def to_record(item: ArticleItem, run_id: int | None) -> ArticleRecord:
         fetched_at=item.fetched_at,
         run_id=run_id,
         signals=item.signals,
+        frontier_url=item.frontier_url,
     )

@@ -9,7 +9,7 @@ another writer must never stall the reactor that is downloading.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy import Request, Spider
@@ -19,9 +19,10 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler.clock import utcnow
+from crawler.config import FeedConfig
 from crawler.failures import is_permanent, reason_for_failure, reason_for_status
-from crawler.feedparse import NotAFeed, parse_feed
 from crawler.items import ArticleItem
+from crawler.listings import ListedLink, Listing, NotAListing, read_listing
 from crawler.polling import (
     adaptive_interval,
     next_check_after_failure,
@@ -38,6 +39,8 @@ from crawler.urls import canonical_url
 # Let error statuses reach the callbacks (to be recorded) but keep redirects with Scrapy.
 HANDLED_STATUSES = [304, *range(400, 600)]
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+MAX_SITEMAP_DEPTH = 2  # an index of indexes, no deeper
+MAX_CHILD_SITEMAPS = 50  # per index document
 
 
 class FeedsSpider(Spider):
@@ -139,43 +142,103 @@ class FeedsSpider(Spider):
             reason = reason_for_status(response.status)
             retry_after = parse_retry_after(_header(response, b"Retry-After"), utcnow())
             return self._feed_failure(feed, response.url, reason, f"HTTP {response.status}", retry_after)
+        source = self.runtime.config.feed(feed.name)
         try:
-            parsed = parse_feed(response.body, response.url, _headers(response),
-                                max_entries=self.runtime.config.crawl.max_entries_per_feed)
-        except NotAFeed as exc:
-            return self._feed_failure(feed, response.url, "not-a-feed", str(exc))
-        for problem in parsed.problems:
-            # The lenient parse kept what it could; the problem is still the feed's to fix.
-            # A feed repeating a link is merely untidy and would be reported on every poll.
-            if "repeating an earlier link" not in problem:
-                self.runtime.fail(feed.id, response.url, "feed-problem", problem)
-        by_canonical: dict[str, Any] = {}
-        for entry in parsed.entries:
-            key = canonical_url(entry.link)
-            if key and key not in by_canonical:
-                by_canonical[key] = entry
-        unseen = self.runtime.store.unseen(by_canonical)
-        new_entries = [
-            NewEntry(canonical_url=key, url=entry.link, title=entry.title, published=entry.published)
-            for key, entry in by_canonical.items()
-            if key in unseen
-        ]
-        shortest, longest = self.runtime.config.feed(feed.name).interval_bounds
+            listing = self._read(source, response)
+        except NotAListing as exc:
+            return self._feed_failure(feed, response.url, exc.reason, str(exc))
+        self._record_problems(feed, response.url, listing)
+        unchanged = listing.link_fingerprint is not None and listing.link_fingerprint == feed.content_fingerprint
+        new_entries = [] if unchanged else self._new_entries(listing)
+        if unchanged:
+            self.runtime.count("feeds_not_modified")  # a section page whose link set did not change
+        shortest, longest = source.interval_bounds
         self._record_success(
             feed,
             response,
             new_entries,
-            interval=adaptive_interval([e.published for e in parsed.entries], utcnow(), shortest, longest),
+            interval=adaptive_interval(listing.dated, utcnow(), shortest, longest),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            hint_seconds=server_hint_seconds(parsed.ttl_seconds, parsed.update_period_seconds, None),
+            hint_seconds=listing.hint_seconds,
+            content_fingerprint=listing.link_fingerprint,
         )
+        requests = [self._child_request(url, feed, depth=1) for url in listing.children[:MAX_CHILD_SITEMAPS]]
+        return requests + [self._article_request(_pending(entry, feed.id), feed) for entry in new_entries]
+
+    def _read(self, source: FeedConfig, response: Response) -> Listing:
+        text = response.text if isinstance(response, TextResponse) else None
+        return read_listing(source, response.body, text, response.url, _headers(response), utcnow(),
+                            self.runtime.config.crawl.max_entries_per_feed)
+
+    def _record_problems(self, feed: FeedState, url: str, listing: Listing) -> None:
+        for problem in listing.problems:
+            # The lenient parse kept what it could; the problem is still the feed's to fix.
+            # A feed repeating a link is merely untidy and would be reported on every poll.
+            if "repeating an earlier link" not in problem:
+                self.runtime.fail(feed.id, url, "feed-problem", problem)
+
+    def _new_entries(self, listing: Listing) -> list[NewEntry]:
+        """Links whose canonical URL the store has never seen, one per canonical URL."""
+        by_canonical: dict[str, ListedLink] = {}
+        for link in listing.links:
+            key = canonical_url(link.url)
+            if key and key not in by_canonical:
+                by_canonical[key] = link
+        unseen = self.runtime.store.unseen(by_canonical)
         return [
-            self._article_request(
-                PendingUrl(entry.canonical_url, entry.url, feed.id, 0, entry.title, entry.published), feed
-            )
-            for entry in new_entries
+            NewEntry(canonical_url=key, url=link.url, title=link.title, published=link.published)
+            for key, link in by_canonical.items()
+            if key in unseen
         ]
+
+    # -- child sitemaps (of an index, or listed in robots.txt) ------------------------------------
+
+    def _child_request(self, url: str, feed: FeedState, depth: int) -> Request:
+        return Request(
+            url,
+            callback=self.parse_child,
+            errback=self.child_failed,
+            dont_filter=True,
+            priority=90,
+            meta={
+                "newswatch_feed": feed,
+                "newswatch_depth": depth,
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "download_maxsize": self.runtime.config.crawl.feed_max_bytes,
+            },
+        )
+
+    async def parse_child(self, response: Response) -> AsyncIterator[Request]:
+        for request in await asyncio.to_thread(self._handle_child, response):
+            yield request
+
+    def _handle_child(self, response: Response) -> list[Request]:
+        feed: FeedState = response.meta["newswatch_feed"]
+        depth: int = response.meta["newswatch_depth"]
+        if response.status >= 400:
+            self.runtime.fail(feed.id, response.url, reason_for_status(response.status), f"HTTP {response.status}")
+            return []
+        try:
+            listing = self._read(self.runtime.config.feed(feed.name), response)
+        except NotAListing as exc:
+            self.runtime.fail(feed.id, response.url, exc.reason, str(exc))
+            return []
+        self._record_problems(feed, response.url, listing)
+        new_entries = self._new_entries(listing)
+        self.runtime.store.add_pending(feed.id, new_entries, utcnow())
+        children = listing.children[:MAX_CHILD_SITEMAPS] if depth < MAX_SITEMAP_DEPTH else []
+        if listing.children and depth >= MAX_SITEMAP_DEPTH:
+            self.runtime.fail(feed.id, response.url, "feed-problem",
+                              f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH}; not followed")
+        return [self._child_request(url, feed, depth + 1) for url in children] + [
+            self._article_request(_pending(entry, feed.id), feed) for entry in new_entries
+        ]
+
+    async def child_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = reason_for_failure(failure)
+        await asyncio.to_thread(self.runtime.fail, request.meta["newswatch_feed"].id, request.url, reason, detail)
 
     def _record_success(
         self,
@@ -187,6 +250,7 @@ class FeedsSpider(Spider):
         etag: str | None,
         last_modified: str | None,
         hint_seconds: float = 0.0,
+        content_fingerprint: str | None = None,
     ) -> None:
         now = utcnow()
         max_age = parse_max_age(_header(response, b"Cache-Control"))
@@ -199,6 +263,7 @@ class FeedsSpider(Spider):
             etag=etag,
             last_modified=last_modified,
             moved_to=_permanent_redirect_target(response),
+            content_fingerprint=content_fingerprint,
         )
         self.runtime.store.record_poll(feed.id, outcome, new_entries)
 
@@ -240,9 +305,17 @@ class FeedsSpider(Spider):
             detail = f"Content-Type {content_type.decode('latin-1')!r}"
             await asyncio.to_thread(self._article_failure, pending, pending.url, "not-html", detail)
             return
+        # Redirects (an aggregator link, a moved article) may end at a URL stored before:
+        # the article is known under its final canonical URL, the pending one is an alias.
+        final_url = canonical_url(response.url) or pending.canonical_url
+        if final_url != pending.canonical_url and await asyncio.to_thread(self.runtime.store.is_stored, final_url):
+            self.runtime.count("articles_duplicate")
+            await asyncio.to_thread(self.runtime.store.alias_url, pending.canonical_url, final_url, utcnow())
+            return
         yield ArticleItem(
             url=response.url,
-            canonical_url=pending.canonical_url,
+            canonical_url=final_url,
+            frontier_url=pending.canonical_url,
             feed_id=pending.feed_id,
             source=feed.name if feed else "unknown",
             keep=feed.keep if feed else "relevant",
@@ -273,6 +346,10 @@ class FeedsSpider(Spider):
             permanent=is_permanent(reason),
             max_attempts=self.runtime.config.crawl.max_url_attempts,
         )
+
+
+def _pending(entry: NewEntry, feed_id: int) -> PendingUrl:
+    return PendingUrl(entry.canonical_url, entry.url, feed_id, 0, entry.title, entry.published)
 
 
 def _is_due(feed: FeedState, now: Any) -> bool:

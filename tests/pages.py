@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import datetime
+from email.utils import format_datetime
 from html import escape
 
 
@@ -63,3 +63,28 @@ def rss(title: str, link: str, items: list[tuple[str, str, datetime | None]], tt
         + "".join(entries)
         + "</channel></rss>"
     ).encode()
+
+
+_PLACES = ["Canton", "Morton", "Pelahatchie", "Carthage", "Sebastopol", "Bay Springs", "Forest", "Laurel",
+           "Hattiesburg", "Jackson", "Meridian", "Tupelo"]
+_AGENCIES = ["Immigration and Customs Enforcement", "Homeland Security Investigations", "Border Patrol",
+             "the Department of Homeland Security"]
+
+
+def numbered_story(number: int, path: str | None = None) -> Story:
+    """A distinct, realistic enforcement story (no two share their text), for bulk fixtures."""
+    place = _PLACES[number % len(_PLACES)]
+    agency = _AGENCIES[number % len(_AGENCIES)]
+    count = 20 + number * 7
+    return Story(
+        path=path or f"/news/story-{number}",
+        title=f"{agency.split(' and ')[0]} operation in {place} leads to {count} detentions (report {number})",
+        paragraphs=(
+            f"Agents with {agency} detained {count} people on day {number} of an operation near {place}, "
+            f"according to officials and community advocates who counted the buses leaving the site.",
+            f"Report number {number}: families in {place} gathered outside a church while lawyers tried to "
+            f"locate relatives who had been taken to a processing center about {number + 40} miles away.",
+            f"A spokesperson said {count // 2} of those detained were later released with notices to appear "
+            f"in immigration court, and that the investigation in {place} was continuing this week.",
+        ),
+    )

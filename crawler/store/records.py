@@ -31,6 +31,7 @@ class FeedState:
     last_error_reason: str | None = None
     last_error_detail: str | None = None
     current_interval_seconds: float | None = None
+    content_fingerprint: str | None = None
 
     @property
     def effective_interval(self) -> float:
@@ -68,6 +69,7 @@ class PollOutcome:
     next_check_at: datetime
     succeeded: bool
     interval_seconds: float | None = None  # the adapted interval, on success
+    content_fingerprint: str | None = None  # section pages: the link set seen
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # permanent redirect target
@@ -100,6 +102,7 @@ class ArticleRecord:
     fetched_at: datetime
     run_id: int | None = None
     signals: dict[str, Any] | None = None
+    frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
 
 
 @dataclass(frozen=True)

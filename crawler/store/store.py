@@ -124,6 +124,8 @@ class Store:
             }
             if outcome.interval_seconds is not None:
                 values["current_interval_seconds"] = outcome.interval_seconds
+            if outcome.content_fingerprint is not None:
+                values["content_fingerprint"] = outcome.content_fingerprint
         else:
             values |= {
                 "last_error_at": outcome.at,
@@ -138,6 +140,11 @@ class Store:
         with write_transaction(self.engine) as conn:
             conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
             return self._add_pending(conn, feed_id, new_entries, outcome.at)
+
+    def add_pending(self, feed_id: int, entries: Sequence[NewEntry], now: datetime) -> int:
+        """Add entries found outside a feed's own poll (child sitemaps); returns how many were new."""
+        with write_transaction(self.engine) as conn:
+            return self._add_pending(conn, feed_id, entries, now)
 
     def _add_pending(self, conn: Connection, feed_id: int, entries: Sequence[NewEntry], now: datetime) -> int:
         if not entries:
@@ -218,13 +225,36 @@ class Store:
             )
             return status
 
-    def mark_irrelevant(self, canonical_url: str, relevance: float, now: datetime) -> None:
-        """Remember an off-topic article as seen without keeping its text."""
+    def mark_irrelevant(
+        self, frontier_url: str, canonical: str, url: str, relevance: float, now: datetime
+    ) -> None:
+        """Remember an off-topic article as seen (under both URLs if a redirect changed it), text not kept."""
         with write_transaction(self.engine) as conn:
+            feed_id = conn.scalar(select(urls.c.feed_id).where(urls.c.canonical_url == frontier_url))
             conn.execute(
                 update(urls)
-                .where(urls.c.canonical_url == canonical_url)
+                .where(urls.c.canonical_url == frontier_url)
                 .values(status="irrelevant", relevance=relevance, reason=None, updated_at=now)
+            )
+            if canonical != frontier_url:
+                conn.execute(
+                    insert_for(conn, urls)
+                    .values(canonical_url=canonical, url=url, feed_id=feed_id, status="irrelevant",
+                            relevance=relevance, first_seen=now, updated_at=now)
+                    .on_conflict_do_nothing(index_elements=["canonical_url"])
+                )
+
+    def alias_url(self, frontier_url: str, canonical: str, now: datetime) -> None:
+        """A pending URL turned out (after redirects) to be an article already dealt with."""
+        with write_transaction(self.engine) as conn:
+            known = conn.execute(
+                select(urls.c.status, urls.c.article_id).where(urls.c.canonical_url == canonical)
+            ).first()
+            status = "duplicate" if known is None or known.status in ("stored", "duplicate") else known.status
+            conn.execute(
+                update(urls)
+                .where(urls.c.canonical_url == frontier_url)
+                .values(status=status, article_id=known.article_id if known else None, updated_at=now)
             )
 
     def is_stored(self, canonical_url: str) -> bool:
@@ -250,13 +280,14 @@ class Store:
     def _save_article(self, conn: Connection, record: ArticleRecord) -> SaveOutcome:
         existing = conn.scalar(select(articles.c.id).where(articles.c.canonical_url == record.canonical_url))
         if existing is not None:
+            self._settle_frontier(conn, record, "duplicate", existing)
             return SaveOutcome("seen", article_id=existing)
         original = conn.scalar(
             select(articles.c.id).where(
                 and_(articles.c.content_hash == record.content_hash, articles.c.duplicate_of.is_(None))
             )
         )
-        values = asdict(record) | {
+        values = {key: value for key, value in asdict(record).items() if key != "frontier_url"} | {
             "text": None if original is not None else record.text,
             "text_length": len(record.text),
             "duplicate_of": original,
@@ -284,7 +315,17 @@ class Store:
                 set_={key: statement.excluded[key] for key in ("status", "relevance", "article_id", "updated_at")},
             )
         )
+        self._settle_frontier(conn, record, url_row["status"], article_id)
         return SaveOutcome(status, article_id=article_id, duplicate_of=original)
+
+    def _settle_frontier(self, conn: Connection, record: ArticleRecord, status: str, article_id: int) -> None:
+        """The pending URL that redirected here (an aggregator link, say) is dealt with too."""
+        if record.frontier_url and record.frontier_url != record.canonical_url:
+            conn.execute(
+                update(urls)
+                .where(urls.c.canonical_url == record.frontier_url)
+                .values(status=status, article_id=article_id, updated_at=record.fetched_at)
+            )
 
     # -- runs and failures ---------------------------------------------------------------------
 
@@ -413,6 +454,7 @@ def _feed_state(row: Any) -> FeedState:
         last_error_reason=row.last_error_reason,
         last_error_detail=row.last_error_detail,
         current_interval_seconds=row.current_interval_seconds,
+        content_fingerprint=row.content_fingerprint,
     )
 
 

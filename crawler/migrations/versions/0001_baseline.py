@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("keep", sa.String(20), nullable=False),
         sa.Column("interval_seconds", sa.Float, nullable=False),
         sa.Column("current_interval_seconds", sa.Float),
+        sa.Column("content_fingerprint", sa.String(64)),
         sa.Column("etag", sa.Text),
         sa.Column("last_modified", sa.Text),
         sa.Column("last_polled_at", UTCDateTime()),
