@@ -48,8 +48,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="json: one object per line, for log shippers")
     daemon.set_defaults(handler=_daemon)
 
-    feeds = commands.add_parser("feeds", help="configured feeds and their health")
-    feeds.add_argument("action", choices=["list", "status"])
+    feeds = commands.add_parser("feeds", help="configured feeds and their health; discover a site's feeds")
+    feeds.add_argument("action", choices=["list", "status", "discover"])
+    feeds.add_argument("url", nargs="?", help="discover: the site or page to inspect")
+    feeds.add_argument("--add", action="store_true", help="discover: append the entries to the config file")
+    feeds.add_argument("--prefix", help="discover: name prefix for the new entries (default: the site's name)")
     feeds.set_defaults(handler=_feeds)
 
     export = commands.add_parser("export", help="write stored articles as jsonl, csv or parquet")
@@ -120,6 +123,11 @@ def _feeds(args: argparse.Namespace, config: Config) -> int:
     from crawler.store import Store
 
     console = _console()
+    if args.action == "discover":
+        return _discover(args, config)
+    if args.url or args.add:
+        print("newswatch: a URL and --add only go with `feeds discover`", file=sys.stderr)
+        return EXIT_CONFIG
     if args.action == "list":
         print_feed_list(console, config)
         return 0
@@ -128,6 +136,32 @@ def _feeds(args: argparse.Namespace, config: Config) -> int:
         print_feed_status(console, config, store, utcnow())
     finally:
         store.close()
+    return 0
+
+
+def _discover(args: argparse.Namespace, config: Config) -> int:
+    """Print ready-to-paste entries for the feeds and sitemaps a site offers; --add appends them."""
+    from crawler.discovery import append_to_config, config_entries
+    from crawler.discovery_run import discover_sources
+    from crawler.urls import is_fetchable_url, site_of
+
+    if not args.url or not is_fetchable_url(args.url):
+        print("newswatch: feeds discover needs an http(s) URL", file=sys.stderr)
+        return EXIT_CONFIG
+    sources = discover_sources(config.source_path, args.url)
+    if not sources:
+        print(f"no feeds or sitemaps found at {args.url}", file=sys.stderr)
+        return 0
+    prefix = args.prefix or site_of(args.url).split(".")[0]
+    entries = config_entries(sources, prefix, taken=[feed.name for feed in config.feeds])
+    print(entries, end="")
+    if args.add:
+        try:
+            names = append_to_config(config.source_path, entries)
+        except ConfigError as exc:
+            print(f"newswatch: not added: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        print(f"added {len(names)} entries to {config.source_path}: {', '.join(names)}", file=sys.stderr)
     return 0
 
 
