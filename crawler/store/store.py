@@ -378,6 +378,14 @@ class Store:
         with read_transaction(self.engine) as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
+    def item_counts(self, since: datetime, until: datetime | None = None) -> dict[int, int]:
+        """Items (distinct article URLs) each feed listed for the first time in [since, until)."""
+        query = select(urls.c.feed_id, func.count()).where(urls.c.first_seen >= since).group_by(urls.c.feed_id)
+        if until is not None:
+            query = query.where(urls.c.first_seen < until)
+        with read_transaction(self.engine) as conn:
+            return {feed_id: count for feed_id, count in conn.execute(query) if feed_id is not None}
+
     def article_counts(self, since: datetime | None = None) -> dict[int, int]:
         """Stored articles per feed id (optionally first seen since a time)."""
         query = select(articles.c.feed_id, func.count()).group_by(articles.c.feed_id)
