@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from crawler.cli_codes import EXIT_CONFIG, EXIT_LOCKED
+from crawler.cli_codes import EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE
 from crawler.clock import utcnow
 from crawler.config import Config, ConfigError, default_config_path, load_config
 from crawler.cycle_lock import CycleLock, CycleRunning
@@ -88,6 +88,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         print(f"newswatch: {config.source_path}: feeds: no feed named {', '.join(map(repr, unknown))}",
               file=sys.stderr)
         return EXIT_CONFIG
+    problem = store_problem(config.database_url)
+    if problem:
+        print(f"newswatch: cannot use the store: {problem}; nothing was crawled", file=sys.stderr)
+        return EXIT_STORE
     try:
         with CycleLock.for_database(config.database_url):
             run_id = run_cycle(config.source_path, args.feed, trigger="cli", progress=sys.stderr.isatty(),
@@ -106,6 +110,21 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     finally:
         store.close()
     return 0
+
+
+def store_problem(database_url: str) -> str | None:
+    """Open the store (creating or migrating it) and say why not, in one line, if that fails."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from crawler.store import Store
+
+    try:
+        Store.open(database_url).close()
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return f"{make_url(database_url).render_as_string(hide_password=True)}: {reason}"
+    return None
 
 
 def _daemon(args: argparse.Namespace, config: Config) -> int:

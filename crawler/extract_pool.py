@@ -176,7 +176,8 @@ class _WorkerSlot:
         try:
             self._ready_worker()
         except Exception:  # the first page will try again and fail with a typed reason
-            logger.warning("could not start an extraction worker ahead of time", exc_info=True)
+            if not self.pool.closed:  # a short cycle may close the pool while workers still start
+                logger.warning("could not start an extraction worker ahead of time", exc_info=True)
 
     def _run(self, future: Future[ExtractedArticle | None], html: str, url: str) -> None:
         try:

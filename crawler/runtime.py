@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import weakref
@@ -25,6 +26,8 @@ class CycleRuntime:
         self.config = config
         self.store = store
         self.run_id: int | None = None
+        self._stopping = False
+        self._closing: asyncio.Future[None] | None = None
         self._count_lock = threading.Lock()  # spider work runs in threads; increments must not be lost
 
     def count(self, key: str, amount: int = 1) -> None:
@@ -37,6 +40,16 @@ class CycleRuntime:
         logger.info("%s: %s (%s)", reason, url[:300], detail[:300])  # the run summary shows them all
         self.count(f"failures/{reason}")
         self.store.record_failure(self.run_id, feed_id, url, reason, detail, utcnow())
+
+    def stop_for_store(self, error: Exception) -> None:
+        """Close the crawl once when the database stops taking writes."""
+        if self._stopping:
+            return
+        self._stopping = True
+        logger.error("the store is unavailable (%s); stopping this cycle", getattr(error, "orig", error))
+        assert self.crawler.engine is not None
+        # Called on the reactor thread (a pipeline after its await), where the asyncio loop runs.
+        self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store-unavailable"))
 
     def counts(self) -> RunCounts:
         """The run's counters, read back from Scrapy's stats."""

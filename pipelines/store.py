@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import OperationalError
 
 from crawler.items import ArticleItem
 from crawler.runtime import CycleRuntime, runtime_for
@@ -24,7 +26,13 @@ class StorePipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         record = to_record(item, self.runtime.run_id)
-        outcome = await asyncio.to_thread(self.runtime.store.save_article, record)
+        try:
+            outcome = await asyncio.to_thread(self.runtime.store.save_article, record)
+        except OperationalError as exc:
+            # Disk full, read-only file, server gone: stop the cycle cleanly. The URL is still
+            # pending in the store (or the store is unreachable), so the next cycle resumes it.
+            self.runtime.stop_for_store(exc)
+            raise DropItem(f"store unavailable: {exc.orig}") from None
         if outcome.status == "new":
             self.runtime.count("articles_new")
         elif outcome.status == "duplicate":

@@ -1,0 +1,49 @@
+"""HOSTILE.md 29: a store that cannot be used gives a clear error; the next cycle resumes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import newswatch, write_config
+from tests.mockserver import MockServer, Page
+from tests.pages import article_html, rss
+from tests.test_cycle_end_to_end import RAID
+
+pytestmark = pytest.mark.slow
+
+
+def test_hostile_29_database_server_down_is_a_clear_error_and_the_next_cycle_resumes(
+    server: MockServer, tmp_path: Path, postgres_url: str
+):
+    server.serve(RAID.path, Page(article_html(RAID)))
+    server.serve("/feed.xml", Page(rss("f", server.base, [(RAID.title, server.url(RAID.path), None)]),
+                                   content_type="application/rss+xml"))
+    feeds = [{"name": "valley", "url": server.url("/feed.xml")}]
+    down = write_config(tmp_path, "postgresql://postgres@127.0.0.1:1/newswatch", feeds)
+
+    result = newswatch("run", config=down)
+
+    assert result.returncode == 3
+    assert "cannot use the store" in result.stderr and "127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert server.requests_to("/feed.xml") == []  # nothing crawled into the void
+
+    up = write_config(tmp_path, postgres_url, feeds)
+    assert newswatch("run", config=up).returncode == 0
+    export = newswatch("export", config=up)
+    assert len(export.stdout.splitlines()) == 1
+
+
+def test_hostile_29_unwritable_sqlite_location_is_a_clear_error(server: MockServer, tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    config = write_config(tmp_path, f"sqlite:///{blocker / 'newswatch.db'}",
+                          [{"name": "valley", "url": server.url("/feed.xml")}])
+
+    result = newswatch("run", config=config)
+
+    assert result.returncode == 3
+    assert "cannot use the store" in result.stderr
+    assert "Traceback" not in result.stderr
