@@ -181,10 +181,10 @@ def sweep(records: list[dict[str, object]]) -> None:
           f"{'cand':>5}")
     schemes = [DEFAULT_SCHEME] + [
         Scheme(shingle_words=w, bands=b, rows=r)
-        for w, b, r in ((4, 64, 2), (4, 48, 2), (4, 32, 2), (4, 42, 3), (4, 32, 4), (3, 48, 2), (5, 48, 2))
+        for w, b, r in ((4, 32, 2), (3, 32, 2), (5, 24, 2), (5, 48, 2), (5, 64, 2), (5, 42, 3), (5, 32, 4))
         if (w, b, r) != (DEFAULT_SCHEME.shingle_words, DEFAULT_SCHEME.bands, DEFAULT_SCHEME.rows)
     ]
-    grid = [Thresholds(c, j) for c in (0.4, 0.5, 0.6, 0.7) for j in (0.15, 0.2, 0.25, 0.3)]
+    grid = [Thresholds(c, j) for c in (0.3, 0.4, 0.5, 0.6, 0.7) for j in (0.1, 0.15, 0.2, 0.25, 0.3)]
     for scheme in schemes:
         fps = fingerprints_for(records, scheme)
         for thresholds in grid if scheme == DEFAULT_SCHEME else [DEFAULT_THRESHOLDS]:

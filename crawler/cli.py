@@ -62,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--relevant-only", action="store_true", help="only articles above the relevance threshold")
     export.set_defaults(handler=_export)
 
+    article = commands.add_parser("article", help="show one stored article; --history shows its edits")
+    article.add_argument("id", type=int)
+    article.add_argument("--history", action="store_true", help="every earlier version with what changed")
+    article.set_defaults(handler=_article)
+
+    stories = commands.add_parser("stories", help="stories with every outlet that ran them (copies linked)")
+    stories.add_argument("--newest", action="store_true", help="newest first (default: largest first)")
+    stories.add_argument("--since", type=_date, help="only stories first seen on or after this date")
+    stories.add_argument("--limit", type=int, default=20)
+    stories.set_defaults(handler=_stories)
+
     search = commands.add_parser("search", help="find stored articles containing every word of QUERY")
     search.add_argument("query", nargs="+")
     search.add_argument("--limit", type=int, default=20)
@@ -207,6 +218,36 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     finally:
         store.close()
     print(f"exported {count} articles", file=sys.stderr)
+    return 0
+
+
+def _article(args: argparse.Namespace, config: Config) -> int:
+    """One article with its metadata and text, or with --history each edit seen."""
+    from crawler.article_view import print_article
+    from crawler.store import Store
+
+    store = Store.open(config.database_url)
+    try:
+        article = store.article(args.id)
+        if article is None:
+            print(f"newswatch: no article {args.id}", file=sys.stderr)
+            return 1
+        print_article(_console(), article, store.versions(args.id), args.history)
+    finally:
+        store.close()
+    return 0
+
+
+def _stories(args: argparse.Namespace, config: Config) -> int:
+    """Stories (an original and its linked copies), largest or newest first."""
+    from crawler.article_view import print_stories
+    from crawler.store import Store
+
+    store = Store.open(config.database_url)
+    try:
+        print_stories(_console(), store.stories(args.limit, "newest" if args.newest else "largest", args.since))
+    finally:
+        store.close()
     return 0
 
 

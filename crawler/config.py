@@ -146,6 +146,16 @@ class RelevanceConfig(_Strict):
     threshold: float | None = Field(None, ge=0.0, le=1.0)
 
 
+class RecheckConfig(_Strict):
+    """Re-fetch recent articles to catch edits (death tolls, detention counts, headlines)."""
+
+    enabled: bool = True
+    window: Seconds = 3 * 86400.0  # articles first seen this recently are re-checked
+    every: Seconds = 12 * 3600.0  # how long between two checks of one article
+    max_per_cycle: int = Field(100, ge=0, le=100_000)
+    min_changed_words: int = Field(1, ge=1)  # fewer changed words (and the same title) is no new version
+
+
 class DaemonConfig(_Strict):
     """`newswatch daemon`: how often it looks for due feeds, how long a cycle may run, metrics."""
 
@@ -165,6 +175,7 @@ class Config(_Strict):
     extraction: ExtractionConfig = ExtractionConfig()
     relevance: RelevanceConfig = RelevanceConfig()
     daemon: DaemonConfig = DaemonConfig()
+    recheck: RecheckConfig = RecheckConfig()
     source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
 
     @field_validator("feeds")

@@ -13,13 +13,13 @@ EXPORT_FIELDS = [
     "language", "relevance", "matched_terms", "duplicate_of", "content_hash", "first_seen",
     "fetched_at",
 ]
-EXTRA_FIELDS = ["signals"]
+EXTRA_FIELDS = ["signals", "version_count", "updated_at"]
 
 
 def export_record(row: dict[str, Any]) -> dict[str, Any]:
     """One contract record: ISO 8601 dates, lists as lists, fields in contract order."""
     record = {name: row.get(name) for name in EXPORT_FIELDS + EXTRA_FIELDS}
-    for name in ("published", "first_seen", "fetched_at"):
+    for name in ("published", "first_seen", "fetched_at", "updated_at"):
         value = record[name]
         record[name] = value.isoformat() if isinstance(value, datetime) else value
     record["authors"] = list(record["authors"] or [])

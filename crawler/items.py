@@ -8,6 +8,7 @@ from typing import Any
 
 from crawler.extraction import ExtractedArticle
 from crawler.relevance import RelevanceResult
+from crawler.store.records import RecheckTarget
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ArticleItem:
     html: str
     fetched_at: datetime
     frontier_url: str | None = None  # the pending URL that led here, if redirects changed it
+    recheck: RecheckTarget | None = None  # set when this fetch looks for edits of a stored article
     entry_title: str | None = None
     entry_published: datetime | None = None
     extracted: ExtractedArticle | None = None

@@ -48,10 +48,10 @@ class Scheme:
     at least one key with probability 1 - (1 - J**rows)**bands.
     """
 
-    shingle_words: int = 4
+    shingle_words: int = 5
     slots: int = 128  # a power of two: the low bits of a hash pick the slot
     bands: int = 32
-    rows: int = 4
+    rows: int = 2
     min_shingles: int = 20  # shorter texts get no fingerprint; the exact content hash covers them
 
     def __post_init__(self) -> None:

@@ -11,6 +11,7 @@ from scrapy.exceptions import DropItem
 from crawler.clock import utcnow
 from crawler.extract_pool import ExtractionError, ExtractionPool
 from crawler.items import ArticleItem
+from crawler.recheck import next_recheck
 from crawler.runtime import CycleRuntime, runtime_for
 
 
@@ -51,8 +52,11 @@ class ExtractPipeline:
         return item
 
     def _give_up(self, item: ArticleItem, reason: str, detail: str) -> NoReturn:
-        self.runtime.count("articles_failed")
         self.runtime.fail(item.feed_id, item.url, reason, detail)
+        if item.recheck is not None:  # the stored version stands; look again later
+            self.runtime.store.postpone_recheck(item.recheck.article_id, next_recheck(self.runtime.config, item.recheck))
+            raise DropItem(f"re-check {reason}: {detail}")
+        self.runtime.count("articles_failed")
         self.runtime.store.fail_url(
             item.frontier_url or item.canonical_url, reason, detail, utcnow(), permanent=True, max_attempts=1
         )

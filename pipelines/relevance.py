@@ -38,7 +38,7 @@ class RelevancePipeline:
         item.relevance = RelevanceResult(scored.score, scored.matched_terms, relevant)
         if relevant:
             item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
-        elif item.keep == "relevant":
+        elif item.keep == "relevant" and item.recheck is None:
             self.runtime.count("articles_irrelevant")
             await asyncio.to_thread(self.runtime.store.mark_irrelevant, item.frontier_url or item.canonical_url,
                                     item.canonical_url, item.url, scored.score, utcnow())

@@ -14,7 +14,12 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 
-from crawler.discovery import DiscoveredSource, classify_response, common_source_candidates, feed_links_in_html
+from crawler.discovery import (
+    DiscoveredSource,
+    classify_response,
+    common_source_candidates,
+    feed_links_in_html,
+)
 from crawler.scrapy_settings import apply_config
 from crawler.sitemaps import sitemaps_from_robots
 

@@ -31,9 +31,10 @@ from crawler.polling import (
     parse_retry_after,
     server_hint_seconds,
 )
+from crawler.recheck import next_recheck
 from crawler.runtime import CycleRuntime, runtime_for
 from crawler.scrapy_settings import apply_config
-from crawler.store import FeedState, NewEntry, PendingUrl, PollOutcome
+from crawler.store import FeedState, NewEntry, PendingUrl, PollOutcome, RecheckTarget
 from crawler.urls import canonical_url
 
 # Let error statuses reach the callbacks (to be recorded) but keep redirects with Scrapy.
@@ -84,6 +85,10 @@ class FeedsSpider(Spider):
         # Articles a crashed or interrupted cycle still owes (see Store.record_poll).
         for pending in await asyncio.to_thread(store.pending_urls, [f.id for f in states]):
             yield self._article_request(pending, _feed_by_id(states, pending.feed_id))
+        recheck = config.recheck
+        if recheck.enabled and not self.feed_names:
+            for target in await asyncio.to_thread(store.due_for_recheck, now, recheck.max_per_cycle):
+                yield self._recheck_request(target)
 
     def _feed_request(self, feed: FeedState) -> Request:
         headers = {}
@@ -117,6 +122,21 @@ class FeedsSpider(Spider):
             meta={
                 "newswatch_pending": pending,
                 "newswatch_feed": feed,
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "download_maxsize": self.runtime.config.crawl.page_max_bytes,
+            },
+        )
+
+    def _recheck_request(self, target: RecheckTarget) -> Request:
+        self.runtime.count("articles_rechecked")
+        return Request(
+            target.url,
+            callback=self.parse_recheck,
+            errback=self.recheck_failed,
+            dont_filter=True,
+            priority=-10,  # new articles first
+            meta={
+                "newswatch_recheck": target,
                 "handle_httpstatus_list": HANDLED_STATUSES,
                 "download_maxsize": self.runtime.config.crawl.page_max_bytes,
             },
@@ -300,9 +320,9 @@ class FeedsSpider(Spider):
             reason, detail = reason_for_status(response.status), f"HTTP {response.status}"
             await asyncio.to_thread(self._article_failure, pending, pending.url, reason, detail)
             return
-        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
-        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
-            detail = f"Content-Type {content_type.decode('latin-1')!r}"
+        html = _html_text(response)
+        if html is None:
+            detail = f"Content-Type {(response.headers.get(b'Content-Type') or b'').decode('latin-1')!r}"
             await asyncio.to_thread(self._article_failure, pending, pending.url, "not-html", detail)
             return
         # Redirects (an aggregator link, a moved article) may end at a URL stored before:
@@ -319,11 +339,36 @@ class FeedsSpider(Spider):
             feed_id=pending.feed_id,
             source=feed.name if feed else "unknown",
             keep=feed.keep if feed else "relevant",
-            html=response.text,
+            html=html,
             fetched_at=utcnow(),
             entry_title=pending.entry_title,
             entry_published=pending.entry_published,
         )
+
+    # -- re-checks for edits ---------------------------------------------------------------------
+
+    async def parse_recheck(self, response: Response) -> AsyncIterator[ArticleItem]:
+        target: RecheckTarget = response.meta["newswatch_recheck"]
+        html = _html_text(response) if response.status < 400 else None
+        if html is None:
+            detail = f"HTTP {response.status}" if response.status >= 400 else "no longer HTML"
+            await asyncio.to_thread(self._recheck_failure, target, reason_for_status(response.status)
+                                    if response.status >= 400 else "not-html", detail)
+            return
+        yield ArticleItem(
+            url=target.url, canonical_url=target.canonical_url, feed_id=target.feed_id, source=target.source,
+            keep="all", html=html, fetched_at=utcnow(), recheck=target,
+        )
+
+    async def recheck_failed(self, failure: Failure) -> None:
+        reason, detail = reason_for_failure(failure)
+        target = failure.request.meta["newswatch_recheck"]  # type: ignore[attr-defined]
+        await asyncio.to_thread(self._recheck_failure, target, reason, detail)
+
+    def _recheck_failure(self, target: RecheckTarget, reason: str, detail: str) -> None:
+        """An article that cannot be re-fetched keeps its stored version; it is tried again later."""
+        self.runtime.fail(target.feed_id, target.url, reason, f"re-check: {detail}")
+        self.runtime.store.postpone_recheck(target.article_id, next_recheck(self.runtime.config, target))
 
     async def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -346,6 +391,14 @@ class FeedsSpider(Spider):
             permanent=is_permanent(reason),
             max_attempts=self.runtime.config.crawl.max_url_attempts,
         )
+
+
+def _html_text(response: Response) -> str | None:
+    """The decoded page, or None when it is not HTML (a PDF, an image, a video)."""
+    content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
+        return None
+    return response.text
 
 
 def _pending(entry: NewEntry, feed_id: int) -> PendingUrl:

@@ -6,6 +6,7 @@ from crawler.store.records import (
     NewEntry,
     PendingUrl,
     PollOutcome,
+    RecheckTarget,
     RunCounts,
     SaveOutcome,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "NewEntry",
     "PendingUrl",
     "PollOutcome",
+    "RecheckTarget",
     "RunCounts",
     "SaveOutcome",
     "Store",

@@ -103,6 +103,19 @@ class ArticleRecord:
     run_id: int | None = None
     signals: dict[str, Any] | None = None
     frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
+    next_recheck_at: datetime | None = None  # when to look for edits (None: never)
+
+
+@dataclass(frozen=True)
+class RecheckTarget:
+    """A stored article due for a look for edits."""
+
+    article_id: int
+    url: str
+    canonical_url: str
+    feed_id: int | None
+    source: str
+    first_seen: datetime
 
 
 @dataclass(frozen=True)
@@ -127,4 +140,6 @@ class RunCounts:
     articles_duplicate: int = 0
     articles_irrelevant: int = 0
     articles_failed: int = 0
+    articles_rechecked: int = 0
+    articles_updated: int = 0
     failures: dict[str, int] = field(default_factory=dict)

@@ -121,7 +121,12 @@ articles = Table(
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("fetched_at", UTCDateTime(), nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    # Edits: the row always holds the latest version; earlier ones are in article_versions.
+    Column("version_count", Integer, nullable=False, server_default=text("1")),
+    Column("updated_at", UTCDateTime()),
+    Column("next_recheck_at", UTCDateTime()),
     Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_next_recheck_at", "next_recheck_at"),
     # One original per text: a second writer racing with the same text gets a conflict
     # and links its copy instead of storing it twice (HOSTILE 30).
     Index(
@@ -156,6 +161,8 @@ runs = Table(
     Column("articles_duplicate", Integer, nullable=False, server_default=text("0")),
     Column("articles_irrelevant", Integer, nullable=False, server_default=text("0")),
     Column("articles_failed", Integer, nullable=False, server_default=text("0")),
+    Column("articles_rechecked", Integer, nullable=False, server_default=text("0")),
+    Column("articles_updated", Integer, nullable=False, server_default=text("0")),
     Column("failures", JSON, nullable=False),
 )
 
@@ -172,4 +179,21 @@ failures = Table(
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_failures_feed_at", "feed_id", "at"),
     Index("ix_failures_run", "run_id"),
+)
+
+# Every earlier state of an edited article, with when it was seen and a compact diff to the next.
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", Text),
+    Column("text", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),  # when this version was fetched
+    Column("replaced_at", UTCDateTime(), nullable=False),  # when a newer one was found
+    Column("diff", Text, nullable=False),  # unified diff from this version to the next
+    Column("summary", Text, nullable=False),
+    Index("ux_article_versions", "article_id", "version", unique=True),
 )

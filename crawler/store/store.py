@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crawler.config import FeedConfig
+from crawler.edits import Change
 from crawler.store import migrate
 from crawler.store.engine import make_engine, read_transaction, write_transaction
 from crawler.store.records import (
@@ -25,10 +26,11 @@ from crawler.store.records import (
     NewEntry,
     PendingUrl,
     PollOutcome,
+    RecheckTarget,
     RunCounts,
     SaveOutcome,
 )
-from crawler.store.schema import articles, failures, feeds, runs, urls
+from crawler.store.schema import article_versions, articles, failures, feeds, runs, urls
 from crawler.store.upsert import insert_for
 
 # Bound parameter lists well below SQLite's limit of 32766 variables.
@@ -327,6 +329,94 @@ class Store:
                 .values(status=status, article_id=article_id, updated_at=record.fetched_at)
             )
 
+    # -- edits -----------------------------------------------------------------------------------
+
+    def due_for_recheck(self, now: datetime, limit: int) -> list[RecheckTarget]:
+        """Original articles whose next look for edits has come, oldest appointment first."""
+        query = (
+            select(articles.c.id, articles.c.url, articles.c.canonical_url, articles.c.feed_id,
+                   articles.c.source, articles.c.first_seen)
+            .where(and_(articles.c.next_recheck_at <= now, articles.c.duplicate_of.is_(None)))
+            .order_by(articles.c.next_recheck_at)
+            .limit(limit)
+        )
+        with read_transaction(self.engine) as conn:
+            return [RecheckTarget(*row) for row in conn.execute(query)]
+
+    def record_recheck(
+        self, article_id: int, title: str | None, text: str, content_hash: str, now: datetime,
+        next_recheck_at: datetime | None, change: Callable[[str | None, str], Change | None],
+    ) -> Change | None:
+        """Compare a re-fetched article with the stored one; keep the old one as a version if it changed.
+
+        `change(old_title, old_text)` decides (crawler.edits.compare_versions with the new text).
+        The article row always holds the latest version.
+        """
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+            if row is None:
+                return None
+            found = change(row.title, row.text or "")
+            values: dict[str, Any] = {"next_recheck_at": next_recheck_at}
+            if found is not None:
+                conn.execute(article_versions.insert().values(
+                    article_id=article_id, version=row.version_count, title=row.title, text=row.text,
+                    content_hash=row.content_hash, seen_at=row.updated_at or row.fetched_at, replaced_at=now,
+                    diff=found.diff, summary=found.summary,
+                ))
+                values |= {"title": title, "text": text, "text_length": len(text), "updated_at": now,
+                           "version_count": row.version_count + 1}
+                if not conn.scalar(select(func.count()).select_from(articles).where(and_(
+                        articles.c.content_hash == content_hash, articles.c.duplicate_of.is_(None),
+                        articles.c.id != article_id))):
+                    values["content_hash"] = content_hash  # unless another original has this text already
+            conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+            return found
+
+    def postpone_recheck(self, article_id: int, next_recheck_at: datetime | None) -> None:
+        with write_transaction(self.engine) as conn:
+            conn.execute(update(articles).where(articles.c.id == article_id).values(next_recheck_at=next_recheck_at))
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        with read_transaction(self.engine) as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
+            return dict(row) if row else None
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        """Earlier versions of an article, oldest first."""
+        query = select(article_versions).where(article_versions.c.article_id == article_id).order_by(
+            article_versions.c.version)
+        with read_transaction(self.engine) as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    # -- stories (an original and every copy linked to it) ---------------------------------------
+
+    def stories(self, limit: int, order: str = "largest", since: datetime | None = None) -> list[dict[str, Any]]:
+        """Clusters: each original with how many copies, largest (or newest) first."""
+        story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+        query = (
+            select(story_id.label("story_id"), func.count().label("copies"),
+                   func.count(func.distinct(articles.c.site)).label("outlets"),
+                   func.min(articles.c.first_seen).label("first_seen"),
+                   func.max(articles.c.first_seen).label("last_seen"))
+            .group_by(story_id)
+        )
+        if since is not None:
+            query = query.where(articles.c.first_seen >= since)
+        order_by = ("copies", "last_seen") if order == "largest" else ("last_seen", "copies")
+        query = query.order_by(*(func.max(articles.c.first_seen).desc() if key == "last_seen" else
+                                 func.count().desc() for key in order_by)).limit(limit)
+        with read_transaction(self.engine) as conn:
+            clusters = [dict(row) for row in conn.execute(query).mappings()]
+            for cluster in clusters:
+                cluster["members"] = [dict(row) for row in conn.execute(
+                    select(articles.c.id, articles.c.source, articles.c.site, articles.c.title,
+                           articles.c.first_seen, articles.c.text_length, articles.c.url, articles.c.duplicate_of)
+                    .where(or_(articles.c.id == cluster["story_id"], articles.c.duplicate_of == cluster["story_id"]))
+                    .order_by(articles.c.first_seen, articles.c.id)
+                ).mappings()]
+        return clusters
+
     # -- runs and failures ---------------------------------------------------------------------
 
     def start_run(self, trigger: str, now: datetime) -> int:
@@ -488,6 +578,8 @@ def export_query(since: datetime | None, relevant_only: bool) -> Any:
             articles.c.first_seen,
             articles.c.fetched_at,
             articles.c.signals,
+            articles.c.version_count,
+            articles.c.updated_at,
         )
         .select_from(articles.outerjoin(original, articles.c.duplicate_of == original.c.id))
         .order_by(articles.c.first_seen, articles.c.id)

@@ -62,6 +62,8 @@ def upgrade() -> None:
                 "articles_duplicate",
                 "articles_irrelevant",
                 "articles_failed",
+                "articles_rechecked",
+                "articles_updated",
             )
         ),
         sa.Column("failures", sa.JSON, nullable=False),
@@ -92,7 +94,11 @@ def upgrade() -> None:
         sa.Column("first_seen", UTCDateTime(), nullable=False),
         sa.Column("fetched_at", UTCDateTime(), nullable=False),
         sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="SET NULL")),
+        sa.Column("version_count", sa.Integer, nullable=False, server_default=sa.text("1")),
+        sa.Column("updated_at", UTCDateTime()),
+        sa.Column("next_recheck_at", UTCDateTime()),
     )
+    op.create_index("ix_articles_next_recheck_at", "articles", ["next_recheck_at"])
     op.create_index("ix_articles_content_hash", "articles", ["content_hash"])
     op.create_index(
         "ux_articles_original_hash",
@@ -133,8 +139,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_failures_feed_at", "failures", ["feed_id", "at"])
     op.create_index("ix_failures_run", "failures", ["run_id"])
+    op.create_table(
+        "article_versions",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text),
+        sa.Column("text", sa.Text),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("seen_at", UTCDateTime(), nullable=False),
+        sa.Column("replaced_at", UTCDateTime(), nullable=False),
+        sa.Column("diff", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+    )
+    op.create_index("ux_article_versions", "article_versions", ["article_id", "version"], unique=True)
 
 
 def downgrade() -> None:
-    for table in ("failures", "urls", "articles", "runs", "feeds"):
+    for table in ("article_versions", "failures", "urls", "articles", "runs", "feeds"):
         op.drop_table(table)
