@@ -105,8 +105,10 @@ class FeedSite:
 
     def _publish_feed(self, feed: int) -> None:
         started = datetime(2026, 1, 1, tzinfo=UTC)
-        items = [(f"Story {number} of feed {feed}", self.server.url(f"/a/{feed}/{number}"),
-                  started + timedelta(hours=number)) for number in self.entries[feed]]
+        items: list[tuple[str, str, datetime | None]] = [
+            (f"Story {number} of feed {feed}", self.server.url(f"/a/{feed}/{number}"), started + timedelta(hours=number))
+            for number in self.entries[feed]
+        ]
         body = rss(f"feed {feed}", self.server.base, items)
         self.server.serve(f"/feeds/{feed}.xml", Page(body, content_type="application/rss+xml",
                                                      etag=f'"{feed}-{self.entries[feed][-1]}"'))
@@ -332,6 +334,8 @@ def measure_cycle(config: Path, database: Path) -> CycleCost:
 
 def unchanged_cycle(config: Path, database: Path, feeds: int, repeat: int = 3) -> CycleCost:
     """Every feed due, every one answering 304: the median of `repeat` cycles."""
+    make_all_feeds_due(database)
+    measure_cycle(config, database)  # takes in the soak's last changes
     costs = []
     for _ in range(repeat):
         make_all_feeds_due(database)
@@ -397,9 +401,10 @@ TABLE_HEADER = (f"{'cycles':>9}  {'daemon RSS MB':>15}  {'child MB':>10}  {'tree
                 f"{'mean':>6}  {'mean':>6}  {'sum':>5}")
 
 
-def summarise(watch: DaemonWatch, database: Path, feeds: int, soak_seconds: float) -> dict[str, object]:
+def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
+              soak_seconds: float) -> dict[str, Any]:
     """The soak's figures; `daemon_flat` is the verdict."""
-    samples = watch.finished
+    samples = watch.finished[:cycles]  # not the cycle the stop may have cut short
     if len(samples) < 2:
         raise SystemExit(f"only {len(samples)} cycles finished; nothing to compare")
     by_pid = runs(database)
@@ -428,11 +433,11 @@ def summarise(watch: DaemonWatch, database: Path, feeds: int, soak_seconds: floa
     }
 
 
-def print_report(result: dict[str, object], unchanged: CycleCost, idle: CycleCost) -> None:
+def print_report(result: dict[str, Any], unchanged: CycleCost, idle: CycleCost) -> None:
     print(f"soak: {result['cycles']} daemon cycles in {result['soak_seconds']}s over {result['feeds']} feeds "
           f"({CHANGED_SHARE:.0%} changed per cycle); outcomes {result['outcomes']}")
     print(TABLE_HEADER)
-    for row in result["table"]:  # type: ignore[attr-defined]
+    for row in result["table"]:
         print(WindowSummary(**row).row())
     size = result["window"]
     print(f"daemon peak RSS, last {size} cycles / first {size}: {result['daemon_rss_mb_last_window_peak']} / "
@@ -471,7 +476,7 @@ def main() -> int:
         soak_seconds = time.monotonic() - started
         unchanged = unchanged_cycle(config, database, args.feeds)
         idle = idle_cycle(config, database)
-        result = summarise(watch, database, args.feeds, soak_seconds)
+        result = summarise(watch, database, args.cycles, args.feeds, soak_seconds)
     result |= {"unchanged_cycle": _cost_fields(unchanged), "idle_cycle": _cost_fields(idle)}
     if not args.json:
         print_report(result, unchanged, idle)

@@ -89,12 +89,12 @@ class Daemon:
         finally:
             self._cycle_done.set()
         seconds = time.monotonic() - started
+        self._observe_store(pid, outcome)  # first: a scrape that sees this cycle sees its articles too
         self.metrics.cycles.labels(outcome).inc()
         self.metrics.cycle_seconds.observe(seconds)
         self.metrics.last_cycle.set_to_current_time()
         logger.info("cycle %s after %.1fs", outcome, seconds,
                     extra={"event": "cycle_done", "outcome": outcome, "seconds": round(seconds, 2), "pid": pid})
-        self._observe_store(pid, outcome)
 
     def _run_child(self) -> tuple[str, int]:
         command = [sys.executable, "-m", "crawler.cli", "--config", str(self.config.source_path), "run"]

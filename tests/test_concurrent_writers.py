@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import canonical_url
 from tests.conftest import REPO, newswatch, write_config
 from tests.mockserver import Behaviour, MockServer, Page
 from tests.pages import Story, article_html, rss
-from tests.test_crash_safety import STORIES, slowly
+from tests.test_crash_safety import STORIES, canonical, slowly
 from tests.test_cycle_end_to_end import HOCKEY
 from tests.test_daemon import wait_for
 
@@ -171,7 +170,8 @@ def query(database: Path, sql: str) -> list[tuple]:
 def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockServer, tmp_path: Path):
     gate = publish(server)
     database = tmp_path / "shared.db"
-    feeds = [{"name": name, "url": server.url(f"/{name}.xml"), "keep": "all"} for name in FEED_STORIES]
+    feeds: list[dict[str, object]] = [{"name": name, "url": server.url(f"/{name}.xml"), "keep": "all"}
+                                      for name in FEED_STORIES]
     feeds.append({"name": "sports", "url": server.url("/sports.xml")})  # keep: relevant; hockey is off-topic
     config = write_config(tmp_path, f"sqlite:///{database}", feeds, crawl={"download_timeout": "120s"})
     config.write_text(config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 10s\n  metrics_port: 0\n")
@@ -214,12 +214,12 @@ def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockS
     assert counts == sorted(counts), f"a reader saw fewer articles than an earlier one: {counts}"
 
     assert query(database, "PRAGMA integrity_check") == [("ok",)]
-    expected = {canonical_url(server.url(story.path)) for story in STORIES}
+    expected = {canonical(server.url(story.path)) for story in STORIES}
     stored = [url for (url,) in query(database, "SELECT canonical_url FROM articles")]
     assert sorted(stored) == sorted(expected), "every article exactly once"
     assert query(database, "SELECT count(text), count(duplicate_of) FROM articles") == [(len(expected), 0)]
     statuses = dict(query(database, "SELECT canonical_url, status FROM urls"))
-    off_topic = canonical_url(server.url(HOCKEY.path))
+    off_topic = canonical(server.url(HOCKEY.path))
     assert statuses == {**dict.fromkeys(expected, "stored"), off_topic: "irrelevant"}, "left pending"
     assert query(database, "SELECT reason, url FROM failures") == []
     runs = query(database, "SELECT trigger, status, finish_reason FROM runs")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,22 @@ def query(database: Path, sql: str) -> list[tuple]:
         engine.dispose()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def scrape(port: int) -> str | None:
+    """The metrics text once it shows a killed cycle, else None."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    except OSError:
+        return None
+    return text if 'newswatch_cycles_total{outcome="killed"}' in text else None
+
+
 def serve_raid_and_hang(server: MockServer) -> None:
     server.serve(RAID.path, Page(article_html(RAID)))
     server.serve("/good.xml", Page(rss("good", server.base, [(RAID.title, server.url(RAID.path), None)]),
@@ -58,7 +76,8 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
         [{"name": "good", "url": server.url("/good.xml")}, {"name": "hang", "url": server.url("/hang.xml")}],
         crawl={"cycle_time_limit": "2s", "download_timeout": "120s", "retry_times": 0},
     )
-    document = config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: 0\n"
+    metrics_port = free_port()
+    document = config.read_text() + f"daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: {metrics_port}\n"
     config.write_text(document)
     log = tmp_path / "daemon.log"
     with log.open("w") as log_file:
@@ -73,6 +92,10 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
             killed = query(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
             wait_for(lambda: query(database, f"SELECT id FROM runs WHERE id > {killed}"), 60,
                      "a cycle after the killed one")
+            metrics = wait_for(lambda: scrape(metrics_port), 30, "the metrics endpoint to report a cycle")
+            assert 'newswatch_articles_total{outcome="new"} 1.0' in metrics
+            assert 'newswatch_cycles_total{outcome="killed"}' in metrics
+            assert 'newswatch_feed_lag_seconds{feed="good"}' in metrics
             daemon.send_signal(signal.SIGTERM)
             assert daemon.wait(timeout=60) == 0
         finally:

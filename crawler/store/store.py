@@ -518,13 +518,21 @@ class Store:
             return dict(row) if row else None
 
     def mark_runs_killed(self, pid: int, now: datetime) -> None:
-        """A child killed at its limit cannot close its run row; the daemon does."""
+        """A child killed at its limit cannot close its run row; the daemon does, counting what it stored."""
         with write_transaction(self.engine) as conn:
-            conn.execute(
-                update(runs)
-                .where(and_(runs.c.pid == pid, runs.c.status == "running"))
-                .values(status="killed", finish_reason="time limit", finished_at=now)
-            )
+            for run_id in conn.scalars(select(runs.c.id).where(and_(runs.c.pid == pid, runs.c.status == "running"))):
+                stored = select(func.count()).select_from(articles).where(articles.c.run_id == run_id)
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == run_id)
+                    .values(
+                        status="killed",
+                        finish_reason="time limit",
+                        finished_at=now,
+                        articles_new=conn.scalar(stored.where(articles.c.duplicate_of.is_(None))),
+                        articles_duplicate=conn.scalar(stored.where(articles.c.duplicate_of.is_not(None))),
+                    )
+                )
 
     def prune_failures(self, before: datetime) -> int:
         """Delete failure records older than `before`; returns how many."""
