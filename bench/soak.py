@@ -106,7 +106,8 @@ class FeedSite:
     def _publish_feed(self, feed: int) -> None:
         started = datetime(2026, 1, 1, tzinfo=UTC)
         items: list[tuple[str, str, datetime | None]] = [
-            (f"Story {number} of feed {feed}", self.server.url(f"/a/{feed}/{number}"), started + timedelta(hours=number))
+            (f"Story {number} of feed {feed}", self.server.url(f"/a/{feed}/{number}"),
+             started + timedelta(hours=number))
             for number in self.entries[feed]
         ]
         body = rss(f"feed {feed}", self.server.base, items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def run_cycle(
 ) -> int | None:
     """Crawl once and return the id of the run row it wrote (None if the crawl never opened)."""
     process = CrawlerProcess(crawl_settings(config_path, trigger, progress, log_level))
+    if log_level != "DEBUG":
+        # Every given-up download is a typed failure in the run summary; one ERROR line each
+        # from Scrapy's retry middleware would only repeat it.
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FeedsSpider)
     process.crawl(crawler, feed=list(feed_names))
     process.start()

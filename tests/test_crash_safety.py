@@ -255,6 +255,7 @@ class StoreState:
     stored: frozenset[str]  # canonical URLs with an article row
     pending: frozenset[str]
     feed_polled: bool
+    migrated: bool = True  # the schema exists (the first migration committed)
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ class KillOutcome:
     def phase(self) -> str:
         if not self.killed:
             return "cycle had already ended"
+        if not self.after.migrated:
+            return "start-up (schema not created yet)"
         if not self.run_opened:
             return "start-up (no run row yet)"
         if not self.after.feed_polled:
@@ -318,13 +321,13 @@ def query(database: Path, sql: str, *params: object) -> list[tuple]:
 def check_store(database: Path) -> StoreState:
     """Integrity and completeness that must hold after any crash; returns what is stored and pending."""
     if not database.exists():  # killed before the engine created the file
-        return StoreState(frozenset(), frozenset(), feed_polled=False)
+        return StoreState(frozenset(), frozenset(), feed_polled=False, migrated=False)
     assert query(database, "PRAGMA integrity_check") == [("ok",)]
     assert query(database, "PRAGMA foreign_key_check") == []
     tables = {name for (name,) in query(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "articles" not in tables:  # killed inside the first migration: it rolled back as a whole
         assert "runs" not in tables and "urls" not in tables
-        return StoreState(frozenset(), frozenset(), feed_polled=False)
+        return StoreState(frozenset(), frozenset(), feed_polled=False, migrated=False)
     incomplete = query(database, """
         SELECT canonical_url FROM articles
         WHERE (text IS NULL AND duplicate_of IS NULL) OR text_length <= 0 OR length(content_hash) != 64
