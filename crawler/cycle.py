@@ -36,7 +36,9 @@ def run_cycle(
     if log_level != "DEBUG":
         # Every given-up download is a typed failure in the run summary; one ERROR line each
         # from Scrapy's retry middleware would only repeat it.
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+        # The same for robots.txt fetches that fail: the request behind them fails typed too.
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FeedsSpider)
     process.crawl(crawler, feed=list(feed_names))
     process.start()

@@ -21,7 +21,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +40,7 @@ from tests.test_daemon import wait_for
 KILLS_WANTED = 21  # SIGKILLs that must land while a cycle is running
 KILLS_PER_ROUND = 3
 MAX_ROUNDS = 12  # bounds the test when kills keep finding cycles already ended
-SHORTEST_KILL_DELAY, LONGEST_KILL_DELAY = 0.2, 7.0
+SHORTEST_KILL_DELAY = 0.2
 SLOW_PAGE_SECONDS = 0.3
 FEED_PATH = "/crash/feed.xml"
 FETCHING = "fetching/extracting (nothing stored yet by this run)"
@@ -300,9 +302,9 @@ def crash_seed() -> int:
     return int(os.environ.get("NEWSWATCH_CRASH_SEED") or random.SystemRandom().randrange(10**6))
 
 
-def kill_delays(rng: random.Random, block: int):
+def kill_delays(rng: random.Random, longest: float, block: int) -> Iterator[float]:
     """Endless delays, `block` at a time, one in each equal slice of the range so every phase gets kills."""
-    width = (LONGEST_KILL_DELAY - SHORTEST_KILL_DELAY) / block
+    width = (longest - SHORTEST_KILL_DELAY) / block
     while True:
         delays = [SHORTEST_KILL_DELAY + width * (index + rng.random()) for index in range(block)]
         rng.shuffle(delays)
@@ -436,25 +438,48 @@ def assert_only_killed_runs_left_running(database: Path, outcomes: list[KillOutc
     assert {status for _, status, _ in others} <= {"finished"}, f"runs that did not finish: {others}"
 
 
+def fresh_store(server: MockServer, folder: Path) -> tuple[Path, Path]:
+    """(config, database) for an empty store watching the crash feed."""
+    folder.mkdir()
+    database = folder / "nw.db"
+    feed: dict[str, object] = {"name": "crash", "url": server.url(FEED_PATH), "keep": "all"}
+    return write_config(folder, f"sqlite:///{database}", [feed]), database
+
+
+def time_a_whole_cycle(server: MockServer, folder: Path, expected: dict[str, str]) -> float:
+    """Wall time of one uninterrupted cycle into an empty store: the span the kills are spread over.
+
+    Measured rather than assumed, so the kills cover every phase on a fast machine and a slow one.
+    """
+    config, database = fresh_store(server, folder)
+    publish(server, STORIES, FEED_PATH, slow=True)
+    started = time.monotonic()
+    result = newswatch("run", config=config)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert check_store(database).stored == set(expected), "without kills, the cycle must store everything"
+    return seconds
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_points_never_corrupts_loses_or_duplicates(server: MockServer, tmp_path: Path):
     seed = crash_seed()
     print(f"crash seed {seed} (replay with NEWSWATCH_CRASH_SEED={seed})")
     expected = {canonical(server.url(story.path)): story.path for story in STORIES}
-    delays = kill_delays(random.Random(seed), KILLS_WANTED)
+    whole_cycle = time_a_whole_cycle(server, tmp_path / "uninterrupted", expected)
+    print(f"seed {seed}: an uninterrupted cycle takes {whole_cycle:.1f}s, the span the kills are spread over")
+    delays = kill_delays(random.Random(seed), whole_cycle, KILLS_WANTED)
     outcomes: list[KillOutcome] = []
     for round_number in range(MAX_ROUNDS):
         # A fresh store per round: kills into an empty store hit start-up and migration, and a
         # store that has everything finishes too fast for later kills to land mid-cycle.
-        database = tmp_path / f"round-{round_number}" / "nw.db"
-        database.parent.mkdir()
-        feed: dict[str, object] = {"name": "crash", "url": server.url(FEED_PATH), "keep": "all"}
-        config = write_config(database.parent, f"sqlite:///{database}", [feed])
+        config, database = fresh_store(server, tmp_path / f"round-{round_number}")
         publish(server, STORIES, FEED_PATH, slow=True)
-        logs = [database.parent / f"cycle-{attempt}.log" for attempt in range(KILLS_PER_ROUND)]
-        round_outcomes = [kill_a_cycle(config, database, next(delays), log) for log in logs]
-        for outcome in round_outcomes:
+        round_outcomes = []
+        for attempt in range(KILLS_PER_ROUND):
+            outcome = kill_a_cycle(config, database, next(delays), database.parent / f"cycle-{attempt}.log")
             print(f"seed {seed} round {round_number}: {outcome.describe()}")
+            round_outcomes.append(outcome)
         assert_only_killed_runs_left_running(database, round_outcomes)
         publish(server, STORIES, FEED_PATH, slow=False)  # slow pages are there for the kills to land in
         complete_the_round(server, config, database, expected)
