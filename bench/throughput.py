@@ -12,6 +12,7 @@ invocation it times `trafilatura.extract(html, url=url)` over the same pages in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -41,7 +42,8 @@ def load_pages(limit: int | None) -> list[tuple[str, str]]:
     for article in articles:
         path = NAEB / "html" / f"{article['html_file']}.html.gz"
         if path.exists():
-            pages.append((article["link"], gzip.open(path, "rt", encoding="utf8", errors="replace").read()))
+            with gzip.open(path, "rt", encoding="utf8", errors="replace") as page:
+                pages.append((article["link"], page.read()))
     return pages[:limit] if limit else pages
 
 
@@ -70,10 +72,8 @@ class PeakMemory:
                 processes = [self.root, *self.root.children(recursive=True)]
                 total = 0
                 for process in processes:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += process.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 pass
@@ -96,14 +96,22 @@ def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, flo
             workdir,
             f"sqlite:///{workdir / 'bench.db'}",
             [{"name": "naeb", "url": server.url("/feed.xml"), "keep": "all"}],
-            crawl={"max_entries_per_feed": 10_000, "concurrent_requests": 32, "concurrent_requests_per_host": 32,
-                   "obey_robots_txt": False, "autothrottle": False},
+            crawl={
+                "max_entries_per_feed": 10_000,
+                "concurrent_requests": 32,
+                "concurrent_requests_per_host": 32,
+                "obey_robots_txt": False,
+                "autothrottle": False,
+            },
             extraction={"workers": None},  # the default: cores + 1
         )
         started = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         memory = PeakMemory(child.pid)
         stdout, stderr = child.communicate()
@@ -113,14 +121,19 @@ def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, flo
             raise SystemExit(f"cycle failed ({child.returncode}):\n{stderr[-3000:]}")
     export = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "--config", str(config), "export"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     stored = len(export.stdout.splitlines())
     return {"seconds": seconds, "stored": stored, "peak_rss_mb": peak / 2**20, "summary": stdout}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, help="use only the first N pages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -9,11 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 
-def print_article(console: Console, article: dict[str, Any], versions: list[dict[str, Any]], history: bool) -> None:
+def print_article(
+    console: Console, article: dict[str, Any], versions: list[dict[str, Any]], history: bool
+) -> None:
     """Metadata, the text, and with history each earlier version and what changed."""
     console.print(f"[bold]{article['id']}[/bold] {article['title'] or '(untitled)'}")
-    for label, key in (("source", "source"), ("url", "url"), ("published", "published"),
-                       ("first seen", "first_seen"), ("updated", "updated_at"), ("relevance", "relevance")):
+    for label, key in (
+        ("source", "source"),
+        ("url", "url"),
+        ("published", "published"),
+        ("first seen", "first_seen"),
+        ("updated", "updated_at"),
+        ("relevance", "relevance"),
+    ):
         if article.get(key) is not None:
             console.print(f"  {label:11} {article[key]}", highlight=False)
     console.print(f"  {'versions':11} {article['version_count']}")
@@ -25,8 +33,11 @@ def print_article(console: Console, article: dict[str, Any], versions: list[dict
         return
     for version in versions:
         console.print()
-        console.print(f"[bold]version {version['version']}[/bold] seen {version['seen_at']}, "
-                      f"replaced {version['replaced_at']}: {version['summary']}", highlight=False)
+        console.print(
+            f"[bold]version {version['version']}[/bold] seen {version['seen_at']}, "
+            f"replaced {version['replaced_at']}: {version['summary']}",
+            highlight=False,
+        )
         console.print(version["diff"], highlight=False, markup=False)
     if not versions:
         console.print("\nno edits seen")
@@ -37,14 +48,23 @@ def print_stories(console: Console, stories: list[dict[str, Any]]) -> None:
     for story in stories:
         members = story["members"]
         original = members[0]
-        console.print(f"[bold]story {story['story_id']}[/bold] {original['title'] or '(untitled)'} — "
-                      f"{story['copies']} copies, {story['outlets']} outlets", highlight=False)
+        console.print(
+            f"[bold]story {story['story_id']}[/bold] {original['title'] or '(untitled)'} — "
+            f"{story['copies']} copies, {story['outlets']} outlets",
+            highlight=False,
+        )
         table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
         for column in ("id", "first seen", "source", "site", "length", "vs first"):
             table.add_column(column, justify="right" if column in ("id", "length", "vs first") else "left")
         base = original["text_length"] or 1
         for member in members:
             delta = (member["text_length"] - base) / base
-            table.add_row(str(member["id"]), member["first_seen"].strftime("%Y-%m-%d %H:%M"), member["source"],
-                          member["site"], str(member["text_length"]), "first" if member is original else f"{delta:+.0%}")
+            table.add_row(
+                str(member["id"]),
+                member["first_seen"].strftime("%Y-%m-%d %H:%M"),
+                member["source"],
+                member["site"],
+                str(member["text_length"]),
+                "first" if member is original else f"{delta:+.0%}",
+            )
         console.print(table)

@@ -32,34 +32,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newswatch", description="Watch news feeds for a topic and keep clean, "
-                                     "deduplicated article text.")
-    parser.add_argument("--config", type=Path, help="configuration file (default: $NEWSWATCH_CONFIG, then "
-                        "config/newswatch.yaml)")
+    parser = argparse.ArgumentParser(
+        prog="newswatch",
+        description="Watch news feeds for a topic and keep clean, deduplicated article text.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file (default: $NEWSWATCH_CONFIG, then config/newswatch.yaml)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="one cycle: poll due (or named) feeds, fetch new articles, exit")
-    run.add_argument("--feed", action="append", default=[], metavar="NAME", help="poll this feed now (repeatable)")
+    run.add_argument(
+        "--feed", action="append", default=[], metavar="NAME", help="poll this feed now (repeatable)"
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="log each request and decision")
     run.set_defaults(handler=_run)
 
     daemon = commands.add_parser("daemon", help="long-running scheduler; SIGTERM/SIGINT stop it cleanly")
-    daemon.add_argument("--log-format", choices=["text", "json"], default="text",
-                        help="json: one object per line, for log shippers")
+    daemon.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="json: one object per line, for log shippers",
+    )
     daemon.set_defaults(handler=_daemon)
 
     feeds = commands.add_parser("feeds", help="configured feeds and their health; discover a site's feeds")
     feeds.add_argument("action", choices=["list", "status", "discover"])
     feeds.add_argument("url", nargs="?", help="discover: the site or page to inspect")
     feeds.add_argument("--add", action="store_true", help="discover: append the entries to the config file")
-    feeds.add_argument("--prefix", help="discover: name prefix for the new entries (default: the site's name)")
+    feeds.add_argument(
+        "--prefix", help="discover: name prefix for the new entries (default: the site's name)"
+    )
     feeds.set_defaults(handler=_feeds)
 
     export = commands.add_parser("export", help="write stored articles as jsonl, csv or parquet")
     export.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     export.add_argument("--output", help="file to write (default: standard output; required for parquet)")
-    export.add_argument("--since", type=_date, help="only articles first seen on or after this date/time (ISO 8601)")
-    export.add_argument("--relevant-only", action="store_true", help="only articles above the relevance threshold")
+    export.add_argument(
+        "--since", type=_date, help="only articles first seen on or after this date/time (ISO 8601)"
+    )
+    export.add_argument(
+        "--relevant-only", action="store_true", help="only articles above the relevance threshold"
+    )
     export.set_defaults(handler=_export)
 
     article = commands.add_parser("article", help="show one stored article; --history shows its edits")
@@ -96,8 +113,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
     unknown = [name for name in args.feed if name not in {feed.name for feed in config.feeds}]
     if unknown:
-        print(f"newswatch: {config.source_path}: feeds: no feed named {', '.join(map(repr, unknown))}",
-              file=sys.stderr)
+        print(
+            f"newswatch: {config.source_path}: feeds: no feed named {', '.join(map(repr, unknown))}",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     problem = store_problem(config.database_url)
     if problem:
@@ -105,8 +124,13 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return EXIT_STORE
     try:
         with CycleLock.for_database(config.database_url):
-            run_id = run_cycle(config.source_path, args.feed, trigger="cli", progress=sys.stderr.isatty(),
-                               log_level="DEBUG" if args.verbose else "WARNING")
+            run_id = run_cycle(
+                config.source_path,
+                args.feed,
+                trigger="cli",
+                progress=sys.stderr.isatty(),
+                log_level="DEBUG" if args.verbose else "WARNING",
+            )
     except CycleRunning as exc:
         print(f"newswatch: {exc}; not starting another", file=sys.stderr)
         return EXIT_LOCKED
@@ -245,7 +269,9 @@ def _stories(args: argparse.Namespace, config: Config) -> int:
 
     store = Store.open(config.database_url)
     try:
-        print_stories(_console(), store.stories(args.limit, "newest" if args.newest else "largest", args.since))
+        print_stories(
+            _console(), store.stories(args.limit, "newest" if args.newest else "largest", args.since)
+        )
     finally:
         store.close()
     return 0
@@ -263,7 +289,9 @@ def _search(args: argparse.Namespace, config: Config) -> int:
     console = _console()
     for hit in hits:
         when = (hit["published"] or hit["first_seen"]).date().isoformat()
-        console.print(f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}")
+        console.print(
+            f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}"
+        )
         console.print(f"    {_snippet(hit['text'] or '', args.query[0])}", highlight=False)
         console.print(f"    [dim]{hit['url']}[/dim]")
     if not hits:

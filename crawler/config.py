@@ -77,7 +77,8 @@ class FeedConfig(_Strict):
     def _sane_interval(cls, value: float | None) -> float | None:
         if value is not None and not MIN_INTERVAL_SECONDS <= value <= MAX_INTERVAL_SECONDS:
             raise ValueError(
-                f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, got {value:g}s"
+                f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, "
+                f"got {value:g}s"
             )
         return value
 
@@ -92,9 +93,13 @@ class FeedConfig(_Strict):
     @model_validator(mode="after")
     def _ordered_bounds(self) -> FeedConfig:
         if self.min_interval is not None and self.min_interval > self.interval:
-            raise ValueError(f"min_interval ({self.min_interval:g}s) is longer than interval ({self.interval:g}s)")
+            raise ValueError(
+                f"min_interval ({self.min_interval:g}s) is longer than interval ({self.interval:g}s)"
+            )
         if self.max_interval is not None and self.max_interval < self.interval:
-            raise ValueError(f"max_interval ({self.max_interval:g}s) is shorter than interval ({self.interval:g}s)")
+            raise ValueError(
+                f"max_interval ({self.max_interval:g}s) is shorter than interval ({self.interval:g}s)"
+            )
         return self
 
     @property
@@ -198,7 +203,9 @@ class Config(_Strict):
 
         for index, feed in enumerate(self.feeds):
             host = urlsplit(feed.url).hostname or ""
-            literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else parse_ip_disguise(host)
+            literal = (
+                "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else parse_ip_disguise(host)
+            )
             if literal and is_private_address(literal):
                 raise ValueError(
                     f"feeds[{index}].url: {feed.url!r} points at a private address ({literal}); "
@@ -268,7 +275,8 @@ def _check_database_url(path: Path, url: str) -> None:
         raise ConfigError(f"{path}: storage.url: not a database URL: {url!r}") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(
-            f"{path}: storage.url: unsupported database {parsed.get_backend_name()!r}; use sqlite or postgresql"
+            f"{path}: storage.url: unsupported database {parsed.get_backend_name()!r}; "
+            "use sqlite or postgresql"
         )
 
 

@@ -64,15 +64,27 @@ class Daemon:
         signal.signal(signal.SIGINT, self._on_signal)
         if self.config.daemon.metrics_port:
             self.metrics.serve(self.config.daemon.metrics_address, self.config.daemon.metrics_port)
-        self.scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self.scheduler.add_listener(
+            self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
+        )
         self.scheduler.add_job(
-            self.cycle, IntervalTrigger(seconds=self.config.daemon.tick), id="cycle", name="cycle",
+            self.cycle,
+            IntervalTrigger(seconds=self.config.daemon.tick),
+            id="cycle",
+            name="cycle",
             next_run_time=utcnow(),  # one catch-up cycle at start: every overdue feed is due in it
         )
-        self.scheduler.add_job(self.prune, IntervalTrigger(days=1), id="prune", name="prune failures",
-                               next_run_time=utcnow() + timedelta(minutes=5))
-        logger.info("daemon started", extra={"event": "daemon_started", "tick": self.config.daemon.tick,
-                                             "hard_limit": self.hard_limit})
+        self.scheduler.add_job(
+            self.prune,
+            IntervalTrigger(days=1),
+            id="prune",
+            name="prune failures",
+            next_run_time=utcnow() + timedelta(minutes=5),
+        )
+        logger.info(
+            "daemon started",
+            extra={"event": "daemon_started", "tick": self.config.daemon.tick, "hard_limit": self.hard_limit},
+        )
         self.scheduler.start()  # blocks until shutdown
         self._cycle_done.wait(self.config.daemon.stop_grace + 10)
         logger.info("daemon stopped", extra={"event": "daemon_stopped"})
@@ -93,8 +105,12 @@ class Daemon:
         self.metrics.cycles.labels(outcome).inc()
         self.metrics.cycle_seconds.observe(seconds)
         self.metrics.last_cycle.set_to_current_time()
-        logger.info("cycle %s after %.1fs", outcome, seconds,
-                    extra={"event": "cycle_done", "outcome": outcome, "seconds": round(seconds, 2), "pid": pid})
+        logger.info(
+            "cycle %s after %.1fs",
+            outcome,
+            seconds,
+            extra={"event": "cycle_done", "outcome": outcome, "seconds": round(seconds, 2), "pid": pid},
+        )
 
     def _run_child(self) -> tuple[str, int]:
         command = [sys.executable, "-m", "crawler.cli", "--config", str(self.config.source_path), "run"]
@@ -105,8 +121,11 @@ class Daemon:
         try:
             code = child.wait(timeout=self.hard_limit)
         except subprocess.TimeoutExpired:
-            logger.error("cycle exceeded %.0fs; stopping it", self.hard_limit,
-                         extra={"event": "cycle_timeout", "pid": child.pid})
+            logger.error(
+                "cycle exceeded %.0fs; stopping it",
+                self.hard_limit,
+                extra={"event": "cycle_timeout", "pid": child.pid},
+            )
             code = self._stop_child(child)
             return "killed", child.pid
         finally:
@@ -146,7 +165,9 @@ class Daemon:
         store = Store.open(self.config.database_url)
         try:
             removed = store.prune_failures(utcnow() - timedelta(seconds=self.config.daemon.failure_retention))
-            logger.info("pruned %d old failure records", removed, extra={"event": "pruned", "removed": removed})
+            logger.info(
+                "pruned %d old failure records", removed, extra={"event": "pruned", "removed": removed}
+            )
         finally:
             store.close()
 
@@ -154,10 +175,16 @@ class Daemon:
         kind = {EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}.get(event.code, "max-instances")
         self.metrics.job_errors.labels(kind).inc()
         if event.code == EVENT_JOB_ERROR:
-            logger.error("job %s raised: %r", event.job_id, event.exception,
-                         extra={"event": "job_error", "job": event.job_id, "traceback": event.traceback})
+            logger.error(
+                "job %s raised: %r",
+                event.job_id,
+                event.exception,
+                extra={"event": "job_error", "job": event.job_id, "traceback": event.traceback},
+            )
         else:
-            logger.warning("job %s %s", event.job_id, kind, extra={"event": "job_" + kind, "job": event.job_id})
+            logger.warning(
+                "job %s %s", event.job_id, kind, extra={"event": "job_" + kind, "job": event.job_id}
+            )
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         """Stop taking work; the running cycle gets the grace period to finish, then is killed."""

@@ -13,7 +13,9 @@ from spiders.discover import DiscoverSpider
 
 def discover_sources(config_path: Path, url: str) -> list[DiscoveredSource]:
     """Feeds first, then sitemaps, each in the order found."""
-    process = CrawlerProcess(crawl_settings(config_path, trigger="discover", progress=False, log_level="ERROR"))
+    process = CrawlerProcess(
+        crawl_settings(config_path, trigger="discover", progress=False, log_level="ERROR")
+    )
     crawler = process.create_crawler(DiscoverSpider)
     process.crawl(crawler, url=url)
     process.start()

@@ -31,7 +31,7 @@ def parse_duration(value: object, allow_zero: bool = False) -> float:
 
 def format_duration(seconds: float) -> str:
     """Compact form for tables: 45s, 15m, 2h5m, 3d."""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     out = []

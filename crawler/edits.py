@@ -21,8 +21,9 @@ class Change:
     summary: str  # one line for `newswatch article ID --history`
 
 
-def compare_versions(old_title: str | None, old_text: str, new_title: str | None, new_text: str,
-                     min_changed_words: int = 1) -> Change | None:
+def compare_versions(
+    old_title: str | None, old_text: str, new_title: str | None, new_text: str, min_changed_words: int = 1
+) -> Change | None:
     """A Change when the title or the words changed; None for layout, case or punctuation only.
 
     One changed word is enough by default: the edits analysts care about are often a single
@@ -32,15 +33,22 @@ def compare_versions(old_title: str | None, old_text: str, new_title: str | None
     old_words, new_words = normalize_text(old_text).split(), normalize_text(new_text).split()
     added = removed = 0
     if old_words != new_words:
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            None, old_words, new_words, autojunk=False
+        ).get_opcodes():
             if tag in ("replace", "delete"):
                 removed += i2 - i1
             if tag in ("replace", "insert"):
                 added += j2 - j1
     if not title_changed and max(added, removed) < min_changed_words:
         return None
-    return Change(title_changed, added, removed, _diff(old_title, old_text, new_title, new_text),
-                  _summary(title_changed, added, removed))
+    return Change(
+        title_changed,
+        added,
+        removed,
+        _diff(old_title, old_text, new_title, new_text),
+        _summary(title_changed, added, removed),
+    )
 
 
 def _diff(old_title: str | None, old_text: str, new_title: str | None, new_text: str) -> str:

@@ -9,8 +9,21 @@ from datetime import datetime
 from typing import IO, Any
 
 EXPORT_FIELDS = [
-    "id", "url", "canonical_url", "source", "site", "title", "text", "authors", "published",
-    "language", "relevance", "matched_terms", "duplicate_of", "content_hash", "first_seen",
+    "id",
+    "url",
+    "canonical_url",
+    "source",
+    "site",
+    "title",
+    "text",
+    "authors",
+    "published",
+    "language",
+    "relevance",
+    "matched_terms",
+    "duplicate_of",
+    "content_hash",
+    "first_seen",
     "fetched_at",
 ]
 EXTRA_FIELDS = ["signals", "version_count", "updated_at"]

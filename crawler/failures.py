@@ -18,12 +18,34 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 # Reasons after which retrying the same URL is pointless; the others are retried next cycle.
 PERMANENT_REASONS = frozenset(
-    {"http-4xx", "gone", "not-html", "not-a-feed", "too-large", "no-text", "blocked-address",
-     "robots", "extract-timeout", "extract-crash", "bad-url", "too-many-redirects", "ignored"}
+    {
+        "http-4xx",
+        "gone",
+        "not-html",
+        "not-a-feed",
+        "too-large",
+        "no-text",
+        "blocked-address",
+        "robots",
+        "extract-timeout",
+        "extract-crash",
+        "bad-url",
+        "too-many-redirects",
+        "ignored",
+    }
 )
 # Reasons that say little about the feed itself; they weigh less in polling backoff.
 SOFT_REASONS = frozenset(
-    {"timeout", "dns", "connection", "connection-refused", "data-loss", "http-5xx", "http-429", "host-backoff"}
+    {
+        "timeout",
+        "dns",
+        "connection",
+        "connection-refused",
+        "data-loss",
+        "http-5xx",
+        "http-429",
+        "host-backoff",
+    }
 )
 
 

@@ -23,7 +23,12 @@ def print_feed_list(console: Console, config: Config) -> None:
         table.add_column(column, no_wrap=column in ("name", "url"))
     for feed in config.feeds:
         table.add_row(
-            feed.name, feed.type, format_duration(feed.interval), feed.keep, "yes" if feed.enabled else "no", feed.url
+            feed.name,
+            feed.type,
+            format_duration(feed.interval),
+            feed.keep,
+            "yes" if feed.enabled else "no",
+            feed.url,
         )
     console.print(table)
 
@@ -36,18 +41,25 @@ def is_silent(recent_items: int, history_items: int) -> bool:
 
 
 def print_feed_status(console: Console, config: Config, store: Store, now: datetime) -> None:
-    """Health per configured feed: last success, last error and reason, failures, interval, next check, items."""
+    """Health per feed: last success, last error and reason, failures, interval, next check, items."""
     states = {state.name: state for state in store.feeds([feed.name for feed in config.feeds])}
     last_day = store.item_counts(now - timedelta(days=1))
     last_week = store.item_counts(now - timedelta(days=7))
     recent = store.item_counts(now - SILENT_WINDOW)
     history = store.item_counts(now - HISTORY_WINDOW, until=now - SILENT_WINDOW)
     stored = store.article_counts()
-    table = Table(title="Feed health", title_justify="left", box=box.SIMPLE_HEAD,
-                  caption="items: new links the feed listed in the last 24 h / 7 days; stored: articles kept")
+    table = Table(
+        title="Feed health",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="items: new links the feed listed in the last 24 h / 7 days; stored: articles kept",
+    )
     for column in ("feed", "health", "last ok", "last error", "fails", "every", "next", "items", "stored"):
-        table.add_column(column, justify="right" if column in ("fails", "items", "stored") else "left",
-                         no_wrap=column in ("feed", "items"))
+        table.add_column(
+            column,
+            justify="right" if column in ("fails", "items", "stored") else "left",
+            no_wrap=column in ("feed", "items"),
+        )
     for feed in config.feeds:
         state = states.get(feed.name)
         if state is None:

@@ -50,7 +50,12 @@ class Listing:
 
 
 def read_listing(
-    source: FeedConfig, body: bytes, text: str | None, url: str, headers: Mapping[str, str], now: datetime,
+    source: FeedConfig,
+    body: bytes,
+    text: str | None,
+    url: str,
+    headers: Mapping[str, str],
+    now: datetime,
     max_entries: int,
 ) -> Listing:
     """Parse a fetched body according to the source's type; raise NotAListing when it is not one."""
@@ -68,8 +73,12 @@ def _feed(body: bytes, url: str, headers: Mapping[str, str], max_entries: int) -
         raise NotAListing("not-a-feed", str(exc)) from None
     links = [ListedLink(_publisher(entry.link), entry.title, entry.published) for entry in parsed.entries]
     hint = server_hint_seconds(parsed.ttl_seconds, parsed.update_period_seconds, None)
-    return Listing(links, problems=list(parsed.problems), hint_seconds=hint,
-                   dated=[entry.published for entry in parsed.entries])
+    return Listing(
+        links,
+        problems=list(parsed.problems),
+        hint_seconds=hint,
+        dated=[entry.published for entry in parsed.entries],
+    )
 
 
 def _sitemap(
@@ -78,23 +87,30 @@ def _sitemap(
     if urlsplit(url).path.rstrip("/").endswith("/robots.txt") or urlsplit(url).path == "/robots.txt":
         return Listing([], children=sitemaps_from_robots(body))
     try:
-        parsed = parse_sitemap(body, url, headers, max_entries=max_entries,
-                               newer_than=now - timedelta(seconds=source.window))
+        parsed = parse_sitemap(
+            body, url, headers, max_entries=max_entries, newer_than=now - timedelta(seconds=source.window)
+        )
     except NotASitemap as exc:
         if exc.is_feed:  # a feed listed as a sitemap (robots.txt does this): read it as one
             return _feed(body, url, headers, max_entries)
         raise NotAListing("not-a-sitemap", str(exc)) from None
     links = [ListedLink(_publisher(entry.link), entry.title, entry.published) for entry in parsed.entries]
-    return Listing(links, children=parsed.children, problems=list(parsed.problems),
-                   dated=[entry.published for entry in parsed.entries])
+    return Listing(
+        links,
+        children=parsed.children,
+        problems=list(parsed.problems),
+        dated=[entry.published for entry in parsed.entries],
+    )
 
 
 def _page(source: FeedConfig, text: str | None, url: str, max_entries: int) -> Listing:
     if text is None:
         raise NotAListing("not-html", "a section page must be HTML")
     found = article_links(text, url, allow=source.allow, deny=source.deny, max_links=max_entries)
-    return Listing([ListedLink(link.url, link.text or None) for link in found],
-                   link_fingerprint=link_set_fingerprint(found))
+    return Listing(
+        [ListedLink(link.url, link.text or None) for link in found],
+        link_fingerprint=link_set_fingerprint(found),
+    )
 
 
 def _publisher(link: str) -> str:

@@ -17,18 +17,34 @@ class DaemonMetrics:
         self.registry = CollectorRegistry()
         self.cycles = Counter("newswatch_cycles", "Cycles by outcome", ["outcome"], registry=self.registry)
         self.cycle_seconds = Histogram(
-            "newswatch_cycle_duration_seconds", "Wall time of a cycle", registry=self.registry,
+            "newswatch_cycle_duration_seconds",
+            "Wall time of a cycle",
+            registry=self.registry,
             buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600),
         )
-        self.feeds_polled = Counter("newswatch_feeds_polled", "Feed polls", ["result"], registry=self.registry)
-        self.articles = Counter("newswatch_articles", "Articles by outcome", ["outcome"], registry=self.registry)
-        self.failures = Counter("newswatch_failures", "Failures by typed reason", ["reason"], registry=self.registry)
-        self.job_errors = Counter("newswatch_job_errors", "Scheduler job errors and misses", ["kind"],
-                                  registry=self.registry)
-        self.feed_lag = Gauge("newswatch_feed_lag_seconds", "Seconds since a feed's last successful poll",
-                              ["feed"], registry=self.registry)
-        self.last_cycle = Gauge("newswatch_last_cycle_timestamp_seconds", "End of the last cycle (unix time)",
-                                registry=self.registry)
+        self.feeds_polled = Counter(
+            "newswatch_feeds_polled", "Feed polls", ["result"], registry=self.registry
+        )
+        self.articles = Counter(
+            "newswatch_articles", "Articles by outcome", ["outcome"], registry=self.registry
+        )
+        self.failures = Counter(
+            "newswatch_failures", "Failures by typed reason", ["reason"], registry=self.registry
+        )
+        self.job_errors = Counter(
+            "newswatch_job_errors", "Scheduler job errors and misses", ["kind"], registry=self.registry
+        )
+        self.feed_lag = Gauge(
+            "newswatch_feed_lag_seconds",
+            "Seconds since a feed's last successful poll",
+            ["feed"],
+            registry=self.registry,
+        )
+        self.last_cycle = Gauge(
+            "newswatch_last_cycle_timestamp_seconds",
+            "End of the last cycle (unix time)",
+            registry=self.registry,
+        )
 
     def serve(self, address: str, port: int) -> None:
         start_http_server(port, addr=address, registry=self.registry)

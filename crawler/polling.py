@@ -5,6 +5,7 @@ Pure functions of the clock and the feed's state, so tests drive them with any `
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -34,15 +35,16 @@ def adaptive_interval(
     dates = sorted((d for d in published if d is not None and d <= now), reverse=True)[:RECENT_ENTRIES]
     if len(dates) < 2:
         return min_seconds
-    gaps = [(newer - older).total_seconds() for newer, older in zip(dates, dates[1:], strict=False)]
+    gaps = [(newer - older).total_seconds() for newer, older in itertools.pairwise(dates)]
     typical_gap = statistics.median(gaps)
     quiet_for = (now - dates[0]).total_seconds()
     wanted = max(typical_gap, quiet_for / 4)
     return min(max(wanted, min_seconds), max_seconds)
 
 
-def server_hint_seconds(ttl_seconds: float | None, update_period_seconds: float | None,
-                        cache_max_age: float | None) -> float:
+def server_hint_seconds(
+    ttl_seconds: float | None, update_period_seconds: float | None, cache_max_age: float | None
+) -> float:
     """The longest of the feed's own hints (RSS <ttl>, sy:updatePeriod, Cache-Control max-age), capped."""
     hints = [hint for hint in (ttl_seconds, update_period_seconds, cache_max_age) if hint]
     return min(max(hints, default=0.0), MAX_SERVER_HINT_SECONDS)

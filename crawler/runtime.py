@@ -49,7 +49,9 @@ class CycleRuntime:
         logger.error("the store is unavailable (%s); stopping this cycle", getattr(error, "orig", error))
         assert self.crawler.engine is not None
         # Called on the reactor thread (a pipeline after its await), where the asyncio loop runs.
-        self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store-unavailable"))
+        self._closing = asyncio.ensure_future(
+            self.crawler.engine.close_spider_async(reason="store-unavailable")
+        )
 
     def counts(self) -> RunCounts:
         """The run's counters, read back from Scrapy's stats."""
@@ -60,7 +62,9 @@ class CycleRuntime:
             if name != "failures":
                 setattr(counts, name, int(stats.get(STAT_PREFIX + name, 0)))
         prefix = STAT_PREFIX + "failures/"
-        counts.failures = {key[len(prefix) :]: int(value) for key, value in stats.items() if key.startswith(prefix)}
+        counts.failures = {
+            key[len(prefix) :]: int(value) for key, value in stats.items() if key.startswith(prefix)
+        }
         return counts
 
 

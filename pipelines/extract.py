@@ -54,7 +54,9 @@ class ExtractPipeline:
     def _give_up(self, item: ArticleItem, reason: str, detail: str) -> NoReturn:
         self.runtime.fail(item.feed_id, item.url, reason, detail)
         if item.recheck is not None:  # the stored version stands; look again later
-            self.runtime.store.postpone_recheck(item.recheck.article_id, next_recheck(self.runtime.config, item.recheck))
+            self.runtime.store.postpone_recheck(
+                item.recheck.article_id, next_recheck(self.runtime.config, item.recheck)
+            )
             raise DropItem(f"re-check {reason}: {detail}")
         self.runtime.count("articles_failed")
         self.runtime.store.fail_url(

@@ -40,7 +40,13 @@ class RelevancePipeline:
             item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
         elif item.keep == "relevant" and item.recheck is None:
             self.runtime.count("articles_irrelevant")
-            await asyncio.to_thread(self.runtime.store.mark_irrelevant, item.frontier_url or item.canonical_url,
-                                    item.canonical_url, item.url, scored.score, utcnow())
+            await asyncio.to_thread(
+                self.runtime.store.mark_irrelevant,
+                item.frontier_url or item.canonical_url,
+                item.canonical_url,
+                item.url,
+                scored.score,
+                utcnow(),
+            )
             raise DropItem(f"off-topic (score {scored.score:.2f} < {self.threshold:.2f})")
         return item

@@ -1,4 +1,4 @@
-"""Pipeline stage 4: write the article in one transaction, in a thread so the reactor never waits on a lock."""
+"""Pipeline stage 4: write the article in one transaction, in a thread: the reactor never waits on a lock."""
 
 from __future__ import annotations
 
@@ -57,7 +57,11 @@ class StorePipeline:
         title = extracted.title or item.entry_title
         minimum = self.runtime.config.recheck.min_changed_words
         change = self.runtime.store.record_recheck(
-            target.article_id, title, extracted.text, item.content_hash, utcnow(),
+            target.article_id,
+            title,
+            extracted.text,
+            item.content_hash,
+            utcnow(),
             next_recheck(self.runtime.config, target),
             lambda old_title, old_text: compare_versions(old_title, old_text, title, extracted.text, minimum),
         )
@@ -65,7 +69,9 @@ class StorePipeline:
             self.runtime.count("articles_updated")
 
 
-def to_record(item: ArticleItem, run_id: int | None, next_recheck_at: datetime | None = None) -> ArticleRecord:
+def to_record(
+    item: ArticleItem, run_id: int | None, next_recheck_at: datetime | None = None
+) -> ArticleRecord:
     """The stored form of an item that went through every stage."""
     extracted, relevance = item.extracted, item.relevance
     assert extracted is not None and relevance is not None and item.content_hash is not None

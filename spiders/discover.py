@@ -55,7 +55,9 @@ class DiscoverSpider(Spider):
 
     def _check(self, url: str) -> Request:
         self.checked.add(url)
-        return Request(url, callback=self.parse_candidate, errback=self.ignore, meta={"download_maxsize": 5_000_000})
+        return Request(
+            url, callback=self.parse_candidate, errback=self.ignore, meta={"download_maxsize": 5_000_000}
+        )
 
     def parse_page(self, response: Response) -> Any:
         if not isinstance(response, TextResponse):
@@ -70,7 +72,9 @@ class DiscoverSpider(Spider):
                 yield self._check(url)
 
     def parse_candidate(self, response: Response) -> None:
-        headers = {k.decode("latin-1").lower(): v[-1].decode("latin-1") for k, v in response.headers.items() if v}
+        headers = {
+            k.decode("latin-1").lower(): v[-1].decode("latin-1") for k, v in response.headers.items() if v
+        }
         source = classify_response(response.body, response.url, headers)
         if source is not None:
             self.found.setdefault(source.url, source)

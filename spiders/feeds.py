@@ -153,10 +153,18 @@ class FeedsSpider(Spider):
         self.runtime.count("feeds_polled")
         if response.status == 304:
             if not (feed.etag or feed.last_modified):
-                return self._feed_failure(feed, response.url, "not-a-feed", "304 to a request without validators")
+                return self._feed_failure(
+                    feed, response.url, "not-a-feed", "304 to a request without validators"
+                )
             self.runtime.count("feeds_not_modified")
-            self._record_success(feed, response, [], interval=feed.effective_interval,
-                                 etag=feed.etag, last_modified=feed.last_modified)
+            self._record_success(
+                feed,
+                response,
+                [],
+                interval=feed.effective_interval,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+            )
             return []
         if response.status >= 400:
             reason = reason_for_status(response.status)
@@ -168,7 +176,9 @@ class FeedsSpider(Spider):
         except NotAListing as exc:
             return self._feed_failure(feed, response.url, exc.reason, str(exc))
         self._record_problems(feed, response.url, listing)
-        unchanged = listing.link_fingerprint is not None and listing.link_fingerprint == feed.content_fingerprint
+        unchanged = (
+            listing.link_fingerprint is not None and listing.link_fingerprint == feed.content_fingerprint
+        )
         new_entries = [] if unchanged else self._new_entries(listing)
         if unchanged:
             self.runtime.count("feeds_not_modified")  # a section page whose link set did not change
@@ -188,8 +198,15 @@ class FeedsSpider(Spider):
 
     def _read(self, source: FeedConfig, response: Response) -> Listing:
         text = response.text if isinstance(response, TextResponse) else None
-        return read_listing(source, response.body, text, response.url, _headers(response), utcnow(),
-                            self.runtime.config.crawl.max_entries_per_feed)
+        return read_listing(
+            source,
+            response.body,
+            text,
+            response.url,
+            _headers(response),
+            utcnow(),
+            self.runtime.config.crawl.max_entries_per_feed,
+        )
 
     def _record_problems(self, feed: FeedState, url: str, listing: Listing) -> None:
         for problem in listing.problems:
@@ -237,7 +254,9 @@ class FeedsSpider(Spider):
         feed: FeedState = response.meta["newswatch_feed"]
         depth: int = response.meta["newswatch_depth"]
         if response.status >= 400:
-            self.runtime.fail(feed.id, response.url, reason_for_status(response.status), f"HTTP {response.status}")
+            self.runtime.fail(
+                feed.id, response.url, reason_for_status(response.status), f"HTTP {response.status}"
+            )
             return []
         try:
             listing = self._read(self.runtime.config.feed(feed.name), response)
@@ -249,8 +268,12 @@ class FeedsSpider(Spider):
         self.runtime.store.add_pending(feed.id, new_entries, utcnow())
         children = listing.children[:MAX_CHILD_SITEMAPS] if depth < MAX_SITEMAP_DEPTH else []
         if listing.children and depth >= MAX_SITEMAP_DEPTH:
-            self.runtime.fail(feed.id, response.url, "feed-problem",
-                              f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH}; not followed")
+            self.runtime.fail(
+                feed.id,
+                response.url,
+                "feed-problem",
+                f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH}; not followed",
+            )
         return [self._child_request(url, feed, depth + 1) for url in children] + [
             self._article_request(_pending(entry, feed.id), feed) for entry in new_entries
         ]
@@ -258,7 +281,9 @@ class FeedsSpider(Spider):
     async def child_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = reason_for_failure(failure)
-        await asyncio.to_thread(self.runtime.fail, request.meta["newswatch_feed"].id, request.url, reason, detail)
+        await asyncio.to_thread(
+            self.runtime.fail, request.meta["newswatch_feed"].id, request.url, reason, detail
+        )
 
     def _record_success(
         self,
@@ -290,7 +315,9 @@ class FeedsSpider(Spider):
     async def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = reason_for_failure(failure)
-        await asyncio.to_thread(self._feed_failure, request.meta["newswatch_feed"], request.url, reason, detail)
+        await asyncio.to_thread(
+            self._feed_failure, request.meta["newswatch_feed"], request.url, reason, detail
+        )
 
     def _feed_failure(
         self, feed: FeedState, url: str, reason: str, detail: str, retry_after: float | None = None
@@ -328,7 +355,9 @@ class FeedsSpider(Spider):
         # Redirects (an aggregator link, a moved article) may end at a URL stored before:
         # the article is known under its final canonical URL, the pending one is an alias.
         final_url = canonical_url(response.url) or pending.canonical_url
-        if final_url != pending.canonical_url and await asyncio.to_thread(self.runtime.store.is_stored, final_url):
+        if final_url != pending.canonical_url and await asyncio.to_thread(
+            self.runtime.store.is_stored, final_url
+        ):
             self.runtime.count("articles_duplicate")
             await asyncio.to_thread(self.runtime.store.alias_url, pending.canonical_url, final_url, utcnow())
             return
@@ -352,12 +381,22 @@ class FeedsSpider(Spider):
         html = _html_text(response) if response.status < 400 else None
         if html is None:
             detail = f"HTTP {response.status}" if response.status >= 400 else "no longer HTML"
-            await asyncio.to_thread(self._recheck_failure, target, reason_for_status(response.status)
-                                    if response.status >= 400 else "not-html", detail)
+            await asyncio.to_thread(
+                self._recheck_failure,
+                target,
+                reason_for_status(response.status) if response.status >= 400 else "not-html",
+                detail,
+            )
             return
         yield ArticleItem(
-            url=target.url, canonical_url=target.canonical_url, feed_id=target.feed_id, source=target.source,
-            keep="all", html=html, fetched_at=utcnow(), recheck=target,
+            url=target.url,
+            canonical_url=target.canonical_url,
+            feed_id=target.feed_id,
+            source=target.source,
+            keep="all",
+            html=html,
+            fetched_at=utcnow(),
+            recheck=target,
         )
 
     async def recheck_failed(self, failure: Failure) -> None:

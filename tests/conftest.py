@@ -15,7 +15,9 @@ from tests.mockserver import MockServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-POSTGRES_ADMIN_URL = os.environ.get("NEWSWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "NEWSWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def shared_path(*parts: str) -> Path:
@@ -87,8 +89,12 @@ def write_config(
     document = {
         "storage": {"url": database_url},
         "feeds": feeds,
-        "crawl": {"allow_private_addresses": True, "download_delay": 0, "download_timeout": "20s",
-                  **(crawl or {})},
+        "crawl": {
+            "allow_private_addresses": True,
+            "download_delay": 0,
+            "download_timeout": "20s",
+            **(crawl or {}),
+        },
         "extraction": {"workers": 2, **(extraction or {})},
         "relevance": {"topic": str(REPO / "config" / "topics" / "immigration-enforcement.yaml")},
     }

@@ -63,23 +63,32 @@ def cycle_with_bad_articles(
     items += [(f"bad {path}", server.url(path), None) for path in bad]
     server.serve("/feed.xml", Page(rss("hostile", server.base, items), content_type="application/rss+xml"))
     config = write_config(
-        tmp_path, database_url, [{"name": "hostile", "url": server.url("/feed.xml"), "keep": "all"}],
-        crawl={"download_timeout": "3s", "retry_times": 1, **(crawl or {})}, extraction=extraction,
+        tmp_path,
+        database_url,
+        [{"name": "hostile", "url": server.url("/feed.xml"), "keep": "all"}],
+        crawl={"download_timeout": "3s", "retry_times": 1, **(crawl or {})},
+        extraction=extraction,
     )
     result = newswatch("run", config=config, timeout=180)
     return outcome_of(result, database_url, server.base)
 
 
 def cycle_with_feed(
-    server: MockServer, tmp_path: Path, database_url: str, feed: Page | Behaviour,
+    server: MockServer,
+    tmp_path: Path,
+    database_url: str,
+    feed: Page | Behaviour,
     crawl: dict[str, object] | None = None,
 ) -> Outcome:
     """Serve this feed (plus the two good article pages it may link to) and run one cycle."""
     for story in (RAID, DEPORTATION):
         server.serve(story.path, Page(article_html(story)))
     server.serve("/feed.xml", feed)
-    config = write_config(tmp_path, database_url, [{"name": "hostile", "url": server.url("/feed.xml"),
-                                                    "keep": "all"}],
-                          crawl={"download_timeout": "5s", "retry_times": 0, **(crawl or {})})
+    config = write_config(
+        tmp_path,
+        database_url,
+        [{"name": "hostile", "url": server.url("/feed.xml"), "keep": "all"}],
+        crawl={"download_timeout": "5s", "retry_times": 0, **(crawl or {})},
+    )
     result = newswatch("run", config=config, timeout=180)
     return outcome_of(result, database_url, server.base)

@@ -114,7 +114,11 @@ class _Handler(BaseHTTPRequestHandler):
     def send_page(self, page: Page) -> None:
         if page.etag and self.headers.get("If-None-Match") == page.etag:
             return self.send_simple(304, b"", None, {"ETag": page.etag})
-        if page.last_modified and self.headers.get("If-Modified-Since") == page.last_modified and not page.etag:
+        if (
+            page.last_modified
+            and self.headers.get("If-Modified-Since") == page.last_modified
+            and not page.etag
+        ):
             return self.send_simple(304, b"", None, {"Last-Modified": page.last_modified})
         headers = dict(page.headers)
         if page.etag:
@@ -218,7 +222,9 @@ def never_answer() -> Behaviour:
     return behave
 
 
-def endless(content_type: str = "application/rss+xml", chunk: bytes = b"<!-- padding -->" * 4096) -> Behaviour:
+def endless(
+    content_type: str = "application/rss+xml", chunk: bytes = b"<!-- padding -->" * 4096
+) -> Behaviour:
     """A chunked body that never ends (until the client hangs up or the server shuts down)."""
 
     def behave(handler: _Handler) -> None:

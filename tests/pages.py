@@ -47,7 +47,9 @@ def article_html(story: Story, site_name: str = "Valley Tribune") -> bytes:
 </body></html>""".encode()
 
 
-def rss(title: str, link: str, items: list[tuple[str, str, datetime | None]], ttl: int | None = None) -> bytes:
+def rss(
+    title: str, link: str, items: list[tuple[str, str, datetime | None]], ttl: int | None = None
+) -> bytes:
     """An RSS 2.0 feed of (title, absolute link, published) items."""
     entries = []
     for item_title, item_link, published in items:
@@ -65,10 +67,26 @@ def rss(title: str, link: str, items: list[tuple[str, str, datetime | None]], tt
     ).encode()
 
 
-_PLACES = ["Canton", "Morton", "Pelahatchie", "Carthage", "Sebastopol", "Bay Springs", "Forest", "Laurel",
-           "Hattiesburg", "Jackson", "Meridian", "Tupelo"]
-_AGENCIES = ["Immigration and Customs Enforcement", "Homeland Security Investigations", "Border Patrol",
-             "the Department of Homeland Security"]
+_PLACES = [
+    "Canton",
+    "Morton",
+    "Pelahatchie",
+    "Carthage",
+    "Sebastopol",
+    "Bay Springs",
+    "Forest",
+    "Laurel",
+    "Hattiesburg",
+    "Jackson",
+    "Meridian",
+    "Tupelo",
+]
+_AGENCIES = [
+    "Immigration and Customs Enforcement",
+    "Homeland Security Investigations",
+    "Border Patrol",
+    "the Department of Homeland Security",
+]
 
 
 def numbered_story(number: int, path: str | None = None) -> Story:
@@ -78,7 +96,7 @@ def numbered_story(number: int, path: str | None = None) -> Story:
     count = 20 + number * 7
     return Story(
         path=path or f"/news/story-{number}",
-        title=f"{agency.split(' and ')[0]} operation in {place} leads to {count} detentions (report {number})",
+        title=f"{agency.split(' and ')[0]} operation in {place}: {count} detained (report {number})",
         paragraphs=(
             f"Agents with {agency} detained {count} people on day {number} of an operation near {place}, "
             f"according to officials and community advocates who counted the buses leaving the site.",

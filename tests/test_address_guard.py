@@ -48,8 +48,9 @@ def test_hostile_23_private_addresses_are_blocked_after_resolution(url: str):
         check(url)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/",
-                                 "data:text/html,hi"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/", "data:text/html,hi"]
+)
 def test_hostile_22_non_http_schemes_are_blocked_even_with_the_guard_off(url: str):
     with pytest.raises(BlockedAddress):
         check(url, enabled=False)
@@ -81,21 +82,32 @@ def test_hostile_23_a_name_that_resolves_to_loopback_is_blocked():
 
 
 @pytest.mark.slow
-def test_hostile_23_guard_on_blocks_a_real_cycle_and_nothing_reaches_the_server(server: MockServer, tmp_path: Path):
+def test_hostile_23_guard_on_blocks_a_real_cycle_and_nothing_reaches_the_server(
+    server: MockServer, tmp_path: Path
+):
     """The feed's host is a name that only resolves to loopback: config accepts it, the guard
     refuses it after resolution, and the local server never sees a request."""
     server.serve(RAID.path, Page(article_html(RAID)))
-    server.serve("/feed.xml", Page(rss("f", server.base, [(RAID.title, server.url(RAID.path), None)]),
-                                   content_type="application/rss+xml"))
+    server.serve(
+        "/feed.xml",
+        Page(
+            rss("f", server.base, [(RAID.title, server.url(RAID.path), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
     port = server.base.rsplit(":", 1)[1]
     config = tmp_path / "newswatch.yaml"
     database = f"sqlite:///{tmp_path / 'nw.db'}"
-    config.write_text(yaml.safe_dump({
-        "storage": {"url": database},
-        "feeds": [{"name": "sneaky", "url": f"http://{loopback_name()}:{port}/feed.xml"}],
-        "crawl": {"download_delay": 0},
-        "relevance": {"topic": str(REPO / "config" / "topics" / "immigration-enforcement.yaml")},
-    }))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "storage": {"url": database},
+                "feeds": [{"name": "sneaky", "url": f"http://{loopback_name()}:{port}/feed.xml"}],
+                "crawl": {"download_delay": 0},
+                "relevance": {"topic": str(REPO / "config" / "topics" / "immigration-enforcement.yaml")},
+            }
+        )
+    )
 
     result = newswatch("run", config=config)
 

@@ -46,7 +46,11 @@ def test_minimal_config_gets_defaults(tmp_path: Path):
         ("feeds:\n" + GOOD_FEED + "    intervall: 5m\n", "feeds[0] (name=one).intervall", "unknown key"),
         ("feeds:\n" + GOOD_FEED + GOOD_FEED, "feeds", "duplicate feed name 'one'"),
         ("feeds:\n  - name: one\n    url: not a url\n", "feeds[0] (name=one).url", "http(s) URL"),
-        ("feeds:\n  - name: one\n    url: ftp://example.org/feed\n", "feeds[0] (name=one).url", "http(s) URL"),
+        (
+            "feeds:\n  - name: one\n    url: ftp://example.org/feed\n",
+            "feeds[0] (name=one).url",
+            "http(s) URL",
+        ),
         ("feeds:\n" + GOOD_FEED + "    interval: -5m\n", "feeds[0] (name=one).interval", "duration"),
         ("feeds:\n" + GOOD_FEED + "    interval: 0s\n", "feeds[0] (name=one).interval", "positive"),
         ("feeds:\n" + GOOD_FEED + "    interval: 10s\n", "feeds[0] (name=one).interval", "between 60s"),
@@ -55,7 +59,11 @@ def test_minimal_config_gets_defaults(tmp_path: Path):
         ("storage:\n  url: nonsense\nfeeds:\n" + GOOD_FEED, "storage.url", "not a database URL"),
         ("storage:\n  url: mysql://x/y\nfeeds:\n" + GOOD_FEED, "storage.url", "unsupported database"),
         ("feeds:\n  - name: one\n", "feeds[0] (name=one).url", "required key is missing"),
-        ("crawl:\n  concurrent_requests: 0\nfeeds:\n" + GOOD_FEED, "crawl.concurrent_requests", "greater than"),
+        (
+            "crawl:\n  concurrent_requests: 0\nfeeds:\n" + GOOD_FEED,
+            "crawl.concurrent_requests",
+            "greater than",
+        ),
         ("feeds:\n" + GOOD_FEED + "    keep: some\n", "feeds[0] (name=one).keep", "'relevant' or 'all'"),
     ],
 )
@@ -100,7 +108,10 @@ def test_hostile_37_private_feed_address_is_refused_while_guard_is_on(tmp_path: 
 
 
 def test_private_feed_address_is_accepted_when_allowed(tmp_path: Path):
-    path = write(tmp_path, "crawl:\n  allow_private_addresses: true\nfeeds:\n  - name: one\n    url: http://127.0.0.1/f\n")
+    path = write(
+        tmp_path,
+        "crawl:\n  allow_private_addresses: true\nfeeds:\n  - name: one\n    url: http://127.0.0.1/f\n",
+    )
     assert load_config(path).crawl.allow_private_addresses
 
 

@@ -66,8 +66,12 @@ def publish(server: MockServer, stories: list[Story], extra_links: list[tuple[st
     items += [(title, link, None) for title, link in extra_links]
     server.serve(
         "/feed.xml",
-        Page(rss("Valley Tribune", server.base, items), content_type="application/rss+xml",
-             etag='"feed-v1"', last_modified="Sat, 22 Nov 2026 22:00:00 GMT"),
+        Page(
+            rss("Valley Tribune", server.base, items),
+            content_type="application/rss+xml",
+            etag='"feed-v1"',
+            last_modified="Sat, 22 Nov 2026 22:00:00 GMT",
+        ),
     )
 
 
@@ -90,7 +94,9 @@ def test_cycle_stores_relevant_articles_field_by_field(server: MockServer, tmp_p
     assert set(records) == {RAID.title, DEPORTATION.title}  # the hockey story is off-topic
     raid = records[RAID.title]
     assert raid["url"] == server.url(RAID.path) + "?utm_source=rss&utm_medium=feed"
-    assert raid["canonical_url"] == "https://127.0.0.1:{}{}".format(server.url("").rsplit(":", 1)[1], RAID.path)
+    assert raid["canonical_url"] == "https://127.0.0.1:{}{}".format(
+        server.url("").rsplit(":", 1)[1], RAID.path
+    )
     assert raid["source"] == "valley"
     assert raid["site"] == "127.0.0.1"
     assert raid["authors"] == ["Maria Lopez"]
@@ -114,8 +120,9 @@ def test_second_cycle_sends_conditional_get_and_requests_no_articles(
     server: MockServer, tmp_path: Path, database_url: str
 ):
     publish(server, [RAID, DEPORTATION, HOCKEY])
-    config = write_config(tmp_path, database_url, [{"name": "valley", "url": server.url("/feed.xml"),
-                                                     "interval": "1m"}])
+    config = write_config(
+        tmp_path, database_url, [{"name": "valley", "url": server.url("/feed.xml"), "interval": "1m"}]
+    )
     assert newswatch("run", config=config).returncode == 0
     first_count = len(export_records(config))
     server.clear_log()
@@ -136,8 +143,9 @@ def test_second_cycle_sends_conditional_get_and_requests_no_articles(
 @pytest.mark.slow
 def test_feed_not_due_is_not_polled(server: MockServer, tmp_path: Path, sqlite_url: str):
     publish(server, [RAID])
-    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml"),
-                                                   "interval": "1h"}])
+    config = write_config(
+        tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml"), "interval": "1h"}]
+    )
     assert newswatch("run", config=config).returncode == 0
     server.clear_log()
 
@@ -147,15 +155,27 @@ def test_feed_not_due_is_not_polled(server: MockServer, tmp_path: Path, sqlite_u
 
 
 @pytest.mark.slow
-def test_exact_copy_under_another_url_is_linked_to_the_first(server: MockServer, tmp_path: Path, sqlite_url: str):
-    copy = Story(path="/partner/ice-raid-copy", title="Raid at meatpacking plant: 120 detained",
-                 paragraphs=RAID.paragraphs, author=RAID.author, published=RAID.published)
+def test_exact_copy_under_another_url_is_linked_to_the_first(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    copy = Story(
+        path="/partner/ice-raid-copy",
+        title="Raid at meatpacking plant: 120 detained",
+        paragraphs=RAID.paragraphs,
+        author=RAID.author,
+        published=RAID.published,
+    )
     publish(server, [RAID])
     server.serve(copy.path, Page(article_html(copy, site_name="Partner News")))
     config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
     assert newswatch("run", config=config).returncode == 0
-    server.serve("/feed.xml", Page(rss("Valley", server.base, [(copy.title, server.url(copy.path), None)]),
-                                   content_type="application/rss+xml"))
+    server.serve(
+        "/feed.xml",
+        Page(
+            rss("Valley", server.base, [(copy.title, server.url(copy.path), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
 
     assert newswatch("run", "--feed", "valley", config=config).returncode == 0
 

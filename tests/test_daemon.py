@@ -62,8 +62,13 @@ def scrape(port: int) -> str | None:
 
 def serve_raid_and_hang(server: MockServer) -> None:
     server.serve(RAID.path, Page(article_html(RAID)))
-    server.serve("/good.xml", Page(rss("good", server.base, [(RAID.title, server.url(RAID.path), None)]),
-                                   content_type="application/rss+xml"))
+    server.serve(
+        "/good.xml",
+        Page(
+            rss("good", server.base, [(RAID.title, server.url(RAID.path), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
     server.serve("/hang.xml", stall_after_headers())
 
 
@@ -72,7 +77,8 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
     serve_raid_and_hang(server)
     database = tmp_path / "nw.db"
     config = write_config(
-        tmp_path, f"sqlite:///{database}",
+        tmp_path,
+        f"sqlite:///{database}",
         [{"name": "good", "url": server.url("/good.xml")}, {"name": "hang", "url": server.url("/hang.xml")}],
         crawl={"cycle_time_limit": "2s", "download_timeout": "120s", "retry_times": 0},
     )
@@ -83,15 +89,26 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
     with log.open("w") as log_file:
         daemon = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon", "--log-format", "json"],
-            cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(REPO)},
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
         )
         try:
-            wait_for(lambda: query(database, "SELECT id FROM articles"), 60, "the first cycle to store the article")
-            wait_for(lambda: query(database, "SELECT id FROM runs WHERE status = 'killed'"), 60,
-                     "the hung cycle to be killed at its limit")
+            wait_for(
+                lambda: query(database, "SELECT id FROM articles"), 60, "the first cycle to store the article"
+            )
+            wait_for(
+                lambda: query(database, "SELECT id FROM runs WHERE status = 'killed'"),
+                60,
+                "the hung cycle to be killed at its limit",
+            )
             killed = query(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
-            wait_for(lambda: query(database, f"SELECT id FROM runs WHERE id > {killed}"), 60,
-                     "a cycle after the killed one")
+            wait_for(
+                lambda: query(database, f"SELECT id FROM runs WHERE id > {killed}"),
+                60,
+                "a cycle after the killed one",
+            )
             metrics = wait_for(lambda: scrape(metrics_port), 30, "the metrics endpoint to report a cycle")
             assert 'newswatch_articles_total{outcome="new"} 1.0' in metrics
             assert 'newswatch_cycles_total{outcome="killed"}' in metrics
@@ -113,7 +130,9 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
 def test_run_exits_at_once_when_another_cycle_holds_the_lock(server: MockServer, tmp_path: Path):
     serve_raid_and_hang(server)
     database = tmp_path / "nw.db"
-    config = write_config(tmp_path, f"sqlite:///{database}", [{"name": "good", "url": server.url("/good.xml")}])
+    config = write_config(
+        tmp_path, f"sqlite:///{database}", [{"name": "good", "url": server.url("/good.xml")}]
+    )
 
     with CycleLock.for_database(f"sqlite:///{database}"):
         started = time.monotonic()
@@ -129,10 +148,19 @@ def test_run_exits_at_once_when_another_cycle_holds_the_lock(server: MockServer,
 def test_two_concurrent_runs_never_run_two_cycles(server: MockServer, tmp_path: Path):
     serve_raid_and_hang(server)
     database = tmp_path / "nw.db"
-    config = write_config(tmp_path, f"sqlite:///{database}", [{"name": "hang", "url": server.url("/hang.xml")}],
-                          crawl={"cycle_time_limit": "60s", "download_timeout": "120s", "retry_times": 0})
-    first = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(config), "run"], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{database}",
+        [{"name": "hang", "url": server.url("/hang.xml")}],
+        crawl={"cycle_time_limit": "60s", "download_timeout": "120s", "retry_times": 0},
+    )
+    first = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: server.requests_to("/hang.xml"), 60, "the first cycle to be polling")
 

@@ -16,12 +16,19 @@ pytestmark = pytest.mark.slow
 
 
 def serve_site(server: MockServer) -> None:
-    home = (f'<html><head><link rel="alternate" type="application/rss+xml" title="Border Desk" '
-            f'href="{server.url("/border/rss.xml")}"><title>Valley Tribune</title></head>'
-            "<body>news</body></html>").encode()
+    home = (
+        f'<html><head><link rel="alternate" type="application/rss+xml" title="Border Desk" '
+        f'href="{server.url("/border/rss.xml")}"><title>Valley Tribune</title></head>'
+        "<body>news</body></html>"
+    ).encode()
     server.serve("/", Page(home))
-    server.serve("/border/rss.xml", Page(rss("Border Desk", server.base, [("a", server.url("/a"), None)]),
-                                         content_type="application/rss+xml"))
+    server.serve(
+        "/border/rss.xml",
+        Page(
+            rss("Border Desk", server.base, [("a", server.url("/a"), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
     news_sitemap = (
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
@@ -31,8 +38,10 @@ def serve_site(server: MockServer) -> None:
         "</news:news></url></urlset>"
     ).encode()
     server.serve("/sitemaps/news.xml", Page(news_sitemap, content_type="application/xml"))
-    server.serve("/robots.txt", Page(f"Sitemap: {server.url('/sitemaps/news.xml')}\n".encode(),
-                                     content_type="text/plain"))
+    server.serve(
+        "/robots.txt",
+        Page(f"Sitemap: {server.url('/sitemaps/news.xml')}\n".encode(), content_type="text/plain"),
+    )
 
 
 def test_discover_prints_ready_to_paste_entries(server: MockServer, tmp_path: Path, sqlite_url: str):

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.slow
 
 def serve_feed(server: MockServer, path: str) -> None:
     server.serve(RAID.path, Page(article_html(RAID)))
-    server.serve(path, Page(rss("feed", server.base, [(RAID.title, server.url(RAID.path), RAID.published)]),
-                            content_type="application/rss+xml"))
+    server.serve(
+        path,
+        Page(
+            rss("feed", server.base, [(RAID.title, server.url(RAID.path), RAID.published)]),
+            content_type="application/rss+xml",
+        ),
+    )
 
 
 def feed_state(database_url: str, name: str):
@@ -72,10 +77,13 @@ def test_gone_feed_is_retired_and_never_polled_again(server: MockServer, tmp_pat
 
 
 def test_rate_limited_feed_waits_for_retry_after(server: MockServer, tmp_path: Path, sqlite_url: str):
-    server.serve("/feed.xml", Page(b"slow down", content_type="text/plain", status=429,
-                                   headers={"Retry-After": "7200"}))
-    config = write_config(tmp_path, sqlite_url, [{"name": "limited", "url": server.url("/feed.xml"),
-                                                   "interval": "5m"}])
+    server.serve(
+        "/feed.xml",
+        Page(b"slow down", content_type="text/plain", status=429, headers={"Retry-After": "7200"}),
+    )
+    config = write_config(
+        tmp_path, sqlite_url, [{"name": "limited", "url": server.url("/feed.xml"), "interval": "5m"}]
+    )
     before = datetime.now(UTC)
 
     result = newswatch("run", config=config)
@@ -89,8 +97,9 @@ def test_rate_limited_feed_waits_for_retry_after(server: MockServer, tmp_path: P
 
 
 def test_absurd_retry_after_is_capped(server: MockServer, tmp_path: Path, sqlite_url: str):
-    server.serve("/feed.xml", Page(b"", content_type="text/plain", status=503,
-                                   headers={"Retry-After": "99999999"}))
+    server.serve(
+        "/feed.xml", Page(b"", content_type="text/plain", status=503, headers={"Retry-After": "99999999"})
+    )
     config = write_config(tmp_path, sqlite_url, [{"name": "absurd", "url": server.url("/feed.xml")}])
 
     assert newswatch("run", config=config).returncode == 0
@@ -112,8 +121,9 @@ def test_hostile_09_not_a_feed_is_recorded_and_backs_off(
     server: MockServer, tmp_path: Path, sqlite_url: str, body: bytes, content_type: str
 ):
     server.serve("/feed.xml", Page(body, content_type=content_type))
-    config = write_config(tmp_path, sqlite_url, [{"name": "bogus", "url": server.url("/feed.xml"),
-                                                   "interval": "10m"}])
+    config = write_config(
+        tmp_path, sqlite_url, [{"name": "bogus", "url": server.url("/feed.xml"), "interval": "10m"}]
+    )
     before = datetime.now(UTC)
 
     result = newswatch("run", config=config)
@@ -139,9 +149,12 @@ def test_hostile_09_304_to_an_unconditional_request_is_not_a_feed(
 def test_one_failing_feed_does_not_stop_the_others(server: MockServer, tmp_path: Path, sqlite_url: str):
     serve_feed(server, "/good.xml")
     server.serve("/bad.xml", Page(b"oops", content_type="text/plain", status=500))
-    config = write_config(tmp_path, sqlite_url, [{"name": "bad", "url": server.url("/bad.xml")},
-                                                  {"name": "good", "url": server.url("/good.xml")}],
-                          crawl={"retry_times": 1})
+    config = write_config(
+        tmp_path,
+        sqlite_url,
+        [{"name": "bad", "url": server.url("/bad.xml")}, {"name": "good", "url": server.url("/good.xml")}],
+        crawl={"retry_times": 1},
+    )
 
     result = newswatch("run", config=config)
 

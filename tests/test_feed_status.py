@@ -29,10 +29,20 @@ def test_status_shows_health_reasons_and_silence(tmp_path):
     for name, days_ago in (("busy", [0.5, 1, 3, 4]), ("quiet", [3 + i / 4 for i in range(40)])):
         for index, age in enumerate(days_ago):
             when = NOW - timedelta(days=age)
-            entry = NewEntry(f"https://example.org/{name}/{index}", f"https://example.org/{name}/{index}", None, when)
+            entry = NewEntry(
+                f"https://example.org/{name}/{index}", f"https://example.org/{name}/{index}", None, when
+            )
             store.record_poll(ids[name], PollOutcome(at=when, next_check_at=NOW, succeeded=True), [entry])
-    store.record_poll(ids["broken"], PollOutcome(at=NOW, next_check_at=NOW + timedelta(hours=1), succeeded=False,
-                                                 failure_reason="not-a-feed", failure_detail="HTML page"))
+    store.record_poll(
+        ids["broken"],
+        PollOutcome(
+            at=NOW,
+            next_check_at=NOW + timedelta(hours=1),
+            succeeded=False,
+            failure_reason="not-a-feed",
+            failure_detail="HTML page",
+        ),
+    )
     console = Console(width=200, record=True)
 
     print_feed_status(console, config, store, NOW)

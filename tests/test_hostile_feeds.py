@@ -34,15 +34,19 @@ def rss_items(server: MockServer, *extra_items: str, title: str = "&h;") -> byte
         f"<item><title>{story.title}</title><link>{server.url(story.path)}</link></item>"
         for story in (RAID, DEPORTATION)
     )
-    return (f"<rss version='2.0'><channel><title>{title}</title><link>{server.base}</link>"
-            f"{items}{''.join(extra_items)}</channel></rss>").encode()
+    return (
+        f"<rss version='2.0'><channel><title>{title}</title><link>{server.base}</link>"
+        f"{items}{''.join(extra_items)}</channel></rss>"
+    ).encode()
 
 
 def feed_page(body: bytes) -> Page:
     return Page(body, content_type="application/rss+xml")
 
 
-@pytest.mark.parametrize("padding", [b"", b"<!--" + b"x" * 72_000 + b"-->\n"], ids=["at-start", "after-70KiB"])
+@pytest.mark.parametrize(
+    "padding", [b"", b"<!--" + b"x" * 72_000 + b"-->\n"], ids=["at-start", "after-70KiB"]
+)
 def test_hostile_01_billion_laughs_is_bounded_and_nothing_expands(
     server: MockServer, tmp_path: Path, sqlite_url: str, padding: bytes
 ):
@@ -60,8 +64,10 @@ def test_hostile_02_external_entities_read_nothing_and_fetch_nothing(
     server: MockServer, tmp_path: Path, sqlite_url: str
 ):
     server.serve("/secret", Page(b"SECRET-PAYLOAD", content_type="text/plain"))
-    doctype = (f'<!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd">'
-               f'<!ENTITY web SYSTEM "{server.url("/secret")}">]>').encode()
+    doctype = (
+        f'<!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd">'
+        f'<!ENTITY web SYSTEM "{server.url("/secret")}">]>'
+    ).encode()
     body = b"<?xml version='1.0'?>\n" + doctype + rss_items(server, title="&file;&web;")
 
     outcome = cycle_with_feed(server, tmp_path, sqlite_url, feed_page(body))
@@ -75,7 +81,9 @@ def test_hostile_02_external_entities_read_nothing_and_fetch_nothing(
 def test_hostile_03_ill_formed_feed_keeps_recoverable_entries_and_records_the_problem(
     server: MockServer, tmp_path: Path, sqlite_url: str
 ):
-    body = rss_items(server, "<item><title>broken <b>tag</title></item>", title="x").replace(b"</channel>", b"")
+    body = rss_items(server, "<item><title>broken <b>tag</title></item>", title="x").replace(
+        b"</channel>", b""
+    )
     outcome = cycle_with_feed(server, tmp_path, sqlite_url, feed_page(body))
 
     assert outcome.result.returncode == 0
@@ -118,8 +126,13 @@ def test_hostile_06_unfetchable_entry_links_are_dropped_before_any_request(
 ):
     bad = "".join(
         f"<item><title>bad</title><link>{link}</link></item>"
-        for link in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi", "ftp://127.0.0.1/x",
-                     "gopher://127.0.0.1/")
+        for link in (
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,hi",
+            "ftp://127.0.0.1/x",
+            "gopher://127.0.0.1/",
+        )
     )
     outcome = cycle_with_feed(server, tmp_path, sqlite_url, feed_page(rss_items(server, bad, title="x")))
 
@@ -136,8 +149,13 @@ def test_hostile_07_huge_feed_with_colliding_guids_is_capped_and_idempotent(
         f"<item><guid>same-guid</guid><title>t{i}</title><link>{server.url(f'/n/{i}')}</link></item>"
         for i in range(50_000)
     )
-    outcome = cycle_with_feed(server, tmp_path, sqlite_url, feed_page(rss_items(server, filler, title="x")),
-                              crawl={"max_entries_per_feed": 40})
+    outcome = cycle_with_feed(
+        server,
+        tmp_path,
+        sqlite_url,
+        feed_page(rss_items(server, filler, title="x")),
+        crawl={"max_entries_per_feed": 40},
+    )
 
     assert outcome.result.returncode == 0
     assert len(outcome.url_status) == 40

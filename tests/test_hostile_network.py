@@ -10,7 +10,16 @@ import pytest
 
 from tests.conftest import newswatch, write_config
 from tests.hostile import GOOD_PATH, cycle_with_bad_articles, outcome_of
-from tests.mockserver import MockServer, Page, encoded, never_answer, raw, redirect, stall_after_headers, trickle
+from tests.mockserver import (
+    MockServer,
+    Page,
+    encoded,
+    never_answer,
+    raw,
+    redirect,
+    stall_after_headers,
+    trickle,
+)
 from tests.pages import article_html, rss
 from tests.test_cycle_end_to_end import RAID
 
@@ -28,13 +37,27 @@ def assert_good_article_stored(outcome) -> None:
         (never_answer(), "timeout"),
         (stall_after_headers("text/html"), "timeout"),
         (raw(b""), "connection"),
-        (raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html>short"), "data-loss"),
-        (raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbroken"),
-         "data-loss"),
+        (
+            raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html>short"),
+            "data-loss",
+        ),
+        (
+            raw(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"zz\r\nbroken"
+            ),
+            "data-loss",
+        ),
         (raw(b"SSH-2.0-OpenSSH_9.6 not http at all\r\n\r\n"), "connection"),
     ],
-    ids=["never-answers", "stalls-after-headers", "drops-connection", "short-body", "broken-chunking",
-         "garbage-status-line"],
+    ids=[
+        "never-answers",
+        "stalls-after-headers",
+        "drops-connection",
+        "short-body",
+        "broken-chunking",
+        "garbage-status-line",
+    ],
 )
 def test_hostile_18_broken_servers_fail_typed_are_retried_then_given_up(
     server: MockServer, tmp_path: Path, sqlite_url: str, behaviour, reason: str
@@ -51,8 +74,9 @@ def test_hostile_18_broken_servers_fail_typed_are_retried_then_given_up(
 
 def test_hostile_19_trickled_body_hits_the_total_timeout(server: MockServer, tmp_path: Path, sqlite_url: str):
     page = article_html(RAID)
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/slow": trickle(page, 0.2)},
-                                      crawl={"retry_times": 0})
+    outcome = cycle_with_bad_articles(
+        server, tmp_path, sqlite_url, {"/slow": trickle(page, 0.2)}, crawl={"retry_times": 0}
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/slow") == ["timeout"]
@@ -74,8 +98,13 @@ def _gzip_bomb() -> bytes:
 def test_hostile_20_compression_bombs_stop_at_the_decompressed_size_cap(
     server: MockServer, tmp_path: Path, sqlite_url: str, body: bytes, encoding: str
 ):
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/bomb": encoded(body, encoding)},
-                                      crawl={"page_max_bytes": 2_000_000, "feed_max_bytes": 2_000_000})
+    outcome = cycle_with_bad_articles(
+        server,
+        tmp_path,
+        sqlite_url,
+        {"/bomb": encoded(body, encoding)},
+        crawl={"page_max_bytes": 2_000_000, "feed_max_bytes": 2_000_000},
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/bomb") == ["too-large"]
@@ -84,20 +113,24 @@ def test_hostile_20_compression_bombs_stop_at_the_decompressed_size_cap(
 
 def test_hostile_21_redirect_loop_stops_at_the_limit(server: MockServer, tmp_path: Path, sqlite_url: str):
     server.serve("/loop-b", redirect("/loop-a", 302))
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/loop-a": redirect("/loop-b", 302)},
-                                      crawl={"max_redirects": 5})
+    outcome = cycle_with_bad_articles(
+        server, tmp_path, sqlite_url, {"/loop-a": redirect("/loop-b", 302)}, crawl={"max_redirects": 5}
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/loop-a") == ["too-many-redirects"]
     assert len(server.requests_to("/loop-a")) + len(server.requests_to("/loop-b")) == 6
 
 
-def test_hostile_21_long_redirect_chain_stops_at_the_limit(server: MockServer, tmp_path: Path, sqlite_url: str):
+def test_hostile_21_long_redirect_chain_stops_at_the_limit(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
     for hop in range(1, 25):
         server.serve(f"/hop/{hop}", redirect(f"/hop/{hop + 1}", 301))
     server.serve("/hop/25", Page(article_html(RAID)))
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/hop/0": redirect("/hop/1", 301)},
-                                      crawl={"max_redirects": 10})
+    outcome = cycle_with_bad_articles(
+        server, tmp_path, sqlite_url, {"/hop/0": redirect("/hop/1", 301)}, crawl={"max_redirects": 10}
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/hop/0") == ["too-many-redirects"]
@@ -106,15 +139,18 @@ def test_hostile_21_long_redirect_chain_stops_at_the_limit(server: MockServer, t
 
 def test_hostile_21_meta_refresh_loop_stops_at_the_limit(server: MockServer, tmp_path: Path, sqlite_url: str):
     refresh = b'<html><head><meta http-equiv="refresh" content="0; url=/refresh"></head><body>x</body></html>'
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/refresh": Page(refresh)},
-                                      crawl={"max_redirects": 4})
+    outcome = cycle_with_bad_articles(
+        server, tmp_path, sqlite_url, {"/refresh": Page(refresh)}, crawl={"max_redirects": 4}
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/refresh") == ["too-many-redirects"]
     assert len(server.requests_to("/refresh")) == 5
 
 
-@pytest.mark.parametrize("target", ["file:///etc/passwd", "gopher://127.0.0.1:70/", "data:text/html,<p>x</p>"])
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "gopher://127.0.0.1:70/", "data:text/html,<p>x</p>"]
+)
 def test_hostile_22_redirects_to_other_schemes_are_never_followed(
     server: MockServer, tmp_path: Path, sqlite_url: str, target: str
 ):
@@ -138,8 +174,12 @@ def test_hostile_24_rate_limited_host_waits_while_others_go_on(
     other_host = server.base.replace("127.0.0.1", "localhost")
     items = [(RAID.title, server.url(GOOD_PATH), None)] + [(p, other_host + p, None) for p in paths]
     server.serve("/feed.xml", Page(rss("limited", server.base, items), content_type="application/rss+xml"))
-    config = write_config(tmp_path, sqlite_url, [{"name": "limited", "url": server.url("/feed.xml"),
-                                                   "keep": "all"}], crawl={"concurrent_requests_per_host": 1})
+    config = write_config(
+        tmp_path,
+        sqlite_url,
+        [{"name": "limited", "url": server.url("/feed.xml"), "keep": "all"}],
+        crawl={"concurrent_requests_per_host": 1},
+    )
 
     outcome = outcome_of(newswatch("run", config=config), sqlite_url, other_host)
 
@@ -164,8 +204,13 @@ def test_hostile_25_robots_txt_disallow_is_obeyed_and_recorded(
     server: MockServer, tmp_path: Path, sqlite_url: str
 ):
     server.serve("/robots.txt", Page(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/private/story": Page(article_html(RAID))},
-                                      crawl={"obey_robots_txt": True})
+    outcome = cycle_with_bad_articles(
+        server,
+        tmp_path,
+        sqlite_url,
+        {"/private/story": Page(article_html(RAID))},
+        crawl={"obey_robots_txt": True},
+    )
 
     assert_good_article_stored(outcome)
     assert outcome.reasons("/private/story") == ["robots"]
@@ -176,9 +221,13 @@ def test_hostile_25_huge_robots_txt_is_capped_and_the_cycle_goes_on(
     server: MockServer, tmp_path: Path, sqlite_url: str
 ):
     server.serve("/robots.txt", Page(b"# " + b"x" * 3_000_000, content_type="text/plain"))
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {},
-                                      crawl={"obey_robots_txt": True, "page_max_bytes": 1_000_000,
-                                             "feed_max_bytes": 1_000_000})
+    outcome = cycle_with_bad_articles(
+        server,
+        tmp_path,
+        sqlite_url,
+        {},
+        crawl={"obey_robots_txt": True, "page_max_bytes": 1_000_000, "feed_max_bytes": 1_000_000},
+    )
 
     assert_good_article_stored(outcome)
     assert GOOD_PATH not in outcome.failures

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.slow
 LATIN_STORY = (
     "<html><head><meta charset='iso-8859-1'><title>Redada en Mississippi</title></head><body><article>"
     "<h1>Redada de ICE en una planta de Mississippi</h1>"
-    "<p>Agentes de inmigraci\u00f3n detuvieron a trabajadores en una planta av\u00edcola, dijo Jos\u00e9 P\u00e9rez, "
-    "portavoz de una organizaci\u00f3n comunitaria que ayuda a las familias afectadas desde el mi\u00e9rcoles.</p>"
+    "<p>Agentes de inmigraci\u00f3n detuvieron a trabajadores en una planta av\u00edcola, "
+    "dijo Jos\u00e9 P\u00e9rez, portavoz de una organizaci\u00f3n comunitaria "
+    "que ayuda a las familias afectadas desde el mi\u00e9rcoles.</p>"
     "<p>Las familias se reunieron frente a la iglesia del pueblo para buscar noticias de sus parientes "
     "detenidos y pedir ayuda legal a los abogados voluntarios que llegaron desde la capital del estado.</p>"
     "<p>Los ni\u00f1os esperaron durante horas en la escuela mientras los maestros buscaban a sus padres, "
@@ -46,8 +47,9 @@ def test_hostile_12_page_that_stalls_the_extractor_is_killed_and_the_pool_recove
     # 50,000 rows with absurd colspans: about 20 s of trafilatura CPU, far past a 2 s deadline.
     rows = "".join(f"<tr><td colspan=1000000>{i}</td><td>cell</td></tr>" for i in range(50_000))
     slow = f"<html><body><table>{rows}</table></body></html>".encode()
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/slow-table": Page(slow)},
-                                      extraction={"deadline": "2s", "workers": 1})
+    outcome = cycle_with_bad_articles(
+        server, tmp_path, sqlite_url, {"/slow-table": Page(slow)}, extraction={"deadline": "2s", "workers": 1}
+    )
 
     assert outcome.result.returncode == 0
     assert outcome.reasons("/slow-table") == ["extract-timeout"]
@@ -64,8 +66,14 @@ def test_hostile_12_page_that_stalls_the_extractor_is_killed_and_the_pool_recove
     ids=["100k-nested-divs", "10MB-text-node", "absurd-colspan"],
 )
 def test_hostile_13_pathological_markup_is_bounded(server: MockServer, tmp_path: Path, sqlite_url: str, page):
-    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/odd": Page(page)},
-                                      crawl={"page_max_bytes": 20_000_000}, extraction={"deadline": "20s"})
+    outcome = cycle_with_bad_articles(
+        server,
+        tmp_path,
+        sqlite_url,
+        {"/odd": Page(page)},
+        crawl={"page_max_bytes": 20_000_000},
+        extraction={"deadline": "20s"},
+    )
 
     assert outcome.result.returncode == 0
     assert RAID.title in outcome.titles
@@ -95,8 +103,9 @@ def test_hostile_14_malformed_metadata_is_skipped_and_text_kept(
     ],
     ids=["meta-charset", "http-charset", "bom-conflicts-with-meta", "utf-8"],
 )
-def test_hostile_15_encodings_decode_correctly(server: MockServer, tmp_path: Path, sqlite_url: str, body,
-                                               content_type):
+def test_hostile_15_encodings_decode_correctly(
+    server: MockServer, tmp_path: Path, sqlite_url: str, body, content_type
+):
     outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/latin": Page(body, content_type)})
 
     assert outcome.result.returncode == 0
@@ -109,7 +118,10 @@ def test_hostile_15_encodings_decode_correctly(server: MockServer, tmp_path: Pat
     ("body", "content_type"),
     [
         (LATIN_STORY.encode("latin-1"), "text/html; charset=utf-8"),  # the server lies
-        (LATIN_STORY.encode("utf-8")[:200] + b"\xff\xfe\xc3\x28" + LATIN_STORY.encode("utf-8")[200:], "text/html"),
+        (
+            LATIN_STORY.encode("utf-8")[:200] + b"\xff\xfe\xc3\x28" + LATIN_STORY.encode("utf-8")[200:],
+            "text/html",
+        ),
     ],
     ids=["wrong-http-charset", "invalid-utf-8"],
 )

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.slow
 
 
 def serve_feed(server: MockServer, links: list[str], path: str = "/feed.xml") -> None:
-    server.serve(path, Page(rss("f", server.base, [(f"item {i}", link, None) for i, link in enumerate(links)]),
-                            content_type="application/rss+xml"))
+    server.serve(
+        path,
+        Page(
+            rss("f", server.base, [(f"item {i}", link, None) for i, link in enumerate(links)]),
+            content_type="application/rss+xml",
+        ),
+    )
 
 
 def records(config: Path) -> list[dict]:
@@ -34,8 +39,14 @@ def test_same_article_under_several_urls_is_stored_once(server: MockServer, tmp_
     page = Page(article_html(declared))
     for path in (RAID.path, RAID.path + "/amp", "/amp" + RAID.path, "/m" + RAID.path):
         server.serve(path, page)
-    links = [canonical + "?utm_source=twitter&fbclid=xyz", canonical + "#comments", canonical + "/",
-             canonical + "/amp", server.url("/amp" + RAID.path), server.url("/m" + RAID.path)]
+    links = [
+        canonical + "?utm_source=twitter&fbclid=xyz",
+        canonical + "#comments",
+        canonical + "/",
+        canonical + "/amp",
+        server.url("/amp" + RAID.path),
+        server.url("/m" + RAID.path),
+    ]
     serve_feed(server, links)
     config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
 
@@ -59,8 +70,14 @@ def test_syndicated_copy_with_local_furniture_is_linked_to_the_original(
     serve_feed(server, [server.url(copy.path)], "/wire.xml")
     config = write_config(tmp_path, sqlite_url, [{"name": "local", "url": server.url("/local.xml")}])
     assert newswatch("run", config=config).returncode == 0
-    config = write_config(tmp_path, sqlite_url, [{"name": "local", "url": server.url("/local.xml")},
-                                                  {"name": "wire", "url": server.url("/wire.xml")}])
+    config = write_config(
+        tmp_path,
+        sqlite_url,
+        [
+            {"name": "local", "url": server.url("/local.xml")},
+            {"name": "wire", "url": server.url("/wire.xml")},
+        ],
+    )
 
     assert newswatch("run", "--feed", "wire", config=config).returncode == 0
 
@@ -71,16 +88,22 @@ def test_syndicated_copy_with_local_furniture_is_linked_to_the_original(
     assert "2 copies" in stories.stdout and "wire" in stories.stdout and "local" in stories.stdout
 
 
-def test_edited_article_is_stored_as_a_new_version_with_history(server: MockServer, tmp_path: Path,
-                                                                 sqlite_url: str):
+def test_edited_article_is_stored_as_a_new_version_with_history(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
     server.serve(RAID.path, Page(article_html(RAID)))
     serve_feed(server, [server.url(RAID.path)])
-    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml"),
-                                                   "interval": "1h"}])
+    config = write_config(
+        tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml"), "interval": "1h"}]
+    )
     assert newswatch("run", config=config).returncode == 0
-    edited = Story(RAID.path, RAID.title.replace("120", "160"),
-                   (RAID.paragraphs[0].replace("at least 120", "at least 160"), *RAID.paragraphs[1:]),
-                   author=RAID.author, published=RAID.published)
+    edited = Story(
+        RAID.path,
+        RAID.title.replace("120", "160"),
+        (RAID.paragraphs[0].replace("at least 120", "at least 160"), *RAID.paragraphs[1:]),
+        author=RAID.author,
+        published=RAID.published,
+    )
     server.serve(RAID.path, Page(article_html(edited)))
     # A controlled clock: make the re-check due now instead of waiting recheck.every.
     query_write(sqlite_url, "UPDATE articles SET next_recheck_at = '2000-01-01 00:00:00.000000'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,7 +64,7 @@ def test_backoff_grows_with_consecutive_failures_and_is_capped():
         for failures in range(12)
     ]
     assert waits[:3] == [30 * MINUTE, 60 * MINUTE, 120 * MINUTE]
-    assert all(a <= b for a, b in zip(waits, waits[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(waits))
     assert waits[-1] == MAX_BACKOFF_SECONDS
 
 
@@ -76,7 +77,8 @@ def test_soft_failures_back_off_more_slowly_than_hard_ones():
 def test_retry_after_is_a_lower_bound_and_capped():
     assert next_check_after_failure(NOW, 60, 0, "http-429", 3 * HOUR) == NOW + timedelta(hours=3)
     assert next_check_after_failure(NOW, 60, 0, "http-429", 10**9) == NOW + timedelta(
-        seconds=MAX_RETRY_AFTER_SECONDS)
+        seconds=MAX_RETRY_AFTER_SECONDS
+    )
     assert next_check_after_failure(NOW, 15 * MINUTE, 0, "http-429", 1) > NOW + timedelta(minutes=15)
 
 
@@ -100,7 +102,13 @@ def test_retry_after_header_forms(header, seconds):
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [("max-age=300", 300.0), ("public, s-maxage=60", 60.0), ("no-cache", None), (None, None), ("max-age=x", None)],
+    [
+        ("max-age=300", 300.0),
+        ("public, s-maxage=60", 60.0),
+        ("no-cache", None),
+        (None, None),
+        ("max-age=x", None),
+    ],
 )
 def test_cache_control_max_age(header, seconds):
     assert parse_max_age(header) == seconds

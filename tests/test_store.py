@@ -66,8 +66,16 @@ def test_sync_feeds_inserts_then_updates_and_resets_a_changed_url(store: Store):
     feed = FeedConfig(name="one", url="https://example.org/feed")
     store.sync_feeds([feed], NOW)
     [state] = store.feeds(["one"])
-    store.record_poll(state.id, PollOutcome(at=NOW, next_check_at=NOW + timedelta(minutes=15), succeeded=True,
-                                            etag='"v1"', last_modified="yesterday"))
+    store.record_poll(
+        state.id,
+        PollOutcome(
+            at=NOW,
+            next_check_at=NOW + timedelta(minutes=15),
+            succeeded=True,
+            etag='"v1"',
+            last_modified="yesterday",
+        ),
+    )
     store.sync_feeds([feed], NOW)
     assert store.feeds(["one"])[0].etag == '"v1"'
 
@@ -75,7 +83,11 @@ def test_sync_feeds_inserts_then_updates_and_resets_a_changed_url(store: Store):
 
     [moved] = store.feeds(["one"])
     assert (moved.fetch_url, moved.etag, moved.last_modified, moved.next_check_at) == (
-        "https://example.org/new-feed", None, None, None)
+        "https://example.org/new-feed",
+        None,
+        None,
+        None,
+    )
 
 
 def test_due_feeds_respects_next_check_and_retirement(store: Store):
@@ -83,8 +95,17 @@ def test_due_feeds_respects_next_check_and_retirement(store: Store):
     ids = {f.name: f.id for f in store.feeds()}
     store.record_poll(ids["a"], PollOutcome(at=NOW, next_check_at=NOW + timedelta(hours=1), succeeded=True))
     store.record_poll(ids["b"], PollOutcome(at=NOW, next_check_at=NOW - timedelta(seconds=1), succeeded=True))
-    store.record_poll(ids["c"], PollOutcome(at=NOW, next_check_at=NOW, succeeded=False, retire=True,
-                                            failure_reason="gone", failure_detail="HTTP 410"))
+    store.record_poll(
+        ids["c"],
+        PollOutcome(
+            at=NOW,
+            next_check_at=NOW,
+            succeeded=False,
+            retire=True,
+            failure_reason="gone",
+            failure_detail="HTTP 410",
+        ),
+    )
 
     assert [f.name for f in store.due_feeds(NOW, ["a", "b", "c"])] == ["b"]
     assert [f.name for f in store.due_feeds(NOW + timedelta(hours=2), ["a", "b", "c"])] == ["a", "b"]
@@ -94,8 +115,12 @@ def test_failures_count_up_and_success_resets(store: Store):
     store.sync_feeds([FeedConfig(name="a", url="https://example.org/a")], NOW)
     [feed] = store.feeds()
     for _ in range(3):
-        store.record_poll(feed.id, PollOutcome(at=NOW, next_check_at=NOW, succeeded=False,
-                                               failure_reason="timeout", failure_detail="slow"))
+        store.record_poll(
+            feed.id,
+            PollOutcome(
+                at=NOW, next_check_at=NOW, succeeded=False, failure_reason="timeout", failure_detail="slow"
+            ),
+        )
     failing = store.feeds()[0]
     assert (failing.consecutive_failures, failing.last_error_reason) == (3, "timeout")
     store.record_poll(feed.id, PollOutcome(at=NOW, next_check_at=NOW, succeeded=True))
@@ -105,10 +130,13 @@ def test_failures_count_up_and_success_resets(store: Store):
 def test_new_entries_commit_with_the_poll_and_stay_pending_until_stored(store: Store):
     store.sync_feeds([FeedConfig(name="a", url="https://example.org/a")], NOW)
     [feed] = store.feeds()
-    entries = [NewEntry(f"https://example.org/{i}", f"https://example.org/{i}?x", f"T{i}", NOW) for i in range(3)]
+    entries = [
+        NewEntry(f"https://example.org/{i}", f"https://example.org/{i}?x", f"T{i}", NOW) for i in range(3)
+    ]
     assert store.record_poll(feed.id, PollOutcome(at=NOW, next_check_at=NOW, succeeded=True), entries) == 3
     assert store.unseen([e.canonical_url for e in entries] + ["https://example.org/new"]) == {
-        "https://example.org/new"}
+        "https://example.org/new"
+    }
     assert [p.canonical_url for p in store.pending_urls([feed.id])] == [e.canonical_url for e in entries]
 
     store.save_article(record("https://example.org/0", "body zero", feed_id=feed.id))
@@ -133,7 +161,10 @@ def test_permanent_failure_gives_up_at_once(store: Store):
     [feed] = store.feeds()
     entry = NewEntry("https://example.org/pdf", "https://example.org/pdf", None, None)
     store.record_poll(feed.id, PollOutcome(at=NOW, next_check_at=NOW, succeeded=True), [entry])
-    assert store.fail_url(entry.canonical_url, "not-html", "pdf", NOW, permanent=True, max_attempts=3) == "failed"
+    assert (
+        store.fail_url(entry.canonical_url, "not-html", "pdf", NOW, permanent=True, max_attempts=3)
+        == "failed"
+    )
 
 
 def test_exact_duplicate_is_linked_and_its_text_stored_once(store: Store):
@@ -144,7 +175,9 @@ def test_exact_duplicate_is_linked_and_its_text_stored_once(store: Store):
     rows = {r["id"]: r for r in store.export_rows()}
     assert rows[second.article_id]["text"] == "same words"  # exported in full
     with store.engine.connect() as conn:
-        stored = conn.execute(text("SELECT text FROM articles WHERE id = :id"), {"id": second.article_id}).scalar()
+        stored = conn.execute(
+            text("SELECT text FROM articles WHERE id = :id"), {"id": second.article_id}
+        ).scalar()
     assert stored is None  # but stored once
 
 
@@ -176,12 +209,21 @@ def test_hostile_30_concurrent_writers_of_the_same_article_make_one_row(store: S
 def test_runs_record_counts_and_failures(store: Store):
     run_id = store.start_run("test", NOW)
     store.record_failure(run_id, None, "https://example.org/x", "timeout", "slow", NOW)
-    store.finish_run(run_id, RunCounts(feeds_polled=3, articles_new=2, failures={"timeout": 1}), "finished",
-                     "finished", NOW + timedelta(seconds=5))
+    store.finish_run(
+        run_id,
+        RunCounts(feeds_polled=3, articles_new=2, failures={"timeout": 1}),
+        "finished",
+        "finished",
+        NOW + timedelta(seconds=5),
+    )
     run = store.run(run_id)
     assert run is not None
     assert (run["status"], run["feeds_polled"], run["articles_new"], run["failures"]) == (
-        "finished", 3, 2, {"timeout": 1})
+        "finished",
+        3,
+        2,
+        {"timeout": 1},
+    )
     assert store.run_failures(run_id)[0]["reason"] == "timeout"
 
 

@@ -18,8 +18,13 @@ def test_hostile_29_database_server_down_is_a_clear_error_and_the_next_cycle_res
     server: MockServer, tmp_path: Path, postgres_url: str
 ):
     server.serve(RAID.path, Page(article_html(RAID)))
-    server.serve("/feed.xml", Page(rss("f", server.base, [(RAID.title, server.url(RAID.path), None)]),
-                                   content_type="application/rss+xml"))
+    server.serve(
+        "/feed.xml",
+        Page(
+            rss("f", server.base, [(RAID.title, server.url(RAID.path), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
     feeds = [{"name": "valley", "url": server.url("/feed.xml")}]
     down = write_config(tmp_path, "postgresql://postgres@127.0.0.1:1/newswatch", feeds)
 
@@ -39,8 +44,11 @@ def test_hostile_29_database_server_down_is_a_clear_error_and_the_next_cycle_res
 def test_hostile_29_unwritable_sqlite_location_is_a_clear_error(server: MockServer, tmp_path: Path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the database folder should be")
-    config = write_config(tmp_path, f"sqlite:///{blocker / 'newswatch.db'}",
-                          [{"name": "valley", "url": server.url("/feed.xml")}])
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{blocker / 'newswatch.db'}",
+        [{"name": "valley", "url": server.url("/feed.xml")}],
+    )
 
     result = newswatch("run", config=config)
 

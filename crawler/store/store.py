@@ -86,7 +86,11 @@ class Store:
                         "next_check_at": None,
                         "current_interval_seconds": None,
                     }
-                for column, value in (("type", feed.type), ("keep", feed.keep), ("interval_seconds", feed.interval)):
+                for column, value in (
+                    ("type", feed.type),
+                    ("keep", feed.keep),
+                    ("interval_seconds", feed.interval),
+                ):
                     if getattr(row, column) != value:
                         changes[column] = value
                 if "interval_seconds" in changes:
@@ -181,7 +185,9 @@ class Store:
         with read_transaction(self.engine) as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
-                known.update(conn.scalars(select(urls.c.canonical_url).where(urls.c.canonical_url.in_(chunk))))
+                known.update(
+                    conn.scalars(select(urls.c.canonical_url).where(urls.c.canonical_url.in_(chunk)))
+                )
         return set(wanted) - known
 
     def pending_urls(self, feed_ids: Iterable[int]) -> list[PendingUrl]:
@@ -223,7 +229,9 @@ class Store:
             conn.execute(
                 update(urls)
                 .where(and_(urls.c.canonical_url == canonical_url, urls.c.status == "pending"))
-                .values(status=status, reason=reason, detail=detail[:2000], attempts=attempts + 1, updated_at=now)
+                .values(
+                    status=status, reason=reason, detail=detail[:2000], attempts=attempts + 1, updated_at=now
+                )
             )
             return status
 
@@ -241,8 +249,15 @@ class Store:
             if canonical != frontier_url:
                 conn.execute(
                     insert_for(conn, urls)
-                    .values(canonical_url=canonical, url=url, feed_id=feed_id, status="irrelevant",
-                            relevance=relevance, first_seen=now, updated_at=now)
+                    .values(
+                        canonical_url=canonical,
+                        url=url,
+                        feed_id=feed_id,
+                        status="irrelevant",
+                        relevance=relevance,
+                        first_seen=now,
+                        updated_at=now,
+                    )
                     .on_conflict_do_nothing(index_elements=["canonical_url"])
                 )
 
@@ -314,7 +329,10 @@ class Store:
         conn.execute(
             statement.on_conflict_do_update(
                 index_elements=["canonical_url"],
-                set_={key: statement.excluded[key] for key in ("status", "relevance", "article_id", "updated_at")},
+                set_={
+                    key: statement.excluded[key]
+                    for key in ("status", "relevance", "article_id", "updated_at")
+                },
             )
         )
         self._settle_frontier(conn, record, url_row["status"], article_id)
@@ -334,8 +352,14 @@ class Store:
     def due_for_recheck(self, now: datetime, limit: int) -> list[RecheckTarget]:
         """Original articles whose next look for edits has come, oldest appointment first."""
         query = (
-            select(articles.c.id, articles.c.url, articles.c.canonical_url, articles.c.feed_id,
-                   articles.c.source, articles.c.first_seen)
+            select(
+                articles.c.id,
+                articles.c.url,
+                articles.c.canonical_url,
+                articles.c.feed_id,
+                articles.c.source,
+                articles.c.first_seen,
+            )
             .where(and_(articles.c.next_recheck_at <= now, articles.c.duplicate_of.is_(None)))
             .order_by(articles.c.next_recheck_at)
             .limit(limit)
@@ -344,8 +368,14 @@ class Store:
             return [RecheckTarget(*row) for row in conn.execute(query)]
 
     def record_recheck(
-        self, article_id: int, title: str | None, text: str, content_hash: str, now: datetime,
-        next_recheck_at: datetime | None, change: Callable[[str | None, str], Change | None],
+        self,
+        article_id: int,
+        title: str | None,
+        text: str,
+        content_hash: str,
+        now: datetime,
+        next_recheck_at: datetime | None,
+        change: Callable[[str | None, str], Change | None],
     ) -> Change | None:
         """Compare a re-fetched article with the stored one; keep the old one as a version if it changed.
 
@@ -359,23 +389,46 @@ class Store:
             found = change(row.title, row.text or "")
             values: dict[str, Any] = {"next_recheck_at": next_recheck_at}
             if found is not None:
-                conn.execute(article_versions.insert().values(
-                    article_id=article_id, version=row.version_count, title=row.title, text=row.text,
-                    content_hash=row.content_hash, seen_at=row.updated_at or row.fetched_at, replaced_at=now,
-                    diff=found.diff, summary=found.summary,
-                ))
-                values |= {"title": title, "text": text, "text_length": len(text), "updated_at": now,
-                           "version_count": row.version_count + 1}
-                if not conn.scalar(select(func.count()).select_from(articles).where(and_(
-                        articles.c.content_hash == content_hash, articles.c.duplicate_of.is_(None),
-                        articles.c.id != article_id))):
+                conn.execute(
+                    article_versions.insert().values(
+                        article_id=article_id,
+                        version=row.version_count,
+                        title=row.title,
+                        text=row.text,
+                        content_hash=row.content_hash,
+                        seen_at=row.updated_at or row.fetched_at,
+                        replaced_at=now,
+                        diff=found.diff,
+                        summary=found.summary,
+                    )
+                )
+                values |= {
+                    "title": title,
+                    "text": text,
+                    "text_length": len(text),
+                    "updated_at": now,
+                    "version_count": row.version_count + 1,
+                }
+                if not conn.scalar(
+                    select(func.count())
+                    .select_from(articles)
+                    .where(
+                        and_(
+                            articles.c.content_hash == content_hash,
+                            articles.c.duplicate_of.is_(None),
+                            articles.c.id != article_id,
+                        )
+                    )
+                ):
                     values["content_hash"] = content_hash  # unless another original has this text already
             conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
             return found
 
     def postpone_recheck(self, article_id: int, next_recheck_at: datetime | None) -> None:
         with write_transaction(self.engine) as conn:
-            conn.execute(update(articles).where(articles.c.id == article_id).values(next_recheck_at=next_recheck_at))
+            conn.execute(
+                update(articles).where(articles.c.id == article_id).values(next_recheck_at=next_recheck_at)
+            )
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         with read_transaction(self.engine) as conn:
@@ -384,37 +437,62 @@ class Store:
 
     def versions(self, article_id: int) -> list[dict[str, Any]]:
         """Earlier versions of an article, oldest first."""
-        query = select(article_versions).where(article_versions.c.article_id == article_id).order_by(
-            article_versions.c.version)
+        query = (
+            select(article_versions)
+            .where(article_versions.c.article_id == article_id)
+            .order_by(article_versions.c.version)
+        )
         with read_transaction(self.engine) as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
     # -- stories (an original and every copy linked to it) ---------------------------------------
 
-    def stories(self, limit: int, order: str = "largest", since: datetime | None = None) -> list[dict[str, Any]]:
+    def stories(
+        self, limit: int, order: str = "largest", since: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """Clusters: each original with how many copies, largest (or newest) first."""
         story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
-        query = (
-            select(story_id.label("story_id"), func.count().label("copies"),
-                   func.count(func.distinct(articles.c.site)).label("outlets"),
-                   func.min(articles.c.first_seen).label("first_seen"),
-                   func.max(articles.c.first_seen).label("last_seen"))
-            .group_by(story_id)
-        )
+        query = select(
+            story_id.label("story_id"),
+            func.count().label("copies"),
+            func.count(func.distinct(articles.c.site)).label("outlets"),
+            func.min(articles.c.first_seen).label("first_seen"),
+            func.max(articles.c.first_seen).label("last_seen"),
+        ).group_by(story_id)
         if since is not None:
             query = query.where(articles.c.first_seen >= since)
         order_by = ("copies", "last_seen") if order == "largest" else ("last_seen", "copies")
-        query = query.order_by(*(func.max(articles.c.first_seen).desc() if key == "last_seen" else
-                                 func.count().desc() for key in order_by)).limit(limit)
+        query = query.order_by(
+            *(
+                func.max(articles.c.first_seen).desc() if key == "last_seen" else func.count().desc()
+                for key in order_by
+            )
+        ).limit(limit)
         with read_transaction(self.engine) as conn:
             clusters = [dict(row) for row in conn.execute(query).mappings()]
             for cluster in clusters:
-                cluster["members"] = [dict(row) for row in conn.execute(
-                    select(articles.c.id, articles.c.source, articles.c.site, articles.c.title,
-                           articles.c.first_seen, articles.c.text_length, articles.c.url, articles.c.duplicate_of)
-                    .where(or_(articles.c.id == cluster["story_id"], articles.c.duplicate_of == cluster["story_id"]))
-                    .order_by(articles.c.first_seen, articles.c.id)
-                ).mappings()]
+                cluster["members"] = [
+                    dict(row)
+                    for row in conn.execute(
+                        select(
+                            articles.c.id,
+                            articles.c.source,
+                            articles.c.site,
+                            articles.c.title,
+                            articles.c.first_seen,
+                            articles.c.text_length,
+                            articles.c.url,
+                            articles.c.duplicate_of,
+                        )
+                        .where(
+                            or_(
+                                articles.c.id == cluster["story_id"],
+                                articles.c.duplicate_of == cluster["story_id"],
+                            )
+                        )
+                        .order_by(articles.c.first_seen, articles.c.id)
+                    ).mappings()
+                ]
         return clusters
 
     # -- runs and failures ---------------------------------------------------------------------
@@ -448,7 +526,12 @@ class Store:
         with write_transaction(self.engine) as conn:
             conn.execute(
                 failures.insert().values(
-                    run_id=run_id, feed_id=feed_id, url=url[:4000], reason=reason, detail=detail[:2000], at=now
+                    run_id=run_id,
+                    feed_id=feed_id,
+                    url=url[:4000],
+                    reason=reason,
+                    detail=detail[:2000],
+                    at=now,
                 )
             )
 
@@ -470,7 +553,9 @@ class Store:
 
     def item_counts(self, since: datetime, until: datetime | None = None) -> dict[int, int]:
         """Items (distinct article URLs) each feed listed for the first time in [since, until)."""
-        query = select(urls.c.feed_id, func.count()).where(urls.c.first_seen >= since).group_by(urls.c.feed_id)
+        query = (
+            select(urls.c.feed_id, func.count()).where(urls.c.first_seen >= since).group_by(urls.c.feed_id)
+        )
         if until is not None:
             query = query.where(urls.c.first_seen < until)
         with read_transaction(self.engine) as conn:
@@ -484,7 +569,9 @@ class Store:
         with read_transaction(self.engine) as conn:
             return {feed_id: count for feed_id, count in conn.execute(query) if feed_id is not None}
 
-    def export_rows(self, since: datetime | None = None, relevant_only: bool = False) -> Iterator[dict[str, Any]]:
+    def export_rows(
+        self, since: datetime | None = None, relevant_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Stream export records (contract fields plus signals) without loading them all."""
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=500).execute(
@@ -499,8 +586,14 @@ class Store:
     def search(self, words: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
         """Articles whose title or text contains every word (case-insensitive), newest first."""
         query = select(
-            articles.c.id, articles.c.title, articles.c.source, articles.c.published,
-            articles.c.first_seen, articles.c.url, articles.c.text, articles.c.relevance,
+            articles.c.id,
+            articles.c.title,
+            articles.c.source,
+            articles.c.published,
+            articles.c.first_seen,
+            articles.c.url,
+            articles.c.text,
+            articles.c.relevance,
         ).where(articles.c.duplicate_of.is_(None))
         for word in words:
             pattern = f"%{word}%"
@@ -512,15 +605,19 @@ class Store:
     def last_run_of_pid(self, pid: int) -> dict[str, Any] | None:
         """The newest run a given process wrote (the daemon knows its child's pid)."""
         with read_transaction(self.engine) as conn:
-            row = conn.execute(
-                select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1)
-            ).mappings().first()
+            row = (
+                conn.execute(select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1))
+                .mappings()
+                .first()
+            )
             return dict(row) if row else None
 
     def mark_runs_killed(self, pid: int, now: datetime) -> None:
         """A child killed at its limit cannot close its run row; the daemon does, counting what it stored."""
         with write_transaction(self.engine) as conn:
-            for run_id in conn.scalars(select(runs.c.id).where(and_(runs.c.pid == pid, runs.c.status == "running"))):
+            for run_id in conn.scalars(
+                select(runs.c.id).where(and_(runs.c.pid == pid, runs.c.status == "running"))
+            ):
                 stored = select(func.count()).select_from(articles).where(articles.c.run_id == run_id)
                 conn.execute(
                     update(runs)
