@@ -1,0 +1,91 @@
+"""Storing articles once: exact copies linked to the first, the frontier settled in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, and_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from crawler.store.engine import write_transaction
+from crawler.store.records import (
+    ArticleRecord,
+    SaveOutcome,
+)
+from crawler.store.schema import articles, urls
+from crawler.store.upsert import insert_for
+
+# Bound parameter lists well below SQLite's limit of 32766 variables.
+_IN_CHUNK = 500
+
+
+class ArticlesMixin:
+    """Store methods that write articles."""
+
+    engine: Engine
+
+    def save_article(self, record: ArticleRecord) -> SaveOutcome:
+        """Store an article once; an exact copy of an earlier text is linked, not stored twice."""
+        for _attempt in range(3):
+            try:
+                with write_transaction(self.engine) as conn:
+                    return self._save_article(conn, record)
+            except IntegrityError:
+                # Another worker stored the same URL or the same original text between our
+                # read and our write (possible on PostgreSQL); the retry sees its row.
+                continue
+        raise RuntimeError(f"could not store {record.canonical_url} after 3 conflicting attempts")
+
+    def _save_article(self, conn: Connection, record: ArticleRecord) -> SaveOutcome:
+        existing = conn.scalar(select(articles.c.id).where(articles.c.canonical_url == record.canonical_url))
+        if existing is not None:
+            self._settle_frontier(conn, record, "duplicate", existing)
+            return SaveOutcome("seen", article_id=existing)
+        original = conn.scalar(
+            select(articles.c.id).where(
+                and_(articles.c.content_hash == record.content_hash, articles.c.duplicate_of.is_(None))
+            )
+        )
+        values = {key: value for key, value in asdict(record).items() if key != "frontier_url"} | {
+            "text": None if original is not None else record.text,
+            "text_length": len(record.text),
+            "duplicate_of": original,
+            "first_seen": record.fetched_at,
+        }
+        inserted = conn.execute(articles.insert().values(**values)).inserted_primary_key
+        assert inserted is not None
+        article_id = inserted[0]
+        status: Literal["new", "duplicate"] = "duplicate" if original is not None else "new"
+        url_row = {
+            "canonical_url": record.canonical_url,
+            "url": record.url,
+            "feed_id": record.feed_id,
+            "status": "stored" if original is None else "duplicate",
+            "relevance": record.relevance,
+            "article_id": article_id,
+            "entry_title": record.title,
+            "first_seen": record.fetched_at,
+            "updated_at": record.fetched_at,
+        }
+        statement = insert_for(conn, urls).values(**url_row)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["canonical_url"],
+                set_={
+                    key: statement.excluded[key]
+                    for key in ("status", "relevance", "article_id", "updated_at")
+                },
+            )
+        )
+        self._settle_frontier(conn, record, url_row["status"], article_id)
+        return SaveOutcome(status, article_id=article_id, duplicate_of=original)
+
+    def _settle_frontier(self, conn: Connection, record: ArticleRecord, status: str, article_id: int) -> None:
+        """The pending URL that redirected here (an aggregator link, say) is dealt with too."""
+        if record.frontier_url and record.frontier_url != record.canonical_url:
+            conn.execute(
+                update(urls)
+                .where(urls.c.canonical_url == record.frontier_url)
+                .values(status=status, article_id=article_id, updated_at=record.fetched_at)
+            )

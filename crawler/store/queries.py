@@ -1,0 +1,155 @@
+"""Read-only views for the CLI and analysts: stories, counts, export, search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+
+from crawler.store.engine import read_transaction
+from crawler.store.schema import articles, urls
+
+# Bound parameter lists well below SQLite's limit of 32766 variables.
+_IN_CHUNK = 500
+
+
+class QueriesMixin:
+    """Store methods that only read."""
+
+    engine: Engine
+
+    def stories(
+        self, limit: int, order: str = "largest", since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Clusters: each original with how many copies, largest (or newest) first."""
+        story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+        query = select(
+            story_id.label("story_id"),
+            func.count().label("copies"),
+            func.count(func.distinct(articles.c.site)).label("outlets"),
+            func.min(articles.c.first_seen).label("first_seen"),
+            func.max(articles.c.first_seen).label("last_seen"),
+        ).group_by(story_id)
+        if since is not None:
+            query = query.where(articles.c.first_seen >= since)
+        order_by = ("copies", "last_seen") if order == "largest" else ("last_seen", "copies")
+        query = query.order_by(
+            *(
+                func.max(articles.c.first_seen).desc() if key == "last_seen" else func.count().desc()
+                for key in order_by
+            )
+        ).limit(limit)
+        with read_transaction(self.engine) as conn:
+            clusters = [dict(row) for row in conn.execute(query).mappings()]
+            for cluster in clusters:
+                cluster["members"] = [
+                    dict(row)
+                    for row in conn.execute(
+                        select(
+                            articles.c.id,
+                            articles.c.source,
+                            articles.c.site,
+                            articles.c.title,
+                            articles.c.first_seen,
+                            articles.c.text_length,
+                            articles.c.url,
+                            articles.c.duplicate_of,
+                        )
+                        .where(
+                            or_(
+                                articles.c.id == cluster["story_id"],
+                                articles.c.duplicate_of == cluster["story_id"],
+                            )
+                        )
+                        .order_by(articles.c.first_seen, articles.c.id)
+                    ).mappings()
+                ]
+        return clusters
+
+    def item_counts(self, since: datetime, until: datetime | None = None) -> dict[int, int]:
+        """Items (distinct article URLs) each feed listed for the first time in [since, until)."""
+        query = (
+            select(urls.c.feed_id, func.count()).where(urls.c.first_seen >= since).group_by(urls.c.feed_id)
+        )
+        if until is not None:
+            query = query.where(urls.c.first_seen < until)
+        with read_transaction(self.engine) as conn:
+            return {feed_id: count for feed_id, count in conn.execute(query) if feed_id is not None}
+
+    def article_counts(self, since: datetime | None = None) -> dict[int, int]:
+        """Stored articles per feed id (optionally first seen since a time)."""
+        query = select(articles.c.feed_id, func.count()).group_by(articles.c.feed_id)
+        if since is not None:
+            query = query.where(articles.c.first_seen >= since)
+        with read_transaction(self.engine) as conn:
+            return {feed_id: count for feed_id, count in conn.execute(query) if feed_id is not None}
+
+    def export_rows(
+        self, since: datetime | None = None, relevant_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Stream export records (contract fields plus signals) without loading them all."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=500).execute(
+                export_query(since, relevant_only)
+            )
+            try:
+                for row in result.mappings():
+                    yield dict(row)
+            finally:
+                result.close()  # a consumer that stops early must not leave a server cursor open
+
+    def search(self, words: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
+        """Articles whose title or text contains every word (case-insensitive), newest first."""
+        query = select(
+            articles.c.id,
+            articles.c.title,
+            articles.c.source,
+            articles.c.published,
+            articles.c.first_seen,
+            articles.c.url,
+            articles.c.text,
+            articles.c.relevance,
+        ).where(articles.c.duplicate_of.is_(None))
+        for word in words:
+            pattern = f"%{word}%"
+            query = query.where(or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern)))
+        query = query.order_by(func.coalesce(articles.c.published, articles.c.first_seen).desc()).limit(limit)
+        with read_transaction(self.engine) as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def export_query(since: datetime | None, relevant_only: bool) -> Any:
+    """Articles in first-seen order, with an exact copy's text taken from its original."""
+    original = articles.alias("original")
+    query = (
+        select(
+            articles.c.id,
+            articles.c.url,
+            articles.c.canonical_url,
+            articles.c.source,
+            articles.c.site,
+            articles.c.title,
+            func.coalesce(articles.c.text, original.c.text).label("text"),
+            articles.c.authors,
+            articles.c.published,
+            articles.c.language,
+            articles.c.relevance,
+            articles.c.matched_terms,
+            articles.c.duplicate_of,
+            articles.c.content_hash,
+            articles.c.first_seen,
+            articles.c.fetched_at,
+            articles.c.signals,
+            articles.c.version_count,
+            articles.c.updated_at,
+        )
+        .select_from(articles.outerjoin(original, articles.c.duplicate_of == original.c.id))
+        .order_by(articles.c.first_seen, articles.c.id)
+    )
+    if since is not None:
+        query = query.where(articles.c.first_seen >= since)
+    if relevant_only:
+        query = query.where(articles.c.relevant.is_(True))
+    return query

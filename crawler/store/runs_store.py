@@ -1,0 +1,114 @@
+"""Runs (one row per cycle with its counts) and typed failures."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select, update
+
+from crawler.store.engine import read_transaction, write_transaction
+from crawler.store.records import (
+    RunCounts,
+)
+from crawler.store.schema import articles, failures, feeds, runs
+
+# Bound parameter lists well below SQLite's limit of 32766 variables.
+_IN_CHUNK = 500
+
+
+class RunsMixin:
+    """Store methods for runs and failures."""
+
+    engine: Engine
+
+    def start_run(self, trigger: str, now: datetime) -> int:
+        with write_transaction(self.engine) as conn:
+            result = conn.execute(
+                runs.insert().values(
+                    started_at=now,
+                    status="running",
+                    trigger=trigger,
+                    host=socket.gethostname()[:255],
+                    pid=os.getpid(),
+                    failures={},
+                )
+            )
+            assert result.inserted_primary_key is not None
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, counts: RunCounts, status: str, reason: str, now: datetime) -> None:
+        with write_transaction(self.engine) as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=now, status=status, finish_reason=reason[:60], **asdict(counts))
+            )
+
+    def record_failure(
+        self, run_id: int | None, feed_id: int | None, url: str, reason: str, detail: str, now: datetime
+    ) -> None:
+        with write_transaction(self.engine) as conn:
+            conn.execute(
+                failures.insert().values(
+                    run_id=run_id,
+                    feed_id=feed_id,
+                    url=url[:4000],
+                    reason=reason,
+                    detail=detail[:2000],
+                    at=now,
+                )
+            )
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        with read_transaction(self.engine) as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+            return dict(row) if row else None
+
+    def run_failures(self, run_id: int) -> list[dict[str, Any]]:
+        """Failures of one run with their feed names, for the run summary."""
+        query = (
+            select(failures.c.url, failures.c.reason, failures.c.detail, feeds.c.name.label("feed"))
+            .select_from(failures.outerjoin(feeds, failures.c.feed_id == feeds.c.id))
+            .where(failures.c.run_id == run_id)
+            .order_by(failures.c.id)
+        )
+        with read_transaction(self.engine) as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def last_run_of_pid(self, pid: int) -> dict[str, Any] | None:
+        """The newest run a given process wrote (the daemon knows its child's pid)."""
+        with read_transaction(self.engine) as conn:
+            row = (
+                conn.execute(select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1))
+                .mappings()
+                .first()
+            )
+            return dict(row) if row else None
+
+    def mark_runs_killed(self, pid: int, now: datetime) -> None:
+        """A child killed at its limit cannot close its run row; the daemon does, counting what it stored."""
+        with write_transaction(self.engine) as conn:
+            for run_id in conn.scalars(
+                select(runs.c.id).where(and_(runs.c.pid == pid, runs.c.status == "running"))
+            ):
+                stored = select(func.count()).select_from(articles).where(articles.c.run_id == run_id)
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == run_id)
+                    .values(
+                        status="killed",
+                        finish_reason="time limit",
+                        finished_at=now,
+                        articles_new=conn.scalar(stored.where(articles.c.duplicate_of.is_(None))),
+                        articles_duplicate=conn.scalar(stored.where(articles.c.duplicate_of.is_not(None))),
+                    )
+                )
+
+    def prune_failures(self, before: datetime) -> int:
+        """Delete failure records older than `before`; returns how many."""
+        with write_transaction(self.engine) as conn:
+            return conn.execute(failures.delete().where(failures.c.at < before)).rowcount or 0
