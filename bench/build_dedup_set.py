@@ -105,10 +105,23 @@ def load_corpus() -> list[Article]:
 
 
 @dataclass(frozen=True)
+class Page:
+    """What an outlet's template is filled with."""
+
+    title: str
+    dek: str
+    byline: str
+    published: str
+    url: str
+    paragraphs: list[str]
+    others: list[str]  # other stories' headlines, for "Related" and "Most Read"
+
+
+@dataclass(frozen=True)
 class Outlet:
     name: str
     host: str
-    render: Callable[[Outlet, dict[str, object]], str]
+    render: Callable[[Outlet, Page], str]
 
 
 def _paragraphs_html(paragraphs: list[str], every: int, insert: Callable[[int], str]) -> str:
@@ -120,13 +133,13 @@ def _paragraphs_html(paragraphs: list[str], every: int, insert: Callable[[int], 
     return "\n".join(parts)
 
 
-def _page(outlet: Outlet, page: dict[str, object], head_extra: str, body: str) -> str:
-    title = html.escape(str(page["title"]))
+def _page(outlet: Outlet, page: Page, head_extra: str, body: str) -> str:
+    title = html.escape(page.title)
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title} | {outlet.name}</title>"
         f'<meta property="og:title" content="{title}"><meta property="og:site_name" content="{outlet.name}">'
-        f'<meta name="description" content="{html.escape(str(page["dek"]))}">'
-        f'<link rel="canonical" href="{page["url"]}">{head_extra}</head><body>{body}</body></html>'
+        f'<meta name="description" content="{html.escape(page.dek)}">'
+        f'<link rel="canonical" href="{page.url}">{head_extra}</head><body>{body}</body></html>'
     )
 
 
@@ -136,16 +149,15 @@ def _nav(outlet: Outlet) -> str:
     return f'<header><a class="logo" href="/">{outlet.name}</a><nav><ul>{links}</ul></nav></header>'
 
 
-def _most_read(page: dict[str, object]) -> str:
+def _most_read(page: Page) -> str:
     items = "".join(f'<li><a href="/story/{i}">{html.escape(t)}</a></li>'
-                    for i, t in enumerate(page["others"]))  # type: ignore[arg-type]
+                    for i, t in enumerate(page.others))
     return f'<aside class="most-read"><h2>Most Read</h2><ol>{items}</ol></aside>'
 
 
-def render_newspaper(outlet: Outlet, page: dict[str, object]) -> str:
+def render_newspaper(outlet: Outlet, page: Page) -> str:
     """A local paper: article element, ads and "Related" promos between paragraphs."""
-    others = page["others"]
-    assert isinstance(others, list)
+    others = page.others
 
     def promo(i: int) -> str:
         if i % 2:
@@ -154,11 +166,11 @@ def render_newspaper(outlet: Outlet, page: dict[str, object]) -> str:
         return f'<p class="related"><strong>RELATED:</strong> <a href="/r/{i}">{headline}</a></p>'
 
     body = (
-        f"{_nav(outlet)}<main><article><h1>{html.escape(str(page['title']))}</h1>"
-        f'<p class="dek">{html.escape(str(page["dek"]))}</p>'
-        f'<div class="byline">By {html.escape(str(page["byline"]))} | {page["published"]}</div>'
+        f"{_nav(outlet)}<main><article><h1>{html.escape(page.title)}</h1>"
+        f'<p class="dek">{html.escape(page.dek)}</p>'
+        f'<div class="byline">By {html.escape(page.byline)} | {page.published}</div>'
         f'<div class="share">Share on Facebook Share on X Email Print</div>'
-        f'<div class="story-body">{_paragraphs_html(page["paragraphs"], 3, promo)}</div>'  # type: ignore[arg-type]
+        f'<div class="story-body">{_paragraphs_html(page.paragraphs, 3, promo)}</div>'
         f"</article>{_most_read(page)}</main>"
         f"<footer><p>© 2023 {outlet.name}. All rights reserved.</p><p>Terms of Use | Privacy Policy</p>"
         f"</footer>"
@@ -166,7 +178,7 @@ def render_newspaper(outlet: Outlet, page: dict[str, object]) -> str:
     return _page(outlet, page, "", body)
 
 
-def render_station(outlet: Outlet, page: dict[str, object]) -> str:
+def render_station(outlet: Outlet, page: Page) -> str:
     """A TV station: breadcrumbs, "Actions", "Posted", a wire credit and a photo caption."""
 
     def caption(i: int) -> str:
@@ -175,9 +187,9 @@ def render_station(outlet: Outlet, page: dict[str, object]) -> str:
 
     body = (
         f'{_nav(outlet)}<div class="crumbs">News<span>National News</span></div>'
-        f'<div class="actions">Actions</div><h1 class="headline">{html.escape(str(page["title"]))}</h1>'
-        f'<div class="time">Posted {page["published"]} and last updated {page["published"]}</div>'
-        f'<div class="richtext">{_paragraphs_html(page["paragraphs"], 5, caption)}'  # type: ignore[arg-type]
+        f'<div class="actions">Actions</div><h1 class="headline">{html.escape(page.title)}</h1>'
+        f'<div class="time">Posted {page.published} and last updated {page.published}</div>'
+        f'<div class="richtext">{_paragraphs_html(page.paragraphs, 5, caption)}'
         f"<p>Copyright 2023 The Associated Press. All rights reserved. This material may not be "
         f"published, broadcast, rewritten or redistributed.</p></div>"
         f'<div class="newsletter">Sign up for the {outlet.name} newsletter and get the news in your inbox.'
@@ -187,19 +199,18 @@ def render_station(outlet: Outlet, page: dict[str, object]) -> str:
     return _page(outlet, page, "", body)
 
 
-def render_portal(outlet: Outlet, page: dict[str, object]) -> str:
+def render_portal(outlet: Outlet, page: Page) -> str:
     """A news portal that declares the body in JSON-LD and renders it in div soup."""
-    paragraphs = page["paragraphs"]
-    assert isinstance(paragraphs, list)
+    paragraphs = page.paragraphs
     ld = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": page["title"],
-        "datePublished": page["published"], "author": {"@type": "Person", "name": page["byline"]},
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": page.title,
+        "datePublished": page.published, "author": {"@type": "Person", "name": page.byline},
         "articleBody": "\n".join(paragraphs),
     }
     blocks = "".join(f'<div class="para">{html.escape(p)}</div>' for p in paragraphs)
     body = (
-        f'{_nav(outlet)}<div class="wrap"><div class="col-main"><h1>{html.escape(str(page["title"]))}</h1>'
-        f'<div class="meta">{html.escape(str(page["byline"]))} · {page["published"]} · 4 min read</div>'
+        f'{_nav(outlet)}<div class="wrap"><div class="col-main"><h1>{html.escape(page.title)}</h1>'
+        f'<div class="meta">{html.escape(page.byline)} · {page.published} · 4 min read</div>'
         f'<div class="content">{blocks}</div><div class="comments">23 Comments</div></div>'
         f'<div class="col-side">{_most_read(page)}</div></div><footer>{outlet.name} Media Group</footer>'
     )
@@ -207,16 +218,14 @@ def render_portal(outlet: Outlet, page: dict[str, object]) -> str:
     return _page(outlet, page, head, body)
 
 
-def render_blog(outlet: Outlet, page: dict[str, object]) -> str:
+def render_blog(outlet: Outlet, page: Page) -> str:
     """A blog-style site: entry-content, a pull quote, a "More from" list at the end."""
-    paragraphs = page["paragraphs"]
-    assert isinstance(paragraphs, list)
-    others = page["others"]
-    assert isinstance(others, list)
+    paragraphs = page.paragraphs
+    others = page.others
     more = "".join(f"<li><a href='/m/{i}'>{html.escape(t)}</a></li>" for i, t in enumerate(others[:3]))
     body = (
-        f'{_nav(outlet)}<div class="post"><h1 class="entry-title">{html.escape(str(page["title"]))}</h1>'
-        f'<span class="author">{html.escape(str(page["byline"]))}</span>'
+        f'{_nav(outlet)}<div class="post"><h1 class="entry-title">{html.escape(page.title)}</h1>'
+        f'<span class="author">{html.escape(page.byline)}</span>'
         f'<div class="entry-content">{_paragraphs_html(paragraphs, 0, str)}'
         f"<h3>More from {outlet.name}</h3><ul>{more}</ul></div></div>"
         f"<footer>Powered by WordPress · {outlet.name}</footer>"
@@ -400,10 +409,8 @@ class Builder:
         url = f"https://www.{outlet.host}/news/{article.date}/{slug}-{self.rng.randrange(10**6, 10**7)}"
         others = [a.title for a in self.rng.sample(self.articles, 6) if a.index != article.index][:5]
         lead = paragraphs[0].split(". ")[0] if paragraphs else article.title
-        fields: dict[str, object] = {
-            "title": title or article.title, "dek": dek or lead[:160], "byline": "The Associated Press",
-            "published": article.date, "url": url, "paragraphs": paragraphs, "others": others,
-        }
+        fields = Page(title or article.title, dek or lead[:160], "The Associated Press", article.date, url,
+                      paragraphs, others)
         return url, outlet.render(outlet, fields)
 
     def add(self, rid: str, story: str, kind: str, role: str, phase: int, url: str, page_html: str,

@@ -134,7 +134,8 @@ def print_kinds(result: Result) -> None:
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in result.outcomes:
         by_kind[str(outcome.record["kind"])].append(outcome)
-    print(f"{'kind':20} {'n':>5} {'url':>5} {'exact':>5} {'near':>5} {'missed':>6} {'wrong':>5} {'recall':>7}")
+    header = ("kind", "n", "url", "exact", "near", "missed", "wrong", "recall")
+    print(f"{header[0]:20} " + " ".join(f"{name:>6}" for name in header[1:]))
     for kind in sorted(by_kind, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99):
         outcomes = by_kind[kind]
         stages = Counter(o.stage for o in outcomes if o.right)
@@ -142,19 +143,23 @@ def print_kinds(result: Result) -> None:
         missed = sum(o.linked_story is None for o in copies)
         wrong = sum(o.linked_story is not None and not o.right for o in outcomes)
         recall = f"{sum(o.right for o in copies) / len(copies):.3f}" if copies else "-"
-        print(f"{kind:20} {len(outcomes):5} {stages['url']:5} {stages['exact']:5} {stages['near']:5} "
-              f"{missed:6} {wrong:5} {recall:>7}")
+        cells = (len(outcomes), stages["url"], stages["exact"], stages["near"], missed, wrong, recall)
+        print(f"{kind:20} " + " ".join(f"{cell:>6}" for cell in cells))
 
 
 def print_summary(result: Result, label: str) -> None:
     right, wrong, copies = result.counts()
-    near = [o for o in result.outcomes if o.stage in ("near", "new")]
-    times = sorted(o.seconds for o in near)
     missed = [o for o in result.outcomes if o.record["role"] == "copy" and o.linked_story is None]
     rejected = sum(o.original_was_candidate for o in missed)
     print(f"{label}: precision {result.precision:.4f}  recall {result.recall:.4f}  "
           f"({right} right links, {wrong} wrong, {copies - right} copies missed: {len(missed) - rejected} "
           f"never candidates, {rejected} below the thresholds)")
+    near = [o for o in result.outcomes if o.stage in ("near", "new")]
+    reached = [o for o in near if o.record["role"] == "copy"]
+    wrong_near = sum(o.linked_story is not None and not o.right for o in near)
+    print(f"  near-duplicate check alone: {sum(o.right for o in reached)} of the {len(reached)} copies that "
+          f"reached it linked right, {wrong_near} wrong links")
+    times = sorted(o.seconds for o in near)
     if times:
         print(f"  near-duplicate lookups: {len(times)}, median {statistics.median(times) * 1000:.2f} ms, "
               f"p95 {times[int(0.95 * (len(times) - 1))] * 1000:.2f} ms, candidates mean "

@@ -402,6 +402,17 @@ TABLE_HEADER = (f"{'cycles':>9}  {'daemon RSS MB':>15}  {'child MB':>10}  {'tree
                 f"{'mean':>6}  {'mean':>6}  {'sum':>5}")
 
 
+def log_complaints(log: Path) -> dict[str, int]:
+    """The daemon's warnings and errors by message (minus times and numbers), from its JSON log."""
+    complaints: Counter[str] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith('{"'):
+            entry = json.loads(line)
+            if entry["level"] in ("warning", "error", "critical"):
+                complaints[f"{entry['level']}: {entry.get('event') or entry['msg'][:60]}"] += 1
+    return dict(complaints)
+
+
 def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
               soak_seconds: float) -> dict[str, Any]:
     """The soak's figures; `daemon_flat` is the verdict."""
@@ -430,6 +441,7 @@ def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
         "child_tree_rss_mb_peak": round(max(row.tree_rss_peak for row in table), 1),
         "cycle_seconds_median": round(statistics.median(sample.seconds for sample in samples), 2),
         "articles_new": sum(row.articles_new for row in table),
+        "daemon_log_complaints": log_complaints(watch.log),
         "table": [asdict(row) for row in table],
     }
 
@@ -445,7 +457,8 @@ def print_report(result: dict[str, Any], unchanged: CycleCost, idle: CycleCost) 
           f"{result['daemon_rss_mb_first_window_peak']} MB = {result['daemon_rss_ratio']} "
           f"(limit {1 + FLAT_TOLERANCE:.2f}): {'flat' if result['daemon_flat'] else 'GROWING'}")
     print(f"daemon descriptors {result['daemon_fds_first_last']}, "
-          f"threads {result['daemon_threads_first_last']} (first cycle, last cycle)")
+          f"threads {result['daemon_threads_first_last']} (first cycle, last cycle); "
+          f"log warnings and errors: {result['daemon_log_complaints']}")
     for name, cost in (("unchanged cycle (every feed 304)", unchanged), ("idle cycle (nothing due)", idle)):
         print(f"{name}: wall {cost.wall:.2f}s (crawl {cost.crawl:.2f}s), CPU {cost.cpu_main:.2f}s main / "
               f"{cost.cpu_tree:.2f}s tree, peak RSS {cost.rss_main / MB:.0f} MB main / "

@@ -161,6 +161,14 @@ class RecheckConfig(_Strict):
     min_changed_words: int = Field(1, ge=1)  # fewer changed words (and the same title) is no new version
 
 
+class DedupeConfig(_Strict):
+    """Near-duplicates across outlets (the same story republished); see bench/eval_dedup.py for the defaults."""
+
+    near_duplicates: bool = True
+    min_containment: float = Field(0.6, gt=0.0, le=1.0)  # share of the shorter text inside the longer
+    min_jaccard: float = Field(0.25, gt=0.0, le=1.0)  # floor on overall similarity
+
+
 class DaemonConfig(_Strict):
     """`newswatch daemon`: how often it looks for due feeds, how long a cycle may run, metrics."""
 
@@ -181,6 +189,7 @@ class Config(_Strict):
     relevance: RelevanceConfig = RelevanceConfig()
     daemon: DaemonConfig = DaemonConfig()
     recheck: RecheckConfig = RecheckConfig()
+    dedupe: DedupeConfig = DedupeConfig()
     source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
 
     @field_validator("feeds")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.extraction import ExtractedArticle
+from crawler.neardup import Fingerprint
 from crawler.relevance import RelevanceResult
 from crawler.store.records import RecheckTarget
 
@@ -30,6 +31,7 @@ class ArticleItem:
     relevance: RelevanceResult | None = None
     content_hash: str | None = None
     signals: dict[str, Any] | None = None
+    fingerprint: Fingerprint | None = None
 
     def __repr__(self) -> str:  # never dump a page body into a log or traceback
         return f"ArticleItem(url={self.url!r}, source={self.source!r})"

@@ -37,14 +37,17 @@ from functools import cached_property
 from crawler.fingerprints import normalize_text
 
 _MASK64 = (1 << 64) - 1
-_SLOT_VALUE_MASK = 0xFFFFFFFF  # 32 bits per stored slot: a chance agreement is 1 in 4 billion
+# A slot keeps 16 bits of its minimum (b-bit minwise hashing, Li & König 2010): the low bits of the
+# winning hash, which are uniform, so two unrelated texts agree on a slot by chance once in 65,536,
+# far below the thresholds' margins, and a signature takes 256 bytes.
+_SLOT_BITS_MASK = 0xFFFF
 
 
 @dataclass(frozen=True)
 class Scheme:
     """How texts become signatures. Changing any field makes new signatures incomparable with stored ones.
 
-    ``bands`` × ``rows`` slots feed the lookup keys: two texts with Jaccard similarity J share
+    ``bands`` times ``rows`` slots feed the lookup keys: two texts with Jaccard similarity J share
     at least one key with probability 1 - (1 - J**rows)**bands.
     """
 
@@ -56,7 +59,7 @@ class Scheme:
 
     def __post_init__(self) -> None:
         if self.slots & (self.slots - 1) or self.bands * self.rows > self.slots:
-            raise ValueError("slots must be a power of two and hold bands × rows")
+            raise ValueError("slots must be a power of two and hold bands * rows")
 
     @property
     def tag(self) -> bytes:
@@ -77,7 +80,7 @@ class Thresholds:
     """
 
     min_containment: float = 0.6
-    min_jaccard: float = 0.3
+    min_jaccard: float = 0.25
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -97,18 +100,21 @@ class Fingerprint:
         scheme, keys = self.scheme, []
         for band in range(scheme.bands):
             values = self.signature[band * scheme.rows : (band + 1) * scheme.rows]
-            payload = scheme.tag + struct.pack(f"<H{len(values)}I", band, *values)
-            keys.append(int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "little", signed=True))
+            payload = scheme.tag + struct.pack(f"<H{len(values)}H", band, *values)
+            digest = hashlib.blake2b(payload, digest_size=8).digest()
+            keys.append(int.from_bytes(digest, "little", signed=True))
         return tuple(keys)
 
     def signature_bytes(self) -> bytes:
-        """The signature as little-endian 32-bit integers (for a binary column)."""
-        return struct.pack(f"<{len(self.signature)}I", *self.signature)
+        """The signature as little-endian 16-bit integers (for a binary column)."""
+        return struct.pack(f"<{len(self.signature)}H", *self.signature)
 
     @classmethod
-    def from_stored(cls, signature: bytes, shingle_count: int, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint:
-        """Rebuild a fingerprint from what the store keeps."""
-        return cls(struct.unpack(f"<{len(signature) // 4}I", signature), shingle_count, scheme)
+    def from_stored(
+        cls, signature: bytes, shingle_count: int, scheme: Scheme = DEFAULT_SCHEME
+    ) -> Fingerprint:
+        """Rebuild a fingerprint from what the store keeps (``signature_bytes`` and the count)."""
+        return cls(struct.unpack(f"<{len(signature) // 2}H", signature), shingle_count, scheme)
 
 
 def shingles(text: str, words: int = DEFAULT_SCHEME.shingle_words) -> set[str]:
@@ -126,7 +132,8 @@ def fingerprint(text: str, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | Non
     distinct = shingles(text, scheme.shingle_words)
     if len(distinct) < scheme.min_shingles:
         return None
-    return Fingerprint(_densified(_slot_minima(distinct, scheme.slots)), len(distinct), scheme)
+    minima = _densified(_slot_minima(distinct, scheme.slots))
+    return Fingerprint(tuple(value & _SLOT_BITS_MASK for value in minima), len(distinct), scheme)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
@@ -157,7 +164,7 @@ def _slot_minima(distinct: set[str], slots: int) -> list[int | None]:
     minima: list[int | None] = [None] * slots
     for shingle in distinct:
         digest = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
-        slot, value = digest & (slots - 1), (digest >> shift) & _SLOT_VALUE_MASK
+        slot, value = digest & (slots - 1), digest >> shift
         current = minima[slot]
         if current is None or value < current:
             minima[slot] = value

@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 
 from crawler.clock import utcnow
 from crawler.config import Config, load_config
+from crawler.neardup import Thresholds
 from crawler.store import RunCounts, Store
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,11 @@ def runtime_for(crawler: Crawler) -> CycleRuntime:
     runtime = _runtimes.get(crawler)
     if runtime is None:
         config = load_config(crawler.settings.get("NEWSWATCH_CONFIG"))
-        runtime = CycleRuntime(crawler, config, Store.open(config.database_url))
+        store = Store.open(config.database_url)
+        dedupe = config.dedupe
+        store.near_duplicate_thresholds = (
+            Thresholds(dedupe.min_containment, dedupe.min_jaccard) if dedupe.near_duplicates else None
+        )
+        runtime = CycleRuntime(crawler, config, store)
         _runtimes[crawler] = runtime
     return runtime

@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem
 from crawler.clock import utcnow
 from crawler.fingerprints import content_hash
 from crawler.items import ArticleItem
+from crawler.neardup import fingerprint
 from crawler.runtime import CycleRuntime, runtime_for
 from crawler.urls import canonical_url, site_of
 
@@ -42,6 +43,8 @@ class DedupePipeline:
                 await asyncio.to_thread(store.alias_url, item.frontier_url, declared, utcnow())
                 raise DropItem(f"already stored as {declared}")
         item.content_hash = content_hash(item.extracted.text)
+        if self.runtime.config.dedupe.near_duplicates:
+            item.fingerprint = fingerprint(item.extracted.text)
         return item
 
 

@@ -98,4 +98,5 @@ def to_record(
         signals=item.signals,
         frontier_url=item.frontier_url,
         next_recheck_at=next_recheck_at,
+        fingerprint=item.fingerprint,
     )

@@ -28,7 +28,7 @@ import pytest
 from tests.conftest import REPO, newswatch, write_config
 from tests.mockserver import Behaviour, MockServer, Page
 from tests.pages import Story, article_html, rss
-from tests.test_crash_safety import STORIES, canonical, slowly
+from tests.test_crash_safety import STORIES, SlowPages, canonical
 from tests.test_cycle_end_to_end import HOCKEY
 from tests.test_daemon import wait_for
 
@@ -39,7 +39,12 @@ FEED_STORIES = {
     "metro": range(10, 25),
     "state": [*range(0, 5), *range(15, 30)],
 }
-ADHOC_FEEDS = ["wire,metro", "wire,state,sports"]  # the daemon polls every feed
+# The writers, each reading the configuration from $NEWSWATCH_CONFIG; the daemon polls every feed.
+WRITERS = {
+    "daemon": ["-m", "crawler.cli", "daemon", "--log-format", "json"],
+    "adhoc-1": ["-m", "scrapy", "crawl", "feeds", "-a", "feed=wire,metro"],
+    "adhoc-2": ["-m", "scrapy", "crawl", "feeds", "-a", "feed=wire,state,sports"],
+}
 CALLERS_OF_WIRE = 3  # the daemon's cycle and both ad-hoc crawls
 # A log record starts with a timestamp (Scrapy, `newswatch run`) or a JSON object (the daemon).
 RECORD_START = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d|\{")')
@@ -81,8 +86,9 @@ class Gate:
 
 def publish(server: MockServer) -> Gate:
     """Serve the stories slowly, the overlapping feeds, and an off-topic feed; the wire feed is gated."""
+    slow = SlowPages(SLOW_PAGE_SECONDS)
     for story in [*STORIES, HOCKEY]:
-        server.serve(story.path, slowly(Page(article_html(story)), SLOW_PAGE_SECONDS))
+        server.serve(story.path, slow.behaviour(Page(article_html(story))))
     gate = None
     for name, indexes in FEED_STORIES.items():
         page = feed_page(server, name, [STORIES[index] for index in indexes])
@@ -129,7 +135,7 @@ class ReaderLoop:
         return counts
 
 
-def start(command: list[str], config: Path, log: Path) -> subprocess.Popen[bytes]:
+def start_process(command: list[str], config: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
         return subprocess.Popen(
             command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
@@ -175,16 +181,13 @@ def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockS
     feeds.append({"name": "sports", "url": server.url("/sports.xml")})  # keep: relevant; hockey is off-topic
     config = write_config(tmp_path, f"sqlite:///{database}", feeds, crawl={"download_timeout": "120s"})
     config.write_text(config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 10s\n  metrics_port: 0\n")
-    logs = {"daemon": tmp_path / "daemon.log", **{f"adhoc-{n}": tmp_path / f"adhoc-{n}.log" for n in (1, 2)}}
+    logs = {name: tmp_path / f"{name}.log" for name in WRITERS}
     readers = ReaderLoop(config)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         readers.thread.start()
-        processes["daemon"] = start([sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon",
-                                     "--log-format", "json"], config, logs["daemon"])
-        for number, selection in enumerate(ADHOC_FEEDS, start=1):
-            processes[f"adhoc-{number}"] = start([sys.executable, "-m", "scrapy", "crawl", "feeds", "-a",
-                                                  f"feed={selection}"], config, logs[f"adhoc-{number}"])
+        for name, arguments in WRITERS.items():
+            processes[name] = start_process([sys.executable, *arguments], config, logs[name])
         exits = {name: processes[name].wait(timeout=180) for name in ("adhoc-1", "adhoc-2")}
         wait_for(lambda: query(database, "SELECT 1 FROM runs WHERE trigger = 'cli' AND status != 'running'"),
                  120, "the daemon's first cycle to finish")
@@ -198,6 +201,8 @@ def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockS
                 process.wait()
         readers.thread.join(timeout=120)
 
+    # All three polled the wire feed at once: the writers overlapped, and `scrapy crawl` ran while
+    # the daemon's cycle held the cycle lock (ad-hoc crawls do not take it).
     assert gate.released, f"only {gate.arrivals} of {CALLERS_OF_WIRE} crawls polled the wire feed together"
     assert exits == {"adhoc-1": 0, "adhoc-2": 0, "daemon": 0}, exits
     for name, log in logs.items():

@@ -21,6 +21,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -230,21 +231,41 @@ def _story(slug: str, title: str, lead: str, detail: str, number: int) -> Story:
 STORIES = [_story(*texts, number) for number, texts in enumerate(_STORY_TEXTS)]
 
 
-def slowly(page: Page, seconds: float) -> Behaviour:
-    """Serve `page` after a pause, so a kill finds requests in flight (the server's pace, not a test wait)."""
+class SlowPages:
+    """Answers after a pause (the server's pace, not a test wait), so kills find requests in flight.
 
-    def behave(handler) -> None:
-        handler.server.mock.closing.wait(seconds)
-        handler.send_page(page)
+    Requests still being answered are counted: a request of a killed cycle is logged by the
+    server when its answer goes out, after the kill, and a test that reads the request log must
+    first wait until there are none.
+    """
 
-    return behave
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.in_flight = 0
+        self._lock = threading.Lock()
+
+    def behaviour(self, page: Page) -> Behaviour:
+        def behave(handler) -> None:
+            with self._lock:
+                self.in_flight += 1
+            try:
+                handler.server.mock.closing.wait(self.seconds)
+                handler.send_page(page)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
+
+        return behave
+
+    def wait_until_answered(self) -> None:
+        wait_for(lambda: self.in_flight == 0, 30, "the slow answers still in flight to go out")
 
 
-def publish(server: MockServer, stories: list[Story], feed_path: str, *, slow: bool) -> None:
+def publish(server: MockServer, stories: list[Story], feed_path: str, slow: SlowPages | None) -> None:
     """Serve the stories (slowly, or at once) and a feed with validators listing all of them."""
     for story in stories:
         page = Page(article_html(story))
-        server.serve(story.path, slowly(page, SLOW_PAGE_SECONDS) if slow else page)
+        server.serve(story.path, slow.behaviour(page) if slow else page)
     items = [(story.title, server.url(story.path), story.published) for story in stories]
     feed = rss("Crash Test Daily", server.base, items)
     server.serve(feed_path, Page(feed, content_type="application/rss+xml", etag='"crash-v1"'))
@@ -267,7 +288,7 @@ class KillOutcome:
     delay: float
     pid: int
     killed: bool  # False: the cycle had ended by itself before the delay ran out
-    run_opened: bool
+    run_status: str | None  # of the run row the cycle wrote; None if it had not written one
     before: StoreState
     after: StoreState
 
@@ -277,8 +298,10 @@ class KillOutcome:
             return "cycle had already ended"
         if not self.after.migrated:
             return "start-up (schema not created yet)"
-        if not self.run_opened:
+        if self.run_status is None:
             return "start-up (no run row yet)"
+        if self.run_status != "running":
+            return "exiting (run row already closed)"
         if not self.after.feed_polled:
             return "before the feed poll was recorded"
         if len(self.after.stored) == len(self.before.stored):
@@ -397,20 +420,19 @@ def kill_a_cycle(config: Path, database: Path, delay: float, log: Path) -> KillO
         for leftover in processes_in_group(cycle.pid):
             leftover.kill()
     assert killed or cycle.returncode == 0, f"exit status {cycle.returncode}:\n{log.read_text()[-3000:]}"
-    run_opened = bool(database.exists() and "runs" in _tables(database)
-                      and query(database, "SELECT 1 FROM runs WHERE pid = ?", cycle.pid))
     after = check_store(database)
     assert after.stored >= before.stored, f"stored articles lost: {sorted(before.stored - after.stored)}"
-    return KillOutcome(delay, cycle.pid, killed, run_opened, before, after)
+    run = query(database, "SELECT status FROM runs WHERE pid = ?", cycle.pid) if after.migrated else []
+    return KillOutcome(delay, cycle.pid, killed, run[0][0] if run else None, before, after)
 
 
-def _tables(database: Path) -> set[str]:
-    return {name for (name,) in query(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def complete_the_round(server: MockServer, config: Path, database: Path, expected: dict[str, str]) -> None:
+def complete_the_round(
+    server: MockServer, slow: SlowPages, config: Path, database: Path, expected: dict[str, str]
+) -> None:
     """A cycle run to the end fetches exactly what the kills left owed; then everything is there once."""
     before = check_store(database)
+    publish(server, STORIES, FEED_PATH, slow=None)  # the slow pages are there for the kills to land in
+    slow.wait_until_answered()  # requests of the last killed cycle must not count as this cycle's
     server.clear_log()
 
     result = newswatch("run", "--feed", "crash", config=config)
@@ -431,11 +453,12 @@ def assert_only_killed_runs_left_running(database: Path, outcomes: list[KillOutc
     The daemon marks its own killed children (Store.mark_runs_killed); a plain `run` killed by
     hand or by the OOM killer leaves the row 'running' until someone does.
     """
-    killed_with_a_run = {outcome.pid for outcome in outcomes if outcome.killed and outcome.run_opened}
-    running = {pid for (pid,) in query(database, "SELECT pid FROM runs WHERE status = 'running'")}
-    assert running == killed_with_a_run
-    others = query(database, "SELECT pid, status, finish_reason FROM runs WHERE status != 'running'")
-    assert {status for _, status, _ in others} <= {"finished"}, f"runs that did not finish: {others}"
+    killed = {outcome.pid for outcome in outcomes if outcome.killed}
+    rows = query(database, "SELECT pid, status, finish_reason FROM runs")
+    left_running = {pid for pid, status, _ in rows if status == "running"}
+    assert left_running <= killed, f"left 'running' by cycles that were not killed: {left_running - killed}"
+    closed = [(pid, status, reason) for pid, status, reason in rows if status != "running"]
+    assert {status for _, status, _ in closed} <= {"finished"}, f"runs that did not finish: {closed}"
 
 
 def fresh_store(server: MockServer, folder: Path) -> tuple[Path, Path]:
@@ -443,16 +466,17 @@ def fresh_store(server: MockServer, folder: Path) -> tuple[Path, Path]:
     folder.mkdir()
     database = folder / "nw.db"
     feed: dict[str, object] = {"name": "crash", "url": server.url(FEED_PATH), "keep": "all"}
-    return write_config(folder, f"sqlite:///{database}", [feed]), database
+    # Autothrottle would pace the one local host to a request per ~0.15 s: longer cycles, no new phases.
+    return write_config(folder, f"sqlite:///{database}", [feed], crawl={"autothrottle": False}), database
 
 
-def time_a_whole_cycle(server: MockServer, folder: Path, expected: dict[str, str]) -> float:
+def time_a_whole_cycle(server: MockServer, slow: SlowPages, folder: Path, expected: dict[str, str]) -> float:
     """Wall time of one uninterrupted cycle into an empty store: the span the kills are spread over.
 
     Measured rather than assumed, so the kills cover every phase on a fast machine and a slow one.
     """
     config, database = fresh_store(server, folder)
-    publish(server, STORIES, FEED_PATH, slow=True)
+    publish(server, STORIES, FEED_PATH, slow)
     started = time.monotonic()
     result = newswatch("run", config=config)
     seconds = time.monotonic() - started
@@ -466,7 +490,8 @@ def test_kill_9_at_random_points_never_corrupts_loses_or_duplicates(server: Mock
     seed = crash_seed()
     print(f"crash seed {seed} (replay with NEWSWATCH_CRASH_SEED={seed})")
     expected = {canonical(server.url(story.path)): story.path for story in STORIES}
-    whole_cycle = time_a_whole_cycle(server, tmp_path / "uninterrupted", expected)
+    slow = SlowPages(SLOW_PAGE_SECONDS)
+    whole_cycle = time_a_whole_cycle(server, slow, tmp_path / "uninterrupted", expected)
     print(f"seed {seed}: an uninterrupted cycle takes {whole_cycle:.1f}s, the span the kills are spread over")
     delays = kill_delays(random.Random(seed), whole_cycle, KILLS_WANTED)
     outcomes: list[KillOutcome] = []
@@ -474,15 +499,16 @@ def test_kill_9_at_random_points_never_corrupts_loses_or_duplicates(server: Mock
         # A fresh store per round: kills into an empty store hit start-up and migration, and a
         # store that has everything finishes too fast for later kills to land mid-cycle.
         config, database = fresh_store(server, tmp_path / f"round-{round_number}")
-        publish(server, STORIES, FEED_PATH, slow=True)
-        round_outcomes = []
+        publish(server, STORIES, FEED_PATH, slow)
+        round_outcomes: list[KillOutcome] = []
         for attempt in range(KILLS_PER_ROUND):
             outcome = kill_a_cycle(config, database, next(delays), database.parent / f"cycle-{attempt}.log")
             print(f"seed {seed} round {round_number}: {outcome.describe()}")
             round_outcomes.append(outcome)
+            if not outcome.killed:
+                break  # the cycle finished the store's work: later kills would only find idle cycles
         assert_only_killed_runs_left_running(database, round_outcomes)
-        publish(server, STORIES, FEED_PATH, slow=False)  # slow pages are there for the kills to land in
-        complete_the_round(server, config, database, expected)
+        complete_the_round(server, slow, config, database, expected)
         outcomes += round_outcomes
         if sum(outcome.killed for outcome in outcomes) >= KILLS_WANTED:
             break

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import newswatch, write_config
 from tests.hostile import query
 from tests.mockserver import MockServer, Page
-from tests.pages import Story, article_html, rss
+from tests.pages import Story, article_html, numbered_story, rss
 from tests.test_cycle_end_to_end import RAID
 
 pytestmark = pytest.mark.slow
@@ -131,3 +131,35 @@ def query_write(database_url: str, sql: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(sql))
     engine.dispose()
+
+
+def test_edited_syndicated_copy_is_a_near_duplicate_and_a_different_story_is_not(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    original = numbered_story(3)
+    local_take = Story(
+        "/local/raid-coverage",
+        "Local families wait for news after federal raid",  # a new headline
+        (
+            "KXYZ has reached out to the plant's owner and will update this story.",  # a local paragraph
+            *original.paragraphs[:-1],
+        ),  # and the last paragraph cut off
+    )
+    other = numbered_story(4)  # same topic, same template, different facts
+    for story in (original, local_take, other):
+        server.serve(story.path, Page(article_html(story)))
+    serve_feed(server, [server.url(original.path)], "/wire.xml")
+    serve_feed(server, [server.url(local_take.path), server.url(other.path)], "/local.xml")
+    feeds = [{"name": "wire", "url": server.url("/wire.xml"), "keep": "all"}]
+    config = write_config(tmp_path, sqlite_url, feeds)
+    assert newswatch("run", config=config).returncode == 0
+    config = write_config(
+        tmp_path, sqlite_url, [*feeds, {"name": "local", "url": server.url("/local.xml"), "keep": "all"}]
+    )
+
+    assert newswatch("run", "--feed", "local", config=config).returncode == 0
+
+    by_path = {record["url"].removeprefix(server.base): record for record in records(config)}
+    assert by_path[local_take.path]["duplicate_of"] == by_path[original.path]["id"]
+    assert "KXYZ has reached out" in by_path[local_take.path]["text"]  # its own version is kept
+    assert by_path[other.path]["duplicate_of"] is None

@@ -1,4 +1,10 @@
-"""Storing articles once: exact copies linked to the first, the frontier settled in the same transaction."""
+"""Storing articles once: copies linked to the first, the frontier settled in the same transaction.
+
+An exact copy (same normalized text) is stored without its text; a near-duplicate (the same
+story in another outlet's version: new headline, a local paragraph, the end cut off) keeps
+its own text, so a story's versions can be compared, and links to the first-seen original.
+Only originals enter the near-duplicate index, so every copy links to the story's first record.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from crawler.neardup import DEFAULT_THRESHOLDS, Thresholds
 from crawler.store.engine import write_transaction
+from crawler.store.neardup_index import add_fingerprint, find_original
 from crawler.store.records import (
     ArticleRecord,
     SaveOutcome,
@@ -16,14 +24,15 @@ from crawler.store.records import (
 from crawler.store.schema import articles, urls
 from crawler.store.upsert import insert_for
 
-# Bound parameter lists well below SQLite's limit of 32766 variables.
-_IN_CHUNK = 500
+
+NOT_COLUMNS = ("frontier_url", "fingerprint")
 
 
 class ArticlesMixin:
     """Store methods that write articles."""
 
     engine: Engine
+    near_duplicate_thresholds: Thresholds | None = DEFAULT_THRESHOLDS  # None: exact copies only
 
     def save_article(self, record: ArticleRecord) -> SaveOutcome:
         """Store an article once; an exact copy of an earlier text is linked, not stored twice."""
@@ -42,13 +51,17 @@ class ArticlesMixin:
         if existing is not None:
             self._settle_frontier(conn, record, "duplicate", existing)
             return SaveOutcome("seen", article_id=existing)
-        original = conn.scalar(
+        exact = conn.scalar(
             select(articles.c.id).where(
                 and_(articles.c.content_hash == record.content_hash, articles.c.duplicate_of.is_(None))
             )
         )
-        values = {key: value for key, value in asdict(record).items() if key != "frontier_url"} | {
-            "text": None if original is not None else record.text,
+        original = exact
+        if original is None and record.fingerprint is not None and self.near_duplicate_thresholds is not None:
+            match = find_original(conn, record.fingerprint, self.near_duplicate_thresholds)
+            original = match.article_id if match else None
+        values = {key: value for key, value in asdict(record).items() if key not in NOT_COLUMNS} | {
+            "text": None if exact is not None else record.text,
             "text_length": len(record.text),
             "duplicate_of": original,
             "first_seen": record.fetched_at,
@@ -56,6 +69,8 @@ class ArticlesMixin:
         inserted = conn.execute(articles.insert().values(**values)).inserted_primary_key
         assert inserted is not None
         article_id = inserted[0]
+        if original is None and record.fingerprint is not None:
+            add_fingerprint(conn, article_id, record.fingerprint)
         status: Literal["new", "duplicate"] = "duplicate" if original is not None else "new"
         url_row = {
             "canonical_url": record.canonical_url,

@@ -18,6 +18,7 @@ deletes exactly the rows an article owns instead.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,11 +29,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     Table,
+    bindparam,
     delete,
     select,
     tuple_,
     union_all,
 )
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from crawler.neardup import (
     DEFAULT_SCHEME,
@@ -81,7 +84,8 @@ def add_fingerprint(conn: Connection, article_id: int, fp: Fingerprint) -> None:
         {"article_id": article_id, "signature": fp.signature_bytes(), "shingle_count": fp.shingle_count},
     )
     # A set: two bands that hash alike would break the primary key (1 in 2**64, but free to avoid).
-    conn.execute(article_bands.insert(), [{"band_key": k, "article_id": article_id} for k in set(fp.band_keys)])
+    rows = [{"band_key": key, "article_id": article_id} for key in set(fp.band_keys)]
+    conn.execute(article_bands.insert(), rows)
 
 
 def remove_fingerprint(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> None:
@@ -89,8 +93,8 @@ def remove_fingerprint(conn: Connection, article_id: int, scheme: Scheme = DEFAU
     stored = fingerprint_of(conn, article_id, scheme)
     if stored is None:
         return
-    pairs = [(key, article_id) for key in set(stored.band_keys)]
-    conn.execute(delete(article_bands).where(tuple_(article_bands.c.band_key, article_bands.c.article_id).in_(pairs)))
+    owned = tuple_(article_bands.c.band_key, article_bands.c.article_id)
+    conn.execute(delete(article_bands).where(owned.in_([(key, article_id) for key in set(stored.band_keys)])))
     conn.execute(delete(article_signatures).where(article_signatures.c.article_id == article_id))
 
 
@@ -108,24 +112,30 @@ def candidates(conn: Connection, fp: Fingerprint, limit: int = CANDIDATE_LIMIT) 
     """Indexed originals sharing at least one band key with ``fp``, most shared bands first.
 
     Each band key reads at most POSTINGS_PER_KEY postings (newest first), so the work is
-    bounded by bands × POSTINGS_PER_KEY index entries whatever the size of the store.
+    bounded by bands times POSTINGS_PER_KEY index entries whatever the size of the store.
     """
     keys = list(dict.fromkeys(fp.band_keys))
     if not keys:
         return []
-    per_key = [
+    parameters = {f"key{i}": key for i, key in enumerate(keys)}
+    shared = Counter(conn.scalars(_postings_query(len(keys)), parameters))
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [article_id for article_id, _count in ranked[:limit]]
+
+
+@functools.cache
+def _postings_query(key_count: int) -> CompoundSelect:
+    """One statement for all band keys, built once per key count (building it costs more than running it)."""
+    branches = [
         select(article_bands.c.article_id)
-        .where(article_bands.c.band_key == key)
+        .where(article_bands.c.band_key == bindparam(f"key{i}", type_=BigInteger))
         .order_by(article_bands.c.article_id.desc())
         .limit(POSTINGS_PER_KEY)
         .subquery()
-        for key in keys
+        for i in range(key_count)
     ]
     # Each branch is wrapped as a subquery: SQLite allows LIMIT only there inside a UNION.
-    query = union_all(*(select(branch.c.article_id) for branch in per_key))
-    shared = Counter(conn.scalars(query))
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-    return [article_id for article_id, _count in ranked[:limit]]
+    return union_all(*(select(branch.c.article_id) for branch in branches))
 
 
 def find_original(
@@ -143,9 +153,7 @@ def find_original(
     ids = candidates(conn, fp, limit)
     if not ids:
         return None
-    rows = conn.execute(
-        select(article_signatures).where(article_signatures.c.article_id.in_(ids))
-    ).all()
+    rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
     matches = []
     for row in rows:
         stored = Fingerprint.from_stored(row.signature, row.shingle_count, scheme)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from crawler.neardup import Fingerprint
+
 UrlStatus = Literal["pending", "stored", "duplicate", "irrelevant", "failed"]
 
 
@@ -104,6 +106,7 @@ class ArticleRecord:
     signals: dict[str, Any] | None = None
     frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
     next_recheck_at: datetime | None = None  # when to look for edits (None: never)
+    fingerprint: Fingerprint | None = None  # near-duplicate signature (None: too short to judge)
 
 
 @dataclass(frozen=True)
