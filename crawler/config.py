@@ -162,7 +162,7 @@ class RecheckConfig(_Strict):
 
 
 class DedupeConfig(_Strict):
-    """Near-duplicates across outlets (the same story republished); see bench/eval_dedup.py for the defaults."""
+    """Near-duplicates across outlets (one story, republished); defaults from bench/eval_dedup.py."""
 
     near_duplicates: bool = True
     min_containment: float = Field(0.6, gt=0.0, le=1.0)  # share of the shorter text inside the longer

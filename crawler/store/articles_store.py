@@ -24,7 +24,6 @@ from crawler.store.records import (
 from crawler.store.schema import articles, urls
 from crawler.store.upsert import insert_for
 
-
 NOT_COLUMNS = ("frontier_url", "fingerprint")
 
 
