@@ -95,8 +95,14 @@ def load_corpus() -> list[Article]:
     """NAEB articles with their gold text split into paragraphs."""
     raw = json.loads((NAEB / "news_articles.json").read_text(encoding="utf-8"))
     return [
-        Article(i, a["title"], a["date"], a["link"], a["html_file"],
-                [p.strip() for p in re.split(r"\n+", a["text"]) if p.strip()])
+        Article(
+            i,
+            a["title"],
+            a["date"],
+            a["link"],
+            a["html_file"],
+            [p.strip() for p in re.split(r"\n+", a["text"]) if p.strip()],
+        )
         for i, a in enumerate(raw)
     ]
 
@@ -144,14 +150,15 @@ def _page(outlet: Outlet, page: Page, head_extra: str, body: str) -> str:
 
 
 def _nav(outlet: Outlet) -> str:
-    links = "".join(f'<li><a href="/{s.lower()}">{s}</a></li>' for s in
-                    ("News", "Local", "Weather", "Sports", "Opinion", "Obituaries", "Subscribe"))
+    links = "".join(
+        f'<li><a href="/{s.lower()}">{s}</a></li>'
+        for s in ("News", "Local", "Weather", "Sports", "Opinion", "Obituaries", "Subscribe")
+    )
     return f'<header><a class="logo" href="/">{outlet.name}</a><nav><ul>{links}</ul></nav></header>'
 
 
 def _most_read(page: Page) -> str:
-    items = "".join(f'<li><a href="/story/{i}">{html.escape(t)}</a></li>'
-                    for i, t in enumerate(page.others))
+    items = "".join(f'<li><a href="/story/{i}">{html.escape(t)}</a></li>' for i, t in enumerate(page.others))
     return f'<aside class="most-read"><h2>Most Read</h2><ol>{items}</ol></aside>'
 
 
@@ -182,8 +189,10 @@ def render_station(outlet: Outlet, page: Page) -> str:
     """A TV station: breadcrumbs, "Actions", "Posted", a wire credit and a photo caption."""
 
     def caption(i: int) -> str:
-        return (f'<figure><img src="/img/{i}.jpg"><figcaption>FILE - A photo provided by the '
-                f"{outlet.name} news team. (AP Photo/File)</figcaption></figure>")
+        return (
+            f'<figure><img src="/img/{i}.jpg"><figcaption>FILE - A photo provided by the '
+            f"{outlet.name} news team. (AP Photo/File)</figcaption></figure>"
+        )
 
     body = (
         f'{_nav(outlet)}<div class="crumbs">News<span>National News</span></div>'
@@ -203,8 +212,11 @@ def render_portal(outlet: Outlet, page: Page) -> str:
     """A news portal that declares the body in JSON-LD and renders it in div soup."""
     paragraphs = page.paragraphs
     ld = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": page.title,
-        "datePublished": page.published, "author": {"@type": "Person", "name": page.byline},
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title,
+        "datePublished": page.published,
+        "author": {"@type": "Person", "name": page.byline},
         "articleBody": "\n".join(paragraphs),
     }
     blocks = "".join(f'<div class="para">{html.escape(p)}</div>' for p in paragraphs)
@@ -245,13 +257,47 @@ OUTLETS = (
 
 # -- edits a syndicating outlet makes ---------------------------------------------------------
 
-_CITIES = ("Dalton", "Grand Island", "Worthington", "Hazleton", "Liberal", "Pasco", "Yakima", "Dodge City",
-           "Postville", "Marshalltown", "Gainesville", "Siler City", "Laurel", "Morton", "Nampa", "Canton")
-_NAMES = ("Maria Delgado", "Tom Becker", "Angela Ruiz", "David Okafor", "Linda Nguyen", "James Whitfield",
-          "Rosa Martinez", "Kevin Lund", "Priya Raman", "Carlos Mendoza", "Helen Schultz", "Omar Haddad")
+_CITIES = (
+    "Dalton",
+    "Grand Island",
+    "Worthington",
+    "Hazleton",
+    "Liberal",
+    "Pasco",
+    "Yakima",
+    "Dodge City",
+    "Postville",
+    "Marshalltown",
+    "Gainesville",
+    "Siler City",
+    "Laurel",
+    "Morton",
+    "Nampa",
+    "Canton",
+)
+_NAMES = (
+    "Maria Delgado",
+    "Tom Becker",
+    "Angela Ruiz",
+    "David Okafor",
+    "Linda Nguyen",
+    "James Whitfield",
+    "Rosa Martinez",
+    "Kevin Lund",
+    "Priya Raman",
+    "Carlos Mendoza",
+    "Helen Schultz",
+    "Omar Haddad",
+)
 _ROLES = ("Mayor", "Police Chief", "County Commissioner", "school superintendent", "Sheriff", "city manager")
-_GROUPS = ("the Immigrant Rights Alliance", "Catholic Charities", "the local chamber of commerce",
-           "the county bar association", "the Latino Community Center", "the farmworkers' union")
+_GROUPS = (
+    "the Immigrant Rights Alliance",
+    "Catholic Charities",
+    "the local chamber of commerce",
+    "the county bar association",
+    "the Latino Community Center",
+    "the farmworkers' union",
+)
 
 
 def local_paragraph(rng: random.Random, outlet: Outlet) -> str:
@@ -272,11 +318,13 @@ def local_paragraph(rng: random.Random, outlet: Outlet) -> str:
 def new_headline(rng: random.Random, title: str) -> str:
     """A rewritten headline: a local frame, a question, or a shortened version."""
     words = title.split()
-    return rng.choice((
-        f"{rng.choice(_CITIES)} reacts as {' '.join(words[: max(4, len(words) // 2)])}",
-        f"What to know: {title.rstrip('.')}",
-        f"{' '.join(words[: max(3, len(words) - 3)])}, report says",
-    ))
+    return rng.choice(
+        (
+            f"{rng.choice(_CITIES)} reacts as {' '.join(words[: max(4, len(words) // 2)])}",
+            f"What to know: {title.rstrip('.')}",
+            f"{' '.join(words[: max(3, len(words) - 3)])}, report says",
+        )
+    )
 
 
 # A sentence ends at . ! or ? after a lowercase letter or digit ("U.S. officials" goes on).
@@ -318,31 +366,39 @@ def repunctuate(rng: random.Random, paragraphs: list[str]) -> list[str]:
 
 def with_tracking(url: str, rng: random.Random) -> str:
     separator = "&" if urlsplit(url).query else "?"
-    params = rng.choice((
-        "utm_source=twitter&utm_medium=social&utm_campaign=news",
-        "fbclid=IwAR0x7Gq2kFvT&utm_source=facebook",
-        "utm_source=newsletter&mc_cid=4f2a&mc_eid=9c1b",
-    ))
+    params = rng.choice(
+        (
+            "utm_source=twitter&utm_medium=social&utm_campaign=news",
+            "fbclid=IwAR0x7Gq2kFvT&utm_source=facebook",
+            "utm_source=newsletter&mc_cid=4f2a&mc_eid=9c1b",
+        )
+    )
     return f"{url}{separator}{params}"
 
 
 # Boilerplate that a newsroom frames every story with; two different stories sharing it are
 # different stories. Each is about 120 words, the size of real republishing notes.
 BOILERPLATE = (
-    ("Editor's note: This story is part of Borderlines, a yearlong reporting project on how immigration "
-     "enforcement reaches into small towns across the Midwest, produced with support from readers like you.",
-     "Borderlines is a collaboration of six nonprofit newsrooms. You may republish this article for free "
-     "under a Creative Commons license, provided you credit the reporter and the newsroom, do not edit the "
-     "text beyond style and length, and include this note in full. Our reporting depends on readers. If you "
-     "value independent local journalism, please consider becoming a member today: members keep our "
-     "stories free for everyone, and every gift is matched this month by a local foundation."),
-    ("This article was first published by the Heartland News Service, an independent, nonprofit newsroom "
-     "covering government, courts and public safety. Sign up for our free daily briefing.",
-     "Have a tip about this story or another matter we should look into? Our reporters read every message. "
-     "You can reach the newsroom by email or through our secure tip line, and you can remain anonymous. "
-     "The Heartland News Service is supported by foundations and by thousands of individual donors; "
-     "a full list of our funders and our ethics policy are published on our website. Corrections are "
-     "noted at the bottom of each story as soon as we make them."),
+    (
+        "Editor's note: This story is part of Borderlines, a yearlong reporting project on how "
+        "immigration enforcement reaches into small towns across the Midwest, produced with support from "
+        "readers like you.",
+        "Borderlines is a collaboration of six nonprofit newsrooms. You may republish this article for "
+        "free under a Creative Commons license, provided you credit the reporter and the newsroom, do "
+        "not edit the text beyond style and length, and include this note in full. Our reporting depends "
+        "on readers. If you value independent local journalism, please consider becoming a member today: "
+        "members keep our stories free for everyone, and every gift is matched this month by a local "
+        "foundation.",
+    ),
+    (
+        "This article was first published by the Heartland News Service, an independent, nonprofit "
+        "newsroom covering government, courts and public safety. Sign up for our free daily briefing.",
+        "Have a tip about this story or another matter we should look into? Our reporters read every "
+        "message. You can reach the newsroom by email or through our secure tip line, and you can remain "
+        "anonymous. The Heartland News Service is supported by foundations and by thousands of "
+        "individual donors; a full list of our funders and our ethics policy are published on our "
+        "website. Corrections are noted at the bottom of each story as soon as we make them.",
+    ),
 )
 
 
@@ -402,30 +458,76 @@ class Builder:
         self.rng = rng
         self.records: list[Record] = []
 
-    def page(self, article: Article, outlet: Outlet, paragraphs: list[str], title: str | None = None,
-             dek: str | None = None) -> tuple[str, str]:
+    def page(
+        self,
+        article: Article,
+        outlet: Outlet,
+        paragraphs: list[str],
+        title: str | None = None,
+        dek: str | None = None,
+    ) -> tuple[str, str]:
         """(url, html) of ``paragraphs`` rendered by ``outlet``."""
         slug = re.sub(r"[^a-z0-9]+", "-", article.title.lower()).strip("-")[:60]
         url = f"https://www.{outlet.host}/news/{article.date}/{slug}-{self.rng.randrange(10**6, 10**7)}"
         others = [a.title for a in self.rng.sample(self.articles, 6) if a.index != article.index][:5]
         lead = paragraphs[0].split(". ")[0] if paragraphs else article.title
-        fields = Page(title or article.title, dek or lead[:160], "The Associated Press", article.date, url,
-                      paragraphs, others)
+        fields = Page(
+            title or article.title,
+            dek or lead[:160],
+            "The Associated Press",
+            article.date,
+            url,
+            paragraphs,
+            others,
+        )
         return url, outlet.render(outlet, fields)
 
-    def add(self, rid: str, story: str, kind: str, role: str, phase: int, url: str, page_html: str,
-            article: Article, fallback: list[str], title: str | None = None) -> None:
+    def add(
+        self,
+        rid: str,
+        story: str,
+        kind: str,
+        role: str,
+        phase: int,
+        url: str,
+        page_html: str,
+        article: Article,
+        fallback: list[str],
+        title: str | None = None,
+    ) -> None:
         extracted = extract_article(page_html, url)
         text, source = extracted.text if extracted else "", "page"
         if not text.strip():
             text, source = "\n".join(fallback), "gold"
-        self.records.append(Record(rid, story, kind, role, phase, url, urlsplit(url).hostname or "",
-                                   title or article.title, article.date, text, source))
+        self.records.append(
+            Record(
+                rid,
+                story,
+                kind,
+                role,
+                phase,
+                url,
+                urlsplit(url).hostname or "",
+                title or article.title,
+                article.date,
+                text,
+                source,
+            )
+        )
 
     def original(self, article: Article) -> None:
         """The real page, extracted; its gold text when extraction lost the article (see FAITHFUL)."""
-        self.add(f"o{article.index}", f"s{article.index}", "original", "original", 1, article.link,
-                 read_page(article), article, article.paragraphs)
+        self.add(
+            f"o{article.index}",
+            f"s{article.index}",
+            "original",
+            "original",
+            1,
+            article.link,
+            read_page(article),
+            article,
+            article.paragraphs,
+        )
         record = self.records[-1]
         if jaccard(shingles(record.text), shingles("\n".join(article.paragraphs))) < FAITHFUL:
             record.text, record.source = "\n".join(article.paragraphs), "gold"
@@ -455,8 +557,10 @@ class Builder:
     def boilerplate_pair(self, seed: Article, other: Article, frame: tuple[str, str]) -> None:
         outlet = self.rng.choice(OUTLETS)
         intro, outro = frame
-        for article, kind, role, phase in ((seed, "boilerplate_seed", "seed", 1),
-                                           (other, "shared_boilerplate", "negative", 2)):
+        for article, kind, role, phase in (
+            (seed, "boilerplate_seed", "seed", 1),
+            (other, "shared_boilerplate", "negative", 2),
+        ):
             paragraphs = [intro, *article.paragraphs, outro]
             url, page = self.page(article, outlet, paragraphs)
             story = f"s{article.index}"
@@ -469,8 +573,17 @@ class Builder:
         paragraphs = list(article.paragraphs)
         paragraphs.insert(max(1, len(paragraphs) // 3), quote)
         url, page = self.page(article, outlet, paragraphs)
-        self.add(f"f{article.index}", f"s{article.index}", "follow_up_quote", "negative", 2, url, page,
-                 article, paragraphs)
+        self.add(
+            f"f{article.index}",
+            f"s{article.index}",
+            "follow_up_quote",
+            "negative",
+            2,
+            url,
+            page,
+            article,
+            paragraphs,
+        )
 
 
 def build(stories: int, seed: int, pair_count: int) -> tuple[list[Record], list[dict[str, object]]]:
@@ -496,9 +609,17 @@ def build(stories: int, seed: int, pair_count: int) -> tuple[list[Record], list[
         builder.boilerplate_pair(boilerplate[i], boilerplate[i + 1], BOILERPLATE[(i // 2) % len(BOILERPLATE)])
     for article in followers:
         builder.follow_up(article, rng.choice(story_articles))
-    pair_rows = [{"first": f"o{a}", "second": f"o{b}", "date": by_index[a].date, "cosine": cosine,
-                  "shared_names": names, "titles": [by_index[a].title, by_index[b].title]}
-                 for a, b, cosine, names in pairs]
+    pair_rows = [
+        {
+            "first": f"o{a}",
+            "second": f"o{b}",
+            "date": by_index[a].date,
+            "cosine": cosine,
+            "shared_names": names,
+            "titles": [by_index[a].title, by_index[b].title],
+        }
+        for a, b, cosine, names in pairs
+    ]
     return builder.records, pair_rows
 
 

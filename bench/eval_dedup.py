@@ -42,8 +42,19 @@ from crawler.urls import canonical_url  # noqa: E402
 DEFAULT_SET = ROOT / "bench" / "results" / "dedup_set.jsonl"
 TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.95
-KIND_ORDER = ("template", "headline", "local_paragraph", "cut_end", "punctuation", "combined", "tracking_url",
-              "original", "boilerplate_seed", "shared_boilerplate", "follow_up_quote")
+KIND_ORDER = (
+    "template",
+    "headline",
+    "local_paragraph",
+    "cut_end",
+    "punctuation",
+    "combined",
+    "tracking_url",
+    "original",
+    "boilerplate_seed",
+    "shared_boilerplate",
+    "follow_up_quote",
+)
 
 
 @dataclass
@@ -89,8 +100,12 @@ def arrival_order(records: list[dict[str, object]], seed: int) -> list[dict[str,
     return first + later
 
 
-def simulate(records: list[dict[str, object]], fingerprints: dict[str, Fingerprint | None],
-             thresholds: Thresholds, scheme: Scheme) -> Result:
+def simulate(
+    records: list[dict[str, object]],
+    fingerprints: dict[str, Fingerprint | None],
+    thresholds: Thresholds,
+    scheme: Scheme,
+) -> Result:
     """Run every page through URL, exact and near-duplicate checks against what came before it."""
     engine = create_engine("sqlite://")
     metadata.create_all(engine, tables=[neardup_index.article_bands, neardup_index.article_signatures])
@@ -116,8 +131,14 @@ def simulate(records: list[dict[str, object]], fingerprints: dict[str, Fingerpri
                 elapsed = time.perf_counter() - started
                 found = neardup_index.candidates(conn, fp)
                 linked = story_of[match.article_id] if match else None
-                outcome = Outcome(record, "near" if match else "new", linked, elapsed, len(found),
-                                  first_of_story.get(str(record["story"])) in found)
+                outcome = Outcome(
+                    record,
+                    "near" if match else "new",
+                    linked,
+                    elapsed,
+                    len(found),
+                    first_of_story.get(str(record["story"])) in found,
+                )
                 if match is None:
                     neardup_index.add_fingerprint(conn, number, fp)
             if outcome.linked_story is None:
@@ -151,19 +172,25 @@ def print_summary(result: Result, label: str) -> None:
     right, wrong, copies = result.counts()
     missed = [o for o in result.outcomes if o.record["role"] == "copy" and o.linked_story is None]
     rejected = sum(o.original_was_candidate for o in missed)
-    print(f"{label}: precision {result.precision:.4f}  recall {result.recall:.4f}  "
-          f"({right} right links, {wrong} wrong, {copies - right} copies missed: {len(missed) - rejected} "
-          f"never candidates, {rejected} below the thresholds)")
+    print(
+        f"{label}: precision {result.precision:.4f}  recall {result.recall:.4f}  "
+        f"({right} right links, {wrong} wrong, {copies - right} copies missed: {len(missed) - rejected} "
+        f"never candidates, {rejected} below the thresholds)"
+    )
     near = [o for o in result.outcomes if o.stage in ("near", "new")]
     reached = [o for o in near if o.record["role"] == "copy"]
     wrong_near = sum(o.linked_story is not None and not o.right for o in near)
-    print(f"  near-duplicate check alone: {sum(o.right for o in reached)} of the {len(reached)} copies that "
-          f"reached it linked right, {wrong_near} wrong links")
+    print(
+        f"  near-duplicate check alone: {sum(o.right for o in reached)} of the {len(reached)} copies that "
+        f"reached it linked right, {wrong_near} wrong links"
+    )
     times = sorted(o.seconds for o in near)
     if times:
-        print(f"  near-duplicate lookups: {len(times)}, median {statistics.median(times) * 1000:.2f} ms, "
-              f"p95 {times[int(0.95 * (len(times) - 1))] * 1000:.2f} ms, candidates mean "
-              f"{statistics.mean(o.candidates for o in near):.2f} max {max(o.candidates for o in near)}")
+        print(
+            f"  near-duplicate lookups: {len(times)}, median {statistics.median(times) * 1000:.2f} ms, "
+            f"p95 {times[int(0.95 * (len(times) - 1))] * 1000:.2f} ms, candidates mean "
+            f"{statistics.mean(o.candidates for o in near):.2f} max {max(o.candidates for o in near)}"
+        )
 
 
 def print_pairs(result: Result, pairs_path: Path) -> None:
@@ -182,8 +209,10 @@ def fingerprints_for(records: list[dict[str, object]], scheme: Scheme) -> dict[s
 
 def sweep(records: list[dict[str, object]]) -> None:
     print("\nsweep (thresholds: containment/Jaccard; scheme: shingle words, bands x rows)")
-    print(f"{'scheme':>16} {'thresholds':>11} {'precision':>9} {'recall':>7} {'wrong':>5} {'missed':>6} "
-          f"{'cand':>5}")
+    print(
+        f"{'scheme':>16} {'thresholds':>11} {'precision':>9} {'recall':>7} {'wrong':>5} {'missed':>6} "
+        f"{'cand':>5}"
+    )
     schemes = [DEFAULT_SCHEME] + [
         Scheme(shingle_words=w, bands=b, rows=r)
         for w, b, r in ((4, 32, 2), (3, 32, 2), (5, 24, 2), (5, 48, 2), (5, 64, 2), (5, 42, 3), (5, 32, 4))
@@ -197,9 +226,11 @@ def sweep(records: list[dict[str, object]]) -> None:
             right, wrong, copies = result.counts()
             near = [o.candidates for o in result.outcomes if o.stage in ("near", "new")]
             label = f"{scheme.shingle_words}w {scheme.bands}x{scheme.rows}"
-            print(f"{label:>16} {thresholds.min_containment:.2f}/{thresholds.min_jaccard:.2f} "
-                  f"{result.precision:9.4f} {result.recall:7.4f} {wrong:5} {copies - right:6} "
-                  f"{statistics.mean(near):5.2f}")
+            print(
+                f"{label:>16} {thresholds.min_containment:.2f}/{thresholds.min_jaccard:.2f} "
+                f"{result.precision:9.4f} {result.recall:7.4f} {wrong:5} {copies - right:6} "
+                f"{statistics.mean(near):5.2f}"
+            )
 
 
 def main() -> None:
@@ -214,9 +245,11 @@ def main() -> None:
     records = arrival_order([json.loads(line) for line in args.set.open(encoding="utf-8")], args.seed)
     result = simulate(records, fingerprints_for(records, DEFAULT_SCHEME), DEFAULT_THRESHOLDS, DEFAULT_SCHEME)
     scheme, thresholds = DEFAULT_SCHEME, DEFAULT_THRESHOLDS
-    print(f"{len(records)} pages; scheme {scheme.shingle_words}-word shingles, {scheme.slots} slots, "
-          f"{scheme.bands} bands x {scheme.rows} rows; containment >= {thresholds.min_containment}, "
-          f"Jaccard >= {thresholds.min_jaccard}\n")
+    print(
+        f"{len(records)} pages; scheme {scheme.shingle_words}-word shingles, {scheme.slots} slots, "
+        f"{scheme.bands} bands x {scheme.rows} rows; containment >= {thresholds.min_containment}, "
+        f"Jaccard >= {thresholds.min_jaccard}\n"
+    )
     print_kinds(result)
     print()
     print_summary(result, "whole chain (URL, exact hash, near-duplicate)")

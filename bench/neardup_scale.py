@@ -109,9 +109,9 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
             bands = [(rng.getrandbits(64) - (1 << 63), i) for i in ids for _ in range(DEFAULT_SCHEME.bands)]
             if postgres:
                 # bytea in COPY's text format: "\\x" + hex, the backslash itself escaped
-                _copy(cursor, "article_signatures", (
-                    f"{i}\t\\\\x{sig.hex()}\t{n}" for i, sig, n in signatures
-                ))
+                _copy(
+                    cursor, "article_signatures", (f"{i}\t\\\\x{sig.hex()}\t{n}" for i, sig, n in signatures)
+                )
                 _copy(cursor, "article_bands", (f"{key}\t{i}" for key, i in bands))
             else:
                 cursor.execute("BEGIN")  # the engine runs the driver in autocommit mode
@@ -120,8 +120,10 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
             raw.commit()
         if postgres:
             cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute("ALTER TABLE article_bands ADD CONSTRAINT article_bands_pkey "
-                           "PRIMARY KEY (band_key, article_id)")
+            cursor.execute(
+                "ALTER TABLE article_bands ADD CONSTRAINT article_bands_pkey "
+                "PRIMARY KEY (band_key, article_id)"
+            )
             raw.commit()
             raw.dbapi_connection.autocommit = True  # type: ignore[union-attr]
             cursor.execute("VACUUM ANALYZE")
@@ -183,8 +185,12 @@ def measure(url: str, queries_path: Path, cold: bool) -> dict[str, Any]:
                     inserts.append(time.perf_counter() - started)
                     next_id += 1
             matched += match is not None
-        report[kind] = {"lookup": _summary(lookups), "insert": _summary(inserts), "matched": matched,
-                        "n": len(lookups)}
+        report[kind] = {
+            "lookup": _summary(lookups),
+            "insert": _summary(inserts),
+            "matched": matched,
+            "n": len(lookups),
+        }
     report["peak_rss_mib"] = peak_rss_mib()
     report["next_id"] = next_id
     engine.dispose()
@@ -271,17 +277,24 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
             load_seconds = bulk_load(engine, loaded + 1, size, rng)
             loaded = size
             sized = database_size(engine)
-            print(f"\n{size:,} stored articles (filler loaded in {load_seconds:.0f} s); database "
-                  f"{sized['total_mib']:.0f} MiB, band index {sized['bands_mib']:.0f} MiB")
+            print(
+                f"\n{size:,} stored articles (filler loaded in {load_seconds:.0f} s); database "
+                f"{sized['total_mib']:.0f} MiB, band index {sized['bands_mib']:.0f} MiB"
+            )
             for label, cold in passes:
                 # Fresh queries each pass: the articles checked in one pass are stored by then.
                 queries = make_queries(rng, query_count)
                 next_id = plant(engine, queries, next_id, rng)
                 path = Path(scratch) / f"queries-{size}-{label}.json"
-                path.write_text(json.dumps(
-                    {kind: [[fp.signature, fp.shingle_count] for fp in fps] for kind, fps in queries.items()}
-                    | {"next_id": next_id}
-                ))
+                path.write_text(
+                    json.dumps(
+                        {
+                            kind: [[fp.signature, fp.shingle_count] for fp in fps]
+                            for kind, fps in queries.items()
+                        }
+                        | {"next_id": next_id}
+                    )
+                )
                 report = run_child(url, path, cold)
                 next_id = report["next_id"]
                 print(f"  {label}: peak RSS of the checking process {report['peak_rss_mib']:.0f} MiB")

@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import random
+import re
 import resource
 import signal
 import sqlite3
@@ -66,6 +67,8 @@ WINDOW = 50  # cycles per summary row (fewer when the soak is shorter)
 SAMPLE_SECONDS = 0.1
 MB = 2**20
 RunRow = dict[str, Any]  # a row of the runs table
+# A log line of a cycle child: "2026-11-28 01:10:44 [crawler.extract_pool] WARNING: could not ..."
+CHILD_COMPLAINT = re.compile(r"^\d{4}-\d\d-\d\d [\d:]+ \[[^]]+\] (WARNING|ERROR|CRITICAL): (.*)")
 WORDS = [
     "agents", "detained", "workers", "county", "officials", "federal", "court", "immigration", "enforcement",
     "families", "lawyers", "hearing", "detention", "center", "deportation", "flight", "border", "patrol",
@@ -170,6 +173,7 @@ class CycleSample:
     seconds: float = 0.0
     outcome: str = ""
     pid: int = 0
+    output: list[str] = field(default_factory=list)  # what the cycle child wrote to stderr (capped)
 
 
 @dataclass
@@ -209,7 +213,11 @@ class DaemonWatch:
                     continue
                 *lines, unfinished = (unfinished + chunk).split(b"\n")
                 for line in lines:
-                    if line.startswith(b'{"') and b'"cycle_done"' in line:
+                    if not line.startswith(b'{"'):  # not the daemon's own JSON: its child's output
+                        output = self.cycles[-1].output
+                        if len(output) < 500:
+                            output.append(line.decode(errors="replace"))
+                    elif b'"cycle_done"' in line:
                         self._cycle_done(json.loads(line))
 
     def _cycle_done(self, event: dict[str, Any]) -> None:
@@ -403,13 +411,15 @@ TABLE_HEADER = (f"{'cycles':>9}  {'daemon RSS MB':>15}  {'child MB':>10}  {'tree
 
 
 def log_complaints(log: Path) -> dict[str, int]:
-    """The daemon's warnings and errors by message (minus times and numbers), from its JSON log."""
+    """Warnings and errors by kind: the daemon's own (JSON lines), then its children's (`child` prefix)."""
     complaints: Counter[str] = Counter()
     for line in log.read_text(errors="replace").splitlines():
         if line.startswith('{"'):
             entry = json.loads(line)
             if entry["level"] in ("warning", "error", "critical"):
                 complaints[f"{entry['level']}: {entry.get('event') or entry['msg'][:60]}"] += 1
+        elif (found := CHILD_COMPLAINT.search(line)) is not None:
+            complaints[f"child {found.group(1)}: {found.group(2)[:60]}"] += 1
     return dict(complaints)
 
 
@@ -442,6 +452,7 @@ def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
         "cycle_seconds_median": round(statistics.median(sample.seconds for sample in samples), 2),
         "articles_new": sum(row.articles_new for row in table),
         "daemon_log_complaints": log_complaints(watch.log),
+        "unfinished": [asdict(sample) for sample in samples if sample.outcome != "finished"],
         "table": [asdict(row) for row in table],
     }
 
@@ -459,6 +470,9 @@ def print_report(result: dict[str, Any], unchanged: CycleCost, idle: CycleCost) 
     print(f"daemon descriptors {result['daemon_fds_first_last']}, "
           f"threads {result['daemon_threads_first_last']} (first cycle, last cycle); "
           f"log warnings and errors: {result['daemon_log_complaints']}")
+    for sample in result["unfinished"]:
+        print(f"cycle of pid {sample['pid']} ended {sample['outcome']!r} after {sample['seconds']}s, saying:")
+        print("\n".join(f"    {line}" for line in sample["output"][-40:]) or "    (none)")
     for name, cost in (("unchanged cycle (every feed 304)", unchanged), ("idle cycle (nothing due)", idle)):
         print(f"{name}: wall {cost.wall:.2f}s (crawl {cost.crawl:.2f}s), CPU {cost.cpu_main:.2f}s main / "
               f"{cost.cpu_tree:.2f}s tree, peak RSS {cost.rss_main / MB:.0f} MB main / "
@@ -494,6 +508,7 @@ def main() -> int:
     result |= {"unchanged_cycle": _cost_fields(unchanged), "idle_cycle": _cost_fields(idle)}
     if not args.json:
         print_report(result, unchanged, idle)
+    result["unfinished"] = [{**sample, "output": len(sample["output"])} for sample in result["unfinished"]]
     print(json.dumps({key: value for key, value in result.items() if key != "table"}))
     return 0 if result["daemon_flat"] else 1
 

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, text
 
-from crawler.neardup import DEFAULT_THRESHOLDS, Fingerprint, containment, fingerprint, is_near_duplicate, similarity
+from crawler.neardup import (
+    DEFAULT_THRESHOLDS,
+    Fingerprint,
+    containment,
+    fingerprint,
+    is_near_duplicate,
+    similarity,
+)
 from crawler.store import neardup_index
 from crawler.store.engine import make_engine
 from crawler.store.neardup_index import (
@@ -72,12 +79,19 @@ LOCAL_PARAGRAPH = (
 )
 FURNITURE_TOP = ["News", "National News", "Actions", "Posted 7:45 AM, Dec 19, 2023"]
 FURNITURE_INLINE = "RELATED: Lawmakers weigh changes to state hiring rules"
-FURNITURE_BOTTOM = ["Copyright 2023 The Associated Press. All rights reserved.", "Share on Facebook Share on X"]
-INTRO = ("Editor's note: This story is part of Borderlines, a yearlong reporting project on how immigration "
-         "enforcement reaches into small towns, produced with support from readers like you.")
-OUTRO = ("Borderlines is a collaboration of six nonprofit newsrooms. You may republish this article for free "
-         "under a Creative Commons license, provided you credit the reporter and the newsroom, do not edit the "
-         "text beyond style and length, and include this note in full. Members keep our stories free.")
+FURNITURE_BOTTOM = [
+    "Copyright 2023 The Associated Press. All rights reserved.",
+    "Share on Facebook Share on X",
+]
+INTRO = (
+    "Editor's note: This story is part of Borderlines, a yearlong reporting project on how immigration "
+    "enforcement reaches into small towns, produced with support from readers like you."
+)
+OUTRO = (
+    "Borderlines is a collaboration of six nonprofit newsrooms. You may republish this article for free "
+    "under a Creative Commons license, provided you credit the reporter and the newsroom, do not edit the "
+    "text beyond style and length, and include this note in full. Members keep our stories free."
+)
 
 
 def joined(paragraphs: list[str]) -> str:
@@ -103,18 +117,33 @@ def cut_end(paragraphs: list[str], share: float) -> list[str]:
 ORIGINAL = must_fingerprint(joined(WIRE_STORY))
 
 COPIES = {
-    "another site's template": [*FURNITURE_TOP, *WIRE_STORY[:4], FURNITURE_INLINE, *WIRE_STORY[4:], *FURNITURE_BOTTOM],
+    "another site's template": [
+        *FURNITURE_TOP,
+        *WIRE_STORY[:4],
+        FURNITURE_INLINE,
+        *WIRE_STORY[4:],
+        *FURNITURE_BOTTOM,
+    ],
     "headline changed": ["Harlan families wait for news after plant raid", *WIRE_STORY],
     "local paragraph added": [WIRE_STORY[0], LOCAL_PARAGRAPH, *WIRE_STORY[1:]],
     "end cut off by 30%": cut_end(WIRE_STORY, 0.30),
-    "all of those at once": [*FURNITURE_TOP, "Harlan families wait for news", WIRE_STORY[0], LOCAL_PARAGRAPH,
-                             *cut_end(WIRE_STORY, 0.30)[1:], *FURNITURE_BOTTOM],
+    "all of those at once": [
+        *FURNITURE_TOP,
+        "Harlan families wait for news",
+        WIRE_STORY[0],
+        LOCAL_PARAGRAPH,
+        *cut_end(WIRE_STORY, 0.30)[1:],
+        *FURNITURE_BOTTOM,
+    ],
 }
 
 NOT_COPIES = {
     "a different story on the same topic and day": OTHER_STORY,
-    "a follow-up quoting one paragraph": [*OTHER_STORY[:3], f'The wire reported earlier: "{WIRE_STORY[2]}"',
-                                          *OTHER_STORY[3:]],
+    "a follow-up quoting one paragraph": [
+        *OTHER_STORY[:3],
+        f'The wire reported earlier: "{WIRE_STORY[2]}"',
+        *OTHER_STORY[3:],
+    ],
 }
 
 
@@ -183,8 +212,13 @@ def test_fingerprints_are_the_same_in_every_process():
     outputs = set()
     for seed in ("1", "2", "random"):
         done = subprocess.run(
-            [sys.executable, "-c", script], input=joined(WIRE_STORY), capture_output=True, text=True,
-            cwd=REPO, env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}, check=True,
+            [sys.executable, "-c", script],
+            input=joined(WIRE_STORY),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)},
+            check=True,
         )
         outputs.add(done.stdout)
 
@@ -230,7 +264,9 @@ def test_a_copy_finds_its_original_in_the_database(conn: Connection):
 def test_a_different_story_finds_nothing(conn: Connection):
     add_fingerprint(conn, 1, ORIGINAL)
 
-    assert find_original(conn, must_fingerprint(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
+    assert (
+        find_original(conn, must_fingerprint(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
+    )
 
 
 def test_stored_fingerprints_read_back_unchanged(conn: Connection):
@@ -263,12 +299,11 @@ def test_a_band_key_shared_by_many_articles_reads_only_its_newest_postings(conn:
 def test_the_lookup_probes_the_primary_key_and_never_scans_on_sqlite(conn: Connection):
     if conn.dialect.name != "sqlite":
         pytest.skip("SQLite's query plan; PostgreSQL picks a plan by table size")
-    statement = neardup_index._postings_query(len(ORIGINAL.band_keys)).compile(conn)
+    query = neardup_index._postings_query(len(ORIGINAL.band_keys))
     params = {f"key{i}": key for i, key in enumerate(ORIGINAL.band_keys)}
-    plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(
-        params[name] if name in params else statement.params[name] for name in statement.positiontup or ()
-    )).all()
-    details = [row[-1] for row in plan]
+    sql = query.params(params).compile(conn, compile_kwargs={"literal_binds": True})
+
+    details = [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
 
     assert any("article_bands USING PRIMARY KEY" in d for d in details), details
     assert not any(d.startswith("SCAN article_bands") for d in details), details

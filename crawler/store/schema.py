@@ -127,6 +127,7 @@ articles = Table(
     Column("next_recheck_at", UTCDateTime()),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_next_recheck_at", "next_recheck_at"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),  # a story's copies, for `newswatch stories`
     # One original per text: a second writer racing with the same text gets a conflict
     # and links its copy instead of storing it twice (HOSTILE 30).
     Index(

@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("next_recheck_at", UTCDateTime()),
     )
     op.create_index("ix_articles_next_recheck_at", "articles", ["next_recheck_at"])
+    op.create_index("ix_articles_duplicate_of", "articles", ["duplicate_of"])
     op.create_index("ix_articles_content_hash", "articles", ["content_hash"])
     op.create_index(
         "ux_articles_original_hash",
