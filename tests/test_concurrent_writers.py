@@ -48,9 +48,6 @@ WRITERS = {
 CALLERS_OF_WIRE = 3  # the daemon's cycle and both ad-hoc crawls
 # A log record starts with a timestamp (Scrapy, `newswatch run`) or a JSON object (the daemon).
 RECORD_START = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d|\{")')
-# Known noise, not a store error: a cycle that closes while its extraction workers are still
-# starting logs each one's failed start with a traceback (crawler/extract_pool.py, _prestart).
-TOLERATED_TRACEBACK = "could not start an extraction worker ahead of time"
 
 
 class Gate:
@@ -159,9 +156,8 @@ def _is_bad(record: str) -> bool:
     if first.startswith('{"'):  # the daemon's own JSON lines
         entry = json.loads(first)
         return entry["level"] in ("error", "critical") or "database is locked" in first
-    tolerated = TOLERATED_TRACEBACK in first and "database is locked" not in record
     error_level = " ERROR: " in first or " CRITICAL: " in first
-    return "database is locked" in record or ("Traceback" in record and not tolerated) or error_level
+    return "database is locked" in record or "Traceback" in record or error_level
 
 
 def query(database: Path, sql: str) -> list[tuple]:
