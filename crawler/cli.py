@@ -7,10 +7,12 @@ Exit status: 0 when the command ran (feed failures are recorded and summarised, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -77,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--relevant-only", action="store_true", help="only articles above the relevance threshold"
     )
+    for flag, example in (("agency", "ICE"), ("action", "raid"), ("state", "MS")):
+        export.add_argument(
+            f"--{flag}",
+            action="append",
+            default=[],
+            metavar=example,
+            help=f"only articles whose signals name this {flag} (repeatable)",
+        )
+
+    report = commands.add_parser("report", help="relevant stories per state and week, as CSV for charting")
+    report.add_argument("--since", type=_date, help="only articles first seen on or after this date")
+    report.add_argument("--output", help="file to write (default: standard output)")
+    report.set_defaults(handler=_report)
     export.set_defaults(handler=_export)
 
     article = commands.add_parser("article", help="show one stored article; --history shows its edits")
@@ -230,6 +245,10 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     store = Store.open(config.database_url)
     try:
         rows = store.export_rows(args.since, args.relevant_only)
+        if args.agency or args.action or args.state:
+            from crawler.analysis import filter_rows
+
+            rows = filter_rows(rows, args.agency, args.action, args.state)
         if args.format == "parquet":
             count = export.write_parquet(rows, args.output)
         else:
@@ -243,6 +262,30 @@ def _export(args: argparse.Namespace, config: Config) -> int:
         store.close()
     print(f"exported {count} articles", file=sys.stderr)
     return 0
+
+
+def _report(args: argparse.Namespace, config: Config) -> int:
+    """CSV of week, state, stories: relevant originals counted once per state they name."""
+    import csv
+
+    from crawler.analysis import state_week_counts
+    from crawler.store import Store
+
+    store = Store.open(config.database_url)
+    try:
+        counts = state_week_counts(store.export_rows(args.since, relevant_only=True))
+    finally:
+        store.close()
+    with open(args.output, "w", newline="", encoding="utf-8") if args.output else _stdout() as out:
+        writer = csv.writer(out)
+        writer.writerow(["week", "state", "stories"])
+        writer.writerows(counts)
+    return 0
+
+
+def _stdout() -> Any:
+    """Standard output as a context manager that does not close it."""
+    return contextlib.nullcontext(sys.stdout)
 
 
 def _article(args: argparse.Namespace, config: Config) -> int:
