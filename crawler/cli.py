@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -139,6 +141,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return EXIT_STORE
     try:
         with CycleLock.for_database(config.database_url):
+            close_dead_runs(config.database_url)
             run_id = run_cycle(
                 config.source_path,
                 args.feed,
@@ -159,7 +162,45 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         print_run_summary(_console(), run, store.run_failures(run_id))
     finally:
         store.close()
-    return 0
+    return exit_status_of(run["finish_reason"])
+
+
+# How a crawl that closed for these reasons ran: as it should (feed failures are in the summary).
+CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown"})
+
+
+def exit_status_of(finish_reason: str | None) -> int:
+    """0 for a cycle that ran; 3 when the store gave out; 1 when the crawl itself broke (start_error…)."""
+    if finish_reason in CLEAN_FINISHES:
+        return 0
+    if finish_reason == "store-unavailable":
+        return EXIT_STORE
+    print(f"newswatch: the cycle ended with {finish_reason!r}; see the log above", file=sys.stderr)
+    return 1
+
+
+def close_dead_runs(database_url: str) -> None:
+    """Runs of this host left 'running' by a killed `newswatch run` are closed as killed.
+
+    Called while holding the cycle lock, so no live cycle of this store on this host is affected.
+    """
+    from crawler.store import Store
+
+    store = Store.open(database_url)
+    try:
+        store.close_dead_runs(socket.gethostname()[:255], _pid_alive, utcnow())
+    finally:
+        store.close()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def store_problem(database_url: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -26,6 +27,7 @@ from crawler.clock import utcnow
 from crawler.config import Config
 from crawler.metrics import DaemonMetrics
 from crawler.store import Store
+from crawler.store.engine import make_engine
 
 logger = logging.getLogger("newswatch.daemon")
 
@@ -50,6 +52,7 @@ class Daemon:
         self.stopping = threading.Event()
         self._child: subprocess.Popen[bytes] | None = None
         self._child_lock = threading.Lock()
+        self._store: Store | None = None
         self._cycle_done = threading.Event()
         self._cycle_done.set()
 
@@ -64,9 +67,10 @@ class Daemon:
         signal.signal(signal.SIGINT, self._on_signal)
         if self.config.daemon.metrics_port:
             self.metrics.serve(self.config.daemon.metrics_address, self.config.daemon.metrics_port)
-        self.scheduler.add_listener(
-            self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
-        )
+        # A tick that finds the previous cycle still running is simply skipped (max_instances=1):
+        # expected whenever a cycle outlasts the tick, so neither logged as a warning nor counted.
+        logging.getLogger("apscheduler.scheduler").addFilter(_SkipMaxInstancesNotice())
+        self.scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self.scheduler.add_job(
             self.cycle,
             IntervalTrigger(seconds=self.config.daemon.tick),
@@ -147,18 +151,19 @@ class Daemon:
             return child.wait()
 
     def _observe_store(self, pid: int, outcome: str) -> None:
-        store = Store.open(self.config.database_url)
         try:
+            # Connect without migrating each time: the child cycle has brought the schema up to date.
+            store = self._store or Store(make_engine(self.config.database_url))
+            self._store = store
             if outcome == "killed":
-                store.mark_runs_killed(pid, utcnow())
+                reason = "stopped with the daemon" if self.stopping.is_set() else "time limit"
+                store.mark_runs_killed(pid, utcnow(), reason=reason, host=socket.gethostname()[:255])
             run = store.last_run_of_pid(pid) if pid else None
             if run is not None and run["status"] != "running":
                 self.metrics.observe_run(run)
             self.metrics.observe_feeds(store.feeds([f.name for f in self.config.feeds]), utcnow())
         except Exception:  # metrics must never take the daemon down
             logger.exception("could not read the store after a cycle")
-        finally:
-            store.close()
 
     def prune(self) -> None:
         """Maintenance: drop failure records older than the retention period."""
@@ -172,7 +177,7 @@ class Daemon:
             store.close()
 
     def _on_job_event(self, event: JobExecutionEvent) -> None:
-        kind = {EVENT_JOB_ERROR: "error", EVENT_JOB_MISSED: "missed"}.get(event.code, "max-instances")
+        kind = "error" if event.code == EVENT_JOB_ERROR else "missed"
         self.metrics.job_errors.labels(kind).inc()
         if event.code == EVENT_JOB_ERROR:
             logger.error(
@@ -200,6 +205,11 @@ class Daemon:
             timer.daemon = True
             timer.start()
         self.scheduler.shutdown(wait=False)
+
+
+class _SkipMaxInstancesNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
 
 
 def _kill_if_alive(child: subprocess.Popen[bytes]) -> None:

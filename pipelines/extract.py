@@ -26,9 +26,10 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(runtime_for(crawler))
 
-    def open_spider(self) -> None:
+    def _start_pool(self) -> ExtractionPool:
+        """On the first page: a cycle where every feed answered 304 never starts workers."""
         settings = self.runtime.config.extraction
-        self.pool = ExtractionPool(
+        return ExtractionPool(
             workers=settings.workers,
             deadline_seconds=settings.deadline,
             max_input_chars=self.runtime.config.crawl.page_max_bytes,
@@ -40,7 +41,8 @@ class ExtractPipeline:
             self.pool.close()
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        assert self.pool is not None
+        if self.pool is None:
+            self.pool = self._start_pool()
         try:
             extracted = await asyncio.wrap_future(self.pool.submit(item.html, item.url))
         except ExtractionError as exc:

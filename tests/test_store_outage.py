@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.conftest import newswatch, write_config
+from tests.hostile import query
 from tests.mockserver import MockServer, Page
 from tests.pages import article_html, rss
 from tests.test_cycle_end_to_end import RAID
@@ -55,3 +60,43 @@ def test_hostile_29_unwritable_sqlite_location_is_a_clear_error(server: MockServ
     assert result.returncode == 3
     assert "cannot use the store" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_cycle_that_could_not_crawl_does_not_exit_0(server: MockServer, tmp_path: Path, sqlite_url: str):
+    server.serve("/feed.xml", Page(rss("f", server.base, []), content_type="application/rss+xml"))
+    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
+    assert newswatch("run", config=config).returncode == 0
+    engine = create_engine(sqlite_url)
+    with engine.begin() as conn:  # a damaged schema: the crawl starts and fails at once
+        conn.execute(text("ALTER TABLE feeds RENAME COLUMN etag TO broken"))
+    engine.dispose()
+
+    result = newswatch("run", config=config)
+
+    assert result.returncode == 1
+    assert "the cycle ended with 'start_error'" in result.stderr
+
+
+def test_hostile_28_runs_left_running_by_a_killed_cycle_are_closed_by_the_next(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    server.serve("/feed.xml", Page(rss("f", server.base, []), content_type="application/rss+xml"))
+    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
+    assert newswatch("run", config=config).returncode == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that is certainly dead now
+    engine = create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO runs (started_at, status, trigger, host, pid, failures) "
+                "VALUES ('2026-11-28 00:00:00.000000', 'running', 'cli', :host, :pid, '{}')"
+            ),
+            {"host": socket.gethostname()[:255], "pid": gone.pid},
+        )
+    engine.dispose()
+
+    assert newswatch("run", config=config).returncode == 0
+
+    statuses = dict(query(sqlite_url, "SELECT pid, status || '/' || finish_reason FROM runs"))
+    assert statuses[gone.pid] == "killed/process died"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -15,9 +16,6 @@ from crawler.store.records import (
     RunCounts,
 )
 from crawler.store.schema import articles, failures, feeds, runs
-
-# Bound parameter lists well below SQLite's limit of 32766 variables.
-_IN_CHUNK = 500
 
 
 class RunsMixin:
@@ -89,19 +87,36 @@ class RunsMixin:
             )
             return dict(row) if row else None
 
-    def mark_runs_killed(self, pid: int, now: datetime) -> None:
+    def close_dead_runs(self, host: str, alive: Callable[[int], bool], now: datetime) -> None:
+        """'running' rows of this host whose process is gone were killed (kill -9, power cut)."""
+        with read_transaction(self.engine) as conn:
+            stale = (
+                conn.execute(
+                    select(runs.c.pid).where(and_(runs.c.status == "running", runs.c.host == host)).distinct()
+                )
+                .scalars()
+                .all()
+            )
+        for pid in stale:
+            if not alive(pid):
+                self.mark_runs_killed(pid, now, reason="process died", host=host)
+
+    def mark_runs_killed(
+        self, pid: int, now: datetime, reason: str = "time limit", host: str | None = None
+    ) -> None:
         """A child killed at its limit cannot close its run row; the daemon does, counting what it stored."""
+        running = and_(runs.c.pid == pid, runs.c.status == "running")
+        if host is not None:
+            running = and_(running, runs.c.host == host)
         with write_transaction(self.engine) as conn:
-            for run_id in conn.scalars(
-                select(runs.c.id).where(and_(runs.c.pid == pid, runs.c.status == "running"))
-            ):
+            for run_id in conn.scalars(select(runs.c.id).where(running)).all():
                 stored = select(func.count()).select_from(articles).where(articles.c.run_id == run_id)
                 conn.execute(
                     update(runs)
                     .where(runs.c.id == run_id)
                     .values(
                         status="killed",
-                        finish_reason="time limit",
+                        finish_reason=reason,
                         finished_at=now,
                         articles_new=conn.scalar(stored.where(articles.c.duplicate_of.is_(None))),
                         articles_duplicate=conn.scalar(stored.where(articles.c.duplicate_of.is_not(None))),
