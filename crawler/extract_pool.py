@@ -148,7 +148,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.extraction"])
+    context.set_forkserver_preload(["crawler.extraction", "crawler.page_analysis"])
     return context
 
 

@@ -42,9 +42,11 @@ class DedupePipeline:
                 self.runtime.count("articles_duplicate")
                 await asyncio.to_thread(store.alias_url, item.frontier_url, declared, utcnow())
                 raise DropItem(f"already stored as {declared}")
-        item.content_hash = content_hash(item.extracted.text)
-        if self.runtime.config.dedupe.near_duplicates:
+        if item.content_hash is None:  # normally computed in the extraction worker
+            item.content_hash = content_hash(item.extracted.text)
             item.fingerprint = fingerprint(item.extracted.text)
+        if not self.runtime.config.dedupe.near_duplicates:
+            item.fingerprint = None
         return item
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import NoReturn
 
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.clock import utcnow
 from crawler.extract_pool import ExtractionError, ExtractionPool
 from crawler.items import ArticleItem
+from crawler.page_analysis import AnalysedPage, analyse_page
 from crawler.recheck import next_recheck
 from crawler.runtime import CycleRuntime, runtime_for
 
@@ -20,21 +23,34 @@ class ExtractPipeline:
 
     def __init__(self, runtime: CycleRuntime) -> None:
         self.runtime = runtime
+        self.topic_path = runtime.config.resolve_path(runtime.config.relevance.topic)
         self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(runtime_for(crawler))
+        pipeline = cls(runtime_for(crawler))
+        crawler.signals.connect(pipeline.request_scheduled, signal=signals.request_scheduled)
+        return pipeline
 
     def _start_pool(self) -> ExtractionPool:
-        """On the first page: a cycle where every feed answered 304 never starts workers."""
+        """Started with the first article request: a cycle where every feed answered 304 never
+        starts workers, and the workers import while the first pages download."""
         settings = self.runtime.config.extraction
         return ExtractionPool(
             workers=settings.workers,
             deadline_seconds=settings.deadline,
             max_input_chars=self.runtime.config.crawl.page_max_bytes,
             max_tasks_per_worker=settings.max_tasks_per_worker,
+            target=functools.partial(
+                analyse_page,
+                topic_path=str(self.topic_path),
+                threshold=self.runtime.config.relevance.threshold,
+            ),
         )
+
+    def request_scheduled(self, request: Request) -> None:
+        if self.pool is None and ("newswatch_pending" in request.meta or "newswatch_recheck" in request.meta):
+            self.pool = self._start_pool()
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -44,12 +60,14 @@ class ExtractPipeline:
         if self.pool is None:
             self.pool = self._start_pool()
         try:
-            extracted = await asyncio.wrap_future(self.pool.submit(item.html, item.url))
+            analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(item.html, item.url))
         except ExtractionError as exc:
             self._give_up(item, exc.reason, str(exc) or type(exc).__name__)
-        if extracted is None or not extracted.text.strip():
+        if analysed.article is None or not analysed.article.text.strip():
             self._give_up(item, "no-text", "the extractor found no article text")
-        item.extracted = extracted
+        item.extracted = analysed.article
+        item.content_hash, item.fingerprint = analysed.content_hash, analysed.fingerprint
+        item.relevance, item.signals = analysed.relevance, analysed.signals
         item.html = ""  # the page is no longer needed; free it before the next stages
         return item
 

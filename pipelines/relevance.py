@@ -32,13 +32,16 @@ class RelevancePipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert item.extracted is not None
-        title = item.extracted.title or item.entry_title or ""
-        scored = self.topic.score(title, item.extracted.text)
-        relevant = scored.score >= self.threshold
-        item.relevance = RelevanceResult(scored.score, scored.matched_terms, relevant)
-        if relevant:
-            item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
-        elif item.keep == "relevant" and item.recheck is None:
+        if item.relevance is None:  # the worker scores pages with a title; the feed's title serves here
+            title = item.extracted.title or item.entry_title or ""
+            scored = self.topic.score(title, item.extracted.text)
+            item.relevance = RelevanceResult(
+                scored.score, scored.matched_terms, scored.score >= self.threshold
+            )
+            if item.relevance.relevant:
+                item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
+        scored = item.relevance
+        if not scored.relevant and item.keep == "relevant" and item.recheck is None:
             self.runtime.count("articles_irrelevant")
             await asyncio.to_thread(
                 self.runtime.store.mark_irrelevant,

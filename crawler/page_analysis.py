@@ -1,0 +1,60 @@
+"""Everything CPU-heavy about one page, in one call for an extraction worker.
+
+The crawling process shares its GIL between Scrapy's reactor and the pool's dispatcher
+threads; each millisecond of work kept there delays both. So besides the text, the worker
+computes what the later stages need from it: the exact hash, the near-duplicate
+fingerprint, the topic score and, for relevant articles, the signals (gazetteer lookups
+cost ~10 ms an article).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.extraction import ExtractedArticle, extract_article
+from crawler.fingerprints import content_hash
+from crawler.neardup import Fingerprint, fingerprint
+from crawler.relevance import RelevanceResult, Topic
+from crawler.signals import extract_signals
+
+
+@dataclass(frozen=True)
+class AnalysedPage:
+    """The extracted article (None: no text), its fingerprints, and its topic score and signals."""
+
+    article: ExtractedArticle | None
+    content_hash: str | None = None
+    fingerprint: Fingerprint | None = None
+    relevance: RelevanceResult | None = None  # None when the page has no title to score with
+    signals: dict[str, Any] | None = None
+
+
+def analyse_page(
+    html: str, url: str, topic_path: str | None = None, threshold: float | None = None
+) -> AnalysedPage:
+    """Extract the article, then hash, fingerprint and (given a topic) score it."""
+    article = extract_article(html, url)
+    if article is None or not article.text.strip():
+        return AnalysedPage(article)
+    relevance, signals = None, None
+    if topic_path is not None and article.title:
+        relevance = score(topic_path, threshold, article.title, article.text)
+        if relevance.relevant:
+            signals = extract_signals(article.title, article.text, article.published).to_dict()
+    return AnalysedPage(article, content_hash(article.text), fingerprint(article.text), relevance, signals)
+
+
+def score(topic_path: str, threshold: float | None, title: str, text: str) -> RelevanceResult:
+    """The topic score with the configured threshold (the topic file's own when None)."""
+    topic = _topic(topic_path)
+    scored = topic.score(title, text)
+    cutoff = topic.threshold if threshold is None else threshold
+    return RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
+
+
+@functools.lru_cache(maxsize=4)
+def _topic(path: str) -> Topic:
+    return Topic.from_file(Path(path))
