@@ -35,7 +35,6 @@ served as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES.
 import json
 import re
 import xml.sax
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -46,6 +45,7 @@ import feedparser
 from feedparser.mixin import _FeedParserMixin
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
 
 DEFAULT_MAX_ENTRIES = 500
@@ -182,23 +182,18 @@ def _parse_xml_feed(
 
 def _gunzip_stray(body: bytes, problems: list[str]) -> bytes:
     """Decompress a gzip body that arrived without Content-Encoding (a .xml.gz served raw)."""
-    if not body.startswith(_GZIP_MAGIC):
+    if not is_gzip(body):
         return body
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
     try:
-        data = inflater.decompress(body, MAX_GUNZIPPED_BYTES)
-    except zlib.error as exc:
-        raise NotAFeed(f"corrupt gzip body: {exc}") from exc
-    if inflater.unconsumed_tail or len(data) >= MAX_GUNZIPPED_BYTES:
+        unzipped = gunzip_one_layer(body, MAX_GUNZIPPED_BYTES)
+    except BadGzip as exc:
+        raise NotAFeed(str(exc)) from exc
+    if unzipped.overflow:  # a feed cut in the middle is not worth parsing
         raise NotAFeed(f"gzip body larger than {MAX_GUNZIPPED_BYTES} bytes once decompressed")
-    if data.startswith(_GZIP_MAGIC):
-        raise NotAFeed("gzip body inside a gzip body")
-    if not inflater.eof and not data:
-        raise NotAFeed("corrupt gzip body: nothing could be decompressed")
     problems.append("body was gzip-compressed without Content-Encoding; decompressed it")
-    if not inflater.eof:
+    if unzipped.truncated:
         problems.append("gzip body was truncated")
-    return data
+    return unzipped.data
 
 
 def _decode(body: bytes, content_type: str | None, problems: list[str]) -> str:

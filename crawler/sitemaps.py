@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -38,6 +37,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
 
 DEFAULT_MAX_ENTRIES = 5000
@@ -147,22 +147,17 @@ def sitemaps_from_robots(body: bytes) -> list[str]:
 
 def _gunzip(body: bytes, problems: list[str]) -> bytes:
     """Decompress a body that is still gzip, one layer, at most MAX_GUNZIPPED_BYTES."""
-    if not body.startswith(_GZIP_MAGIC):
+    if not is_gzip(body):
         return body
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
     try:
-        data = inflater.decompress(body, MAX_GUNZIPPED_BYTES)
-    except zlib.error as exc:
-        raise NotASitemap(f"corrupt gzip body: {exc}") from exc
-    if data.startswith(_GZIP_MAGIC):
-        raise NotASitemap("gzip body inside a gzip body")
-    if not data and not inflater.eof:
-        raise NotASitemap("corrupt gzip body: nothing could be decompressed")
-    if inflater.unconsumed_tail:
+        unzipped = gunzip_one_layer(body, MAX_GUNZIPPED_BYTES)
+    except BadGzip as exc:
+        raise NotASitemap(str(exc)) from exc
+    if unzipped.overflow:  # the head of a huge sitemap still lists the newest URLs
         problems.append(f"decompressed sitemap larger than {MAX_GUNZIPPED_BYTES} bytes; read the start only")
-    elif not inflater.eof:
+    elif unzipped.truncated:
         problems.append("gzip body was truncated; read what it held")
-    return data
+    return unzipped.data
 
 
 def _read_xml(body: bytes, url: str, problems: list[str]) -> tuple[str, list[SitemapEntry]]:
