@@ -57,7 +57,6 @@ _EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 _FUTURE_TOLERANCE = timedelta(days=1)
 _UPDATE_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
 
-_GZIP_MAGIC = b"\x1f\x8b"
 # XML 1.0 appendix F: how "<" starts a UTF-32 or UTF-16 document that has no byte order mark.
 _WIDE_PREFIXES = (
     (b"\x00\x00\x00<", "utf-32-be"),

@@ -48,7 +48,6 @@ MAX_ROBOTS_SITEMAPS = 100
 MAX_KEYWORDS = 50
 MAX_VALUE_CHARS = 2048
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _LEADING_NOISE = b"\xef\xbb\xbf \t\r\n"
 _SAFE_PARSING: dict[str, Any] = dict(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
