@@ -70,10 +70,43 @@ RunRow = dict[str, Any]  # a row of the runs table
 # A log line of a cycle child: "2026-11-28 01:10:44 [crawler.extract_pool] WARNING: could not ..."
 CHILD_COMPLAINT = re.compile(r"^\d{4}-\d\d-\d\d [\d:]+ \[[^]]+\] (WARNING|ERROR|CRITICAL): (.*)")
 WORDS = [
-    "agents", "detained", "workers", "county", "officials", "federal", "court", "immigration", "enforcement",
-    "families", "lawyers", "hearing", "detention", "center", "deportation", "flight", "border", "patrol",
-    "checkpoint", "sheriff", "jail", "policy", "judge", "ruling", "advocates", "shelter", "school", "church",
-    "employers", "audit", "records", "union", "governor", "mayor", "statement", "week", "morning",
+    "agents",
+    "detained",
+    "workers",
+    "county",
+    "officials",
+    "federal",
+    "court",
+    "immigration",
+    "enforcement",
+    "families",
+    "lawyers",
+    "hearing",
+    "detention",
+    "center",
+    "deportation",
+    "flight",
+    "border",
+    "patrol",
+    "checkpoint",
+    "sheriff",
+    "jail",
+    "policy",
+    "judge",
+    "ruling",
+    "advocates",
+    "shelter",
+    "school",
+    "church",
+    "employers",
+    "audit",
+    "records",
+    "union",
+    "governor",
+    "mayor",
+    "statement",
+    "week",
+    "morning",
 ]
 
 
@@ -109,20 +142,27 @@ class FeedSite:
     def _publish_feed(self, feed: int) -> None:
         started = datetime(2026, 1, 1, tzinfo=UTC)
         items: list[tuple[str, str, datetime | None]] = [
-            (f"Story {number} of feed {feed}", self.server.url(f"/a/{feed}/{number}"),
-             started + timedelta(hours=number))
+            (
+                f"Story {number} of feed {feed}",
+                self.server.url(f"/a/{feed}/{number}"),
+                started + timedelta(hours=number),
+            )
             for number in self.entries[feed]
         ]
         body = rss(f"feed {feed}", self.server.base, items)
-        self.server.serve(f"/feeds/{feed}.xml", Page(body, content_type="application/rss+xml",
-                                                     etag=f'"{feed}-{self.entries[feed][-1]}"'))
+        self.server.serve(
+            f"/feeds/{feed}.xml",
+            Page(body, content_type="application/rss+xml", etag=f'"{feed}-{self.entries[feed][-1]}"'),
+        )
 
     def _publish_article(self, feed: int, number: int) -> None:
         words = random.Random(f"{feed}/{number}")  # distinct text per article, the same every run
-        paragraphs = tuple(" ".join(words.choice(WORDS) for _ in range(45)).capitalize() + "."
-                           for _ in range(3))
-        story = Story(path=f"/a/{feed}/{number}", title=f"Story {number} of feed {feed}",
-                      paragraphs=paragraphs)
+        paragraphs = tuple(
+            " ".join(words.choice(WORDS) for _ in range(45)).capitalize() + "." for _ in range(3)
+        )
+        story = Story(
+            path=f"/a/{feed}/{number}", title=f"Story {number} of feed {feed}", paragraphs=paragraphs
+        )
         self.server.serve(story.path, Page(article_html(story)))
 
 
@@ -130,8 +170,10 @@ def make_config(folder: Path, site: FeedSite, feeds: int) -> Path:
     config = write_config(
         folder,
         f"sqlite:///{folder / 'soak.db'}",
-        [{"name": f"feed-{feed}", "url": site.feed_url(feed), "interval": "60s", "keep": "all"}
-         for feed in range(feeds)],
+        [
+            {"name": f"feed-{feed}", "url": site.feed_url(feed), "interval": "60s", "keep": "all"}
+            for feed in range(feeds)
+        ],
         crawl={"autothrottle": False, "concurrent_requests": 16, "concurrent_requests_per_host": 16},
         extraction={"workers": None},  # the default pool: cores + 1
     )
@@ -189,8 +231,10 @@ class DaemonWatch:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self._workers = [threading.Thread(target=self._follow_log, daemon=True),
-                         threading.Thread(target=self._sample, daemon=True)]
+        self._workers = [
+            threading.Thread(target=self._follow_log, daemon=True),
+            threading.Thread(target=self._sample, daemon=True),
+        ]
         for worker in self._workers:
             worker.start()
 
@@ -256,8 +300,9 @@ def _tree_rss(process: psutil.Process) -> int:
     return _rss(process) + sum(_rss(child) for child in descendants)
 
 
-def soak(config: Path, database: Path, site: FeedSite, cycles: int, deadline: float,
-         folder: Path) -> DaemonWatch:
+def soak(
+    config: Path, database: Path, site: FeedSite, cycles: int, deadline: float, folder: Path
+) -> DaemonWatch:
     """Run the daemon until it has finished `cycles` cycles or the deadline passes."""
 
     def between_cycles() -> None:
@@ -270,7 +315,10 @@ def soak(config: Path, database: Path, site: FeedSite, cycles: int, deadline: fl
     with log.open("ab") as errors, (folder / "cycles.out").open("ab") as summaries:
         daemon = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon", "--log-format", "json"],
-            cwd=REPO, stdin=subprocess.DEVNULL, stdout=summaries, stderr=errors,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=summaries,
+            stderr=errors,
         )
     watch = DaemonWatch(daemon.pid, log, between_cycles)
     try:
@@ -316,8 +364,13 @@ def measure_cycle(config: Path, database: Path) -> CycleCost:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with log.open("wb") as errors:
-        child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
-                                 cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     peaks, cpu = {"main": 0, "tree": 0}, {}
     root = psutil.Process(child.pid)
     while child.poll() is None:
@@ -336,9 +389,16 @@ def measure_cycle(config: Path, database: Path) -> CycleCost:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_main = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     run = runs(database)[child.pid]
-    crawl = (datetime.fromisoformat(str(run["finished_at"])) - datetime.fromisoformat(str(run["started_at"])))
-    return CycleCost(wall, crawl.total_seconds(), cpu_main, max(sum(cpu.values()), cpu_main), peaks["main"],
-                     peaks["tree"], run)
+    crawl = datetime.fromisoformat(str(run["finished_at"])) - datetime.fromisoformat(str(run["started_at"]))
+    return CycleCost(
+        wall,
+        crawl.total_seconds(),
+        cpu_main,
+        max(sum(cpu.values()), cpu_main),
+        peaks["main"],
+        peaks["tree"],
+        run,
+    )
 
 
 def unchanged_cycle(config: Path, database: Path, feeds: int, repeat: int = 3) -> CycleCost:
@@ -399,15 +459,19 @@ class WindowSummary:
         )
 
     def row(self) -> str:
-        return (f"{self.first:>4}-{self.last:<4}  {self.daemon_rss_mean:7.1f} / {self.daemon_rss_peak:5.1f}  "
-                f"{self.child_rss_peak:10.1f}  {self.tree_rss_peak:9.1f}  {self.cycle_seconds_median:8.2f}  "
-                f"{self.feeds_polled_mean:6.1f}  {self.not_modified_mean:6.1f}  {self.articles_new:5}")
+        return (
+            f"{self.first:>4}-{self.last:<4}  {self.daemon_rss_mean:7.1f} / {self.daemon_rss_peak:5.1f}  "
+            f"{self.child_rss_peak:10.1f}  {self.tree_rss_peak:9.1f}  {self.cycle_seconds_median:8.2f}  "
+            f"{self.feeds_polled_mean:6.1f}  {self.not_modified_mean:6.1f}  {self.articles_new:5}"
+        )
 
 
-TABLE_HEADER = (f"{'cycles':>9}  {'daemon RSS MB':>15}  {'child MB':>10}  {'tree MB':>9}  {'cycle s':>8}  "
-                f"{'polled':>6}  {'304':>6}  {'new':>5}\n"
-                f"{'':>9}  {'mean / peak':>15}  {'peak':>10}  {'peak':>9}  {'median':>8}  "
-                f"{'mean':>6}  {'mean':>6}  {'sum':>5}")
+TABLE_HEADER = (
+    f"{'cycles':>9}  {'daemon RSS MB':>15}  {'child MB':>10}  {'tree MB':>9}  {'cycle s':>8}  "
+    f"{'polled':>6}  {'304':>6}  {'new':>5}\n"
+    f"{'':>9}  {'mean / peak':>15}  {'peak':>10}  {'peak':>9}  {'median':>8}  "
+    f"{'mean':>6}  {'mean':>6}  {'sum':>5}"
+)
 
 
 def log_complaints(log: Path) -> dict[str, int]:
@@ -423,16 +487,19 @@ def log_complaints(log: Path) -> dict[str, int]:
     return dict(complaints)
 
 
-def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
-              soak_seconds: float) -> dict[str, Any]:
+def summarise(
+    watch: DaemonWatch, database: Path, cycles: int, feeds: int, soak_seconds: float
+) -> dict[str, Any]:
     """The soak's figures; `daemon_flat` is the verdict."""
     samples = watch.finished[:cycles]  # not the cycle the stop may have cut short
     if len(samples) < 2:
         raise SystemExit(f"only {len(samples)} cycles finished; nothing to compare")
     by_pid = runs(database)
     size = min(WINDOW, max(1, len(samples) // 4))
-    table = [WindowSummary.of(start + 1, samples[start : start + size], by_pid)
-             for start in range(0, len(samples), size)]
+    table = [
+        WindowSummary.of(start + 1, samples[start : start + size], by_pid)
+        for start in range(0, len(samples), size)
+    ]
     first_peak = max(sample.daemon_rss for sample in samples[:size]) / MB
     last_peak = max(sample.daemon_rss for sample in samples[-size:]) / MB
     return {
@@ -458,36 +525,50 @@ def summarise(watch: DaemonWatch, database: Path, cycles: int, feeds: int,
 
 
 def print_report(result: dict[str, Any], unchanged: CycleCost, idle: CycleCost) -> None:
-    print(f"soak: {result['cycles']} daemon cycles in {result['soak_seconds']}s over {result['feeds']} feeds "
-          f"({CHANGED_SHARE:.0%} changed per cycle); outcomes {result['outcomes']}")
+    print(
+        f"soak: {result['cycles']} daemon cycles in {result['soak_seconds']}s over {result['feeds']} feeds "
+        f"({CHANGED_SHARE:.0%} changed per cycle); outcomes {result['outcomes']}"
+    )
     print(TABLE_HEADER)
     for row in result["table"]:
         print(WindowSummary(**row).row())
     size = result["window"]
-    print(f"daemon peak RSS, last {size} cycles / first {size}: {result['daemon_rss_mb_last_window_peak']} / "
-          f"{result['daemon_rss_mb_first_window_peak']} MB = {result['daemon_rss_ratio']} "
-          f"(limit {1 + FLAT_TOLERANCE:.2f}): {'flat' if result['daemon_flat'] else 'GROWING'}")
-    print(f"daemon descriptors {result['daemon_fds_first_last']}, "
-          f"threads {result['daemon_threads_first_last']} (first cycle, last cycle); "
-          f"log warnings and errors: {result['daemon_log_complaints']}")
+    print(
+        f"daemon peak RSS, last {size} cycles / first {size}: {result['daemon_rss_mb_last_window_peak']} / "
+        f"{result['daemon_rss_mb_first_window_peak']} MB = {result['daemon_rss_ratio']} "
+        f"(limit {1 + FLAT_TOLERANCE:.2f}): {'flat' if result['daemon_flat'] else 'GROWING'}"
+    )
+    print(
+        f"daemon descriptors {result['daemon_fds_first_last']}, "
+        f"threads {result['daemon_threads_first_last']} (first cycle, last cycle); "
+        f"log warnings and errors: {result['daemon_log_complaints']}"
+    )
     for sample in result["unfinished"]:
         print(f"cycle of pid {sample['pid']} ended {sample['outcome']!r} after {sample['seconds']}s, saying:")
         print("\n".join(f"    {line}" for line in sample["output"][-40:]) or "    (none)")
     for name, cost in (("unchanged cycle (every feed 304)", unchanged), ("idle cycle (nothing due)", idle)):
-        print(f"{name}: wall {cost.wall:.2f}s (crawl {cost.crawl:.2f}s), CPU {cost.cpu_main:.2f}s main / "
-              f"{cost.cpu_tree:.2f}s tree, peak RSS {cost.rss_main / MB:.0f} MB main / "
-              f"{cost.rss_tree / MB:.0f} MB tree")
+        print(
+            f"{name}: wall {cost.wall:.2f}s (crawl {cost.crawl:.2f}s), CPU {cost.cpu_main:.2f}s main / "
+            f"{cost.cpu_tree:.2f}s tree, peak RSS {cost.rss_main / MB:.0f} MB main / "
+            f"{cost.rss_tree / MB:.0f} MB tree"
+        )
 
 
 def _cost_fields(cost: CycleCost) -> dict[str, float]:
-    return {"wall_seconds": round(cost.wall, 2), "crawl_seconds": round(cost.crawl, 2),
-            "cpu_seconds_main": round(cost.cpu_main, 2), "cpu_seconds_tree": round(cost.cpu_tree, 2),
-            "rss_mb_main": round(cost.rss_main / MB, 1), "rss_mb_tree": round(cost.rss_tree / MB, 1)}
+    return {
+        "wall_seconds": round(cost.wall, 2),
+        "crawl_seconds": round(cost.crawl, 2),
+        "cpu_seconds_main": round(cost.cpu_main, 2),
+        "cpu_seconds_tree": round(cost.cpu_tree, 2),
+        "rss_mb_main": round(cost.rss_main / MB, 1),
+        "rss_mb_tree": round(cost.rss_tree / MB, 1),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cycles", type=int, default=200, help="daemon cycles to soak (default 200)")
     parser.add_argument("--feeds", type=int, default=500, help="local feeds (default 500)")
     parser.add_argument("--max-minutes", type=float, default=40, help="time bound of the soak (default 40)")

@@ -101,8 +101,9 @@ def publish(server: MockServer) -> Gate:
 
 def feed_page(server: MockServer, name: str, stories: list[Story]) -> Page:
     # Each feed adds its own tracking parameter: one article under several URLs, one canonical form.
-    items = [(story.title, server.url(f"{story.path}?utm_source={name}"), story.published)
-             for story in stories]
+    items = [
+        (story.title, server.url(f"{story.path}?utm_source={name}"), story.published) for story in stories
+    ]
     return Page(rss(name, server.base, items), content_type="application/rss+xml", etag=f'"{name}-v1"')
 
 
@@ -135,7 +136,11 @@ class ReaderLoop:
 def start_process(command: list[str], config: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
         return subprocess.Popen(
-            command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            command,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(REPO), "NEWSWATCH_CONFIG": str(config)},
         )
 
@@ -172,8 +177,9 @@ def query(database: Path, sql: str) -> list[tuple]:
 def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockServer, tmp_path: Path):
     gate = publish(server)
     database = tmp_path / "shared.db"
-    feeds: list[dict[str, object]] = [{"name": name, "url": server.url(f"/{name}.xml"), "keep": "all"}
-                                      for name in FEED_STORIES]
+    feeds: list[dict[str, object]] = [
+        {"name": name, "url": server.url(f"/{name}.xml"), "keep": "all"} for name in FEED_STORIES
+    ]
     feeds.append({"name": "sports", "url": server.url("/sports.xml")})  # keep: relevant; hockey is off-topic
     config = write_config(tmp_path, f"sqlite:///{database}", feeds, crawl={"download_timeout": "120s"})
     config.write_text(config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 10s\n  metrics_port: 0\n")
@@ -185,8 +191,11 @@ def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockS
         for name, arguments in WRITERS.items():
             processes[name] = start_process([sys.executable, *arguments], config, logs[name])
         exits = {name: processes[name].wait(timeout=180) for name in ("adhoc-1", "adhoc-2")}
-        wait_for(lambda: query(database, "SELECT 1 FROM runs WHERE trigger = 'cli' AND status != 'running'"),
-                 120, "the daemon's first cycle to finish")
+        wait_for(
+            lambda: query(database, "SELECT 1 FROM runs WHERE trigger = 'cli' AND status != 'running'"),
+            120,
+            "the daemon's first cycle to finish",
+        )
         processes["daemon"].send_signal(signal.SIGTERM)
         exits["daemon"] = processes["daemon"].wait(timeout=60)
     finally:
@@ -229,5 +238,7 @@ def test_daemon_two_adhoc_crawls_and_readers_share_one_sqlite_file(server: MockS
     clean_ends = {("finished", "finished"), ("stopped", "shutdown")}
     assert {(status, reason) for _, status, reason in runs} <= clean_ends, runs
     fetched = Counter(path for path in server.paths_requested() if path.startswith("/crash/"))
-    print(f"articles fetched by more than one writer: {sum(count > 1 for count in fetched.values())} of "
-          f"{len(fetched)}; readers ran {dict(kinds)}; export counts {counts}")
+    print(
+        f"articles fetched by more than one writer: {sum(count > 1 for count in fetched.values())} of "
+        f"{len(fetched)}; readers ran {dict(kinds)}; export counts {counts}"
+    )
