@@ -16,6 +16,8 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.size_guard import BodyTooLarge
+
 # Reasons after which retrying the same URL is pointless; the others are retried next cycle.
 PERMANENT_REASONS = frozenset(
     {
@@ -66,8 +68,6 @@ def reason_for_failure(failure: Failure) -> tuple[str, str]:
     """Map a download failure to (reason, human detail)."""
     error = failure.value
     detail = f"{type(error).__name__}: {error}"[:500]
-    from crawler.size_guard import BodyTooLarge
-
     table: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
         (BlockedAddress, "blocked-address"),
         (BodyTooLarge, "too-large"),

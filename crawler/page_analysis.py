@@ -41,18 +41,22 @@ def analyse_page(
         return AnalysedPage(article)
     relevance, signals = None, None
     if topic_path is not None and article.title:
-        relevance = score(topic_path, threshold, article.title, article.text)
-        if relevance.relevant:
-            signals = extract_signals(article.title, article.text, article.published).to_dict()
+        relevance, signals = judge(_topic(topic_path), threshold, article.title, article)
     return AnalysedPage(article, content_hash(article.text), fingerprint(article.text), relevance, signals)
 
 
-def score(topic_path: str, threshold: float | None, title: str, text: str) -> RelevanceResult:
-    """The topic score with the configured threshold (the topic file's own when None)."""
-    topic = _topic(topic_path)
-    scored = topic.score(title, text)
+def judge(
+    topic: Topic, threshold: float | None, title: str, article: ExtractedArticle
+) -> tuple[RelevanceResult, dict[str, Any] | None]:
+    """The topic score against the configured threshold (the topic file's own when None), and
+    the signals of a relevant article."""
+    scored = topic.score(title, article.text)
     cutoff = topic.threshold if threshold is None else threshold
-    return RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
+    relevance = RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
+    signals = (
+        extract_signals(title, article.text, article.published).to_dict() if relevance.relevant else None
+    )
+    return relevance, signals
 
 
 @functools.lru_cache(maxsize=4)

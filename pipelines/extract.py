@@ -62,24 +62,28 @@ class ExtractPipeline:
         try:
             analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(item.html, item.url))
         except ExtractionError as exc:
-            self._give_up(item, exc.reason, str(exc) or type(exc).__name__)
+            await self._give_up(item, exc.reason, str(exc) or type(exc).__name__)
         if analysed.article is None or not analysed.article.text.strip():
-            self._give_up(item, "no-text", "the extractor found no article text")
+            await self._give_up(item, "no-text", "the extractor found no article text")
         item.extracted = analysed.article
         item.content_hash, item.fingerprint = analysed.content_hash, analysed.fingerprint
         item.relevance, item.signals = analysed.relevance, analysed.signals
         item.html = ""  # the page is no longer needed; free it before the next stages
         return item
 
-    def _give_up(self, item: ArticleItem, reason: str, detail: str) -> NoReturn:
+    async def _give_up(self, item: ArticleItem, reason: str, detail: str) -> NoReturn:
+        """Record the failure (in a thread: never a database wait on the reactor) and drop the item."""
+        await asyncio.to_thread(self._record_give_up, item, reason, detail)
+        raise DropItem(f"{'re-check ' if item.recheck else ''}{reason}: {detail}")
+
+    def _record_give_up(self, item: ArticleItem, reason: str, detail: str) -> None:
         self.runtime.fail(item.feed_id, item.url, reason, detail)
         if item.recheck is not None:  # the stored version stands; look again later
             self.runtime.store.postpone_recheck(
                 item.recheck.article_id, next_recheck(self.runtime.config, item.recheck)
             )
-            raise DropItem(f"re-check {reason}: {detail}")
+            return
         self.runtime.count("articles_failed")
         self.runtime.store.fail_url(
             item.frontier_url or item.canonical_url, reason, detail, utcnow(), permanent=True, max_attempts=1
         )
-        raise DropItem(f"{reason}: {detail}")

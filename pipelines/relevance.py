@@ -9,9 +9,9 @@ from scrapy.exceptions import DropItem
 
 from crawler.clock import utcnow
 from crawler.items import ArticleItem
-from crawler.relevance import RelevanceResult, Topic
+from crawler.page_analysis import judge
+from crawler.relevance import Topic
 from crawler.runtime import CycleRuntime, runtime_for
-from crawler.signals import extract_signals
 
 
 class RelevancePipeline:
@@ -34,12 +34,7 @@ class RelevancePipeline:
         assert item.extracted is not None
         if item.relevance is None:  # the worker scores pages with a title; the feed's title serves here
             title = item.extracted.title or item.entry_title or ""
-            scored = self.topic.score(title, item.extracted.text)
-            item.relevance = RelevanceResult(
-                scored.score, scored.matched_terms, scored.score >= self.threshold
-            )
-            if item.relevance.relevant:
-                item.signals = extract_signals(title, item.extracted.text, item.extracted.published).to_dict()
+            item.relevance, item.signals = judge(self.topic, self.threshold, title, item.extracted)
         scored = item.relevance
         if not scored.relevant and item.keep == "relevant" and item.recheck is None:
             self.runtime.count("articles_irrelevant")

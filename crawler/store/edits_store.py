@@ -15,9 +15,6 @@ from crawler.store.records import (
 )
 from crawler.store.schema import article_versions, articles
 
-# Bound parameter lists well below SQLite's limit of 32766 variables.
-_IN_CHUNK = 500
-
 
 class EditsMixin:
     """Store methods for re-checks and article versions."""

@@ -18,9 +18,6 @@ from crawler.store.records import (
 from crawler.store.schema import feeds, urls
 from crawler.store.upsert import insert_for
 
-# Bound parameter lists well below SQLite's limit of 32766 variables.
-_IN_CHUNK = 500
-
 
 class FeedsMixin:
     """Store methods for the feeds table."""

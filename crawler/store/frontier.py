@@ -120,7 +120,7 @@ class FrontierMixin:
             )
 
     def is_stored(self, canonical_url: str) -> bool:
-        """Whether an article row exists for this canonical URL (or its url row is settled)."""
+        """Whether this canonical URL is settled: stored, a copy of a stored article, or off-topic."""
         with read_transaction(self.engine) as conn:
             status = conn.scalar(select(urls.c.status).where(urls.c.canonical_url == canonical_url))
         return status in ("stored", "duplicate", "irrelevant")

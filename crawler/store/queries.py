@@ -11,9 +11,6 @@ from sqlalchemy import Engine, func, or_, select
 from crawler.store.engine import read_transaction
 from crawler.store.schema import articles, urls
 
-# Bound parameter lists well below SQLite's limit of 32766 variables.
-_IN_CHUNK = 500
-
 
 class QueriesMixin:
     """Store methods that only read."""
