@@ -1,12 +1,15 @@
-"""Article text and metadata from fetched HTML: the one place trafilatura is called.
+"""Article text and metadata from fetched HTML: the one place trafilatura is called (its
+metadata readers are driven from ``crawler.page_metadata``).
 
 The extractor is trafilatura, steered by what the page itself declares. Measured on the
 development corpus (see tests/test_extraction_quality.py), each step earns its place:
 
-1. trafilatura in precision mode without its external fallbacks (``fast``), metadata in the
-   same call. Only when that finds little text (under ``FAST_MIN_CHARS``) does the full
-   cascade run (readability and justext comparisons), so a page costs about as much CPU as
-   one default ``trafilatura.extract`` without metadata.
+1. The page is parsed once; the metadata newswatch stores is read from that tree (skipping
+   trafilatura's categories, tags and licence readers), then trafilatura runs in precision
+   mode without its external fallbacks (``fast``) on a copy. Only when that finds little text
+   (under ``FAST_MIN_CHARS``) does the full cascade run (readability and justext
+   comparisons), so a page costs less CPU than one default ``trafilatura.extract`` without
+   metadata.
 2. The publisher's JSON-LD ``articleBody``, when it is long enough to be a body rather than a
    teaser, corrects two failures: trafilatura chose another block (use the declared body),
    or it returned the body plus far more (live blogs, appended next articles: keep only the
@@ -22,17 +25,18 @@ Nothing here fetches: callers pass HTML that Scrapy downloaded, already decoded 
 from __future__ import annotations
 
 import html as html_lib
-import itertools
-import json
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+
+from crawler.page_metadata import declared_body, read_head, read_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -76,49 +80,58 @@ def extract_text(html: str, url: str) -> str:
 
 
 def _extract_article(html: str, url: str) -> ExtractedArticle | None:
-    doc = _run_trafilatura(html, url, fast=True, with_metadata=True)
+    tree = load_html(html)  # parsed once: the metadata readers and both passes share it
+    if tree is None:
+        return None
+    metadata = _read_metadata(tree, url)
+    head = read_head(tree, url)
+    doc = _run_trafilatura(tree, url, fast=True)
     text = doc.text if doc is not None and doc.text else ""
     if len(text) < FAST_MIN_CHARS:
-        full = _run_trafilatura(html, url, fast=False, with_metadata=doc is None)
+        full = _run_trafilatura(tree, url, fast=False)
         if full is not None and full.text:
-            text, doc = full.text, doc or full
-    head = _read_head(html, url)
-    text = _reconcile_with_declared_body(text, head.declared_body)
-    title = _clean(getattr(doc, "title", None))
+            text = full.text
+    text = _reconcile_with_declared_body(text, _markup_to_lines(declared_body(head.ld_json_blocks)))
+    title = _clean(metadata.title)
     text = strip_furniture(text, title)
     if not text.strip():
         return None
     return ExtractedArticle(
         text=text,
         title=title,
-        authors=_split_authors(getattr(doc, "author", None)),
-        published=_parse_published(getattr(doc, "date", None)),
+        authors=_split_authors(metadata.author),
+        published=_parse_published(metadata.date),
         language=head.language,
-        sitename=_clean(getattr(doc, "sitename", None)),
+        sitename=_clean(metadata.sitename),
         page_canonical_url=head.canonical_url,
-        description=_clean(getattr(doc, "description", None)),
+        description=_clean(metadata.description),
     )
 
 
-def _run_trafilatura(html: str, url: str, *, fast: bool, with_metadata: bool) -> Any:
-    """One trafilatura pass: its Document, or None when it finds nothing or fails.
+def _read_metadata(tree: HtmlElement, url: str) -> Document:
+    """The page's metadata; empty when a reader breaks, so the page still yields its text (HOSTILE 14)."""
+    try:
+        return read_metadata(tree, url, _date_params())
+    except Exception:  # lxml, htmldate and trafilatura raise many types on hostile input
+        logger.info("metadata readers failed on %s", url, exc_info=True)
+        return Document()
 
-    A failure with metadata is retried without, so a page whose metadata breaks a reader
-    still yields its text (HOSTILE 14).
-    """
+
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> Any:
+    """One trafilatura pass over (a copy of) the parsed page: its Document, or None when it finds
+    nothing or fails. Metadata was read already, without the fields newswatch does not store."""
     try:
         return trafilatura.bare_extraction(
-            html,
+            tree,  # bare_extraction works on a copy of a tree it is given
             url=url,
             fast=fast,
             favor_precision=True,
             include_comments=False,  # reader comments are not the article
-            with_metadata=with_metadata,
-            date_extraction_params=_date_params(),
+            with_metadata=False,
         )
-    except Exception:  # lxml, htmldate and trafilatura raise many types on hostile input
-        logger.info("trafilatura failed on %s (metadata: %s)", url, with_metadata, exc_info=True)
-        return _run_trafilatura(html, url, fast=fast, with_metadata=False) if with_metadata else None
+    except Exception:  # lxml and trafilatura raise many types on hostile input
+        logger.info("trafilatura failed on %s", url, exc_info=True)
+        return None
 
 
 def _date_params() -> dict[str, Any]:
@@ -134,116 +147,7 @@ def _date_params() -> dict[str, Any]:
     }
 
 
-# --- what the page declares about itself ---------------------------------------------------
-
-# These scans run on untrusted HTML, so no pattern may rescan text after a failed match:
-# tags cannot span "<" and are length-capped, attribute names must start at a boundary, and an
-# unclosed quote ends the value instead of failing the match.
-_TAG = re.compile(r"<(html|link|meta)\b([^<>]{0,4000})>", re.I)
-_ATTR = re.compile(r"""(?<![^\s"'/])([^\s=/>"']+)\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>"']+))""")
-_LD_OPEN = re.compile(
-    r"""<script\b[^<>]{0,4000}?\btype\s*=\s*["']?application/ld\+json[^<>]{0,4000}>""", re.I
-)
-_SCRIPT_CLOSE = re.compile(r"</script", re.I)
-_LANGUAGE = re.compile(r"([a-z]{2,3})(?:$|[-_])", re.I)
-_MAX_HEAD_TAGS = 2000  # real pages carry a few hundred link/meta tags at most
-_MAX_LD_BLOCKS = 50  # enough for real pages; bounds work on hostile ones
-
-
-@dataclass(frozen=True)
-class _Head:
-    canonical_url: str | None
-    language: str | None
-    declared_body: str
-
-
-def _read_head(html: str, url: str) -> _Head:
-    """Canonical URL, language and JSON-LD articleBody, read with linear-time scans of the HTML."""
-    canonical = og_url = None
-    languages: list[str] = []
-    for match in itertools.islice(_TAG.finditer(html), _MAX_HEAD_TAGS):
-        name, attrs = match.group(1).lower(), _attributes(match.group(2))
-        if name == "html":
-            languages.append(attrs.get("lang", ""))
-        elif name == "link" and "canonical" in attrs.get("rel", "").lower().split():
-            canonical = canonical or _absolute(attrs.get("href"), url)
-        elif name == "meta":
-            key = (attrs.get("property") or attrs.get("name") or attrs.get("http-equiv") or "").lower()
-            if key == "og:url":
-                og_url = og_url or _absolute(attrs.get("content"), url)
-            elif key in ("content-language", "og:locale"):
-                languages.append(attrs.get("content", ""))
-    return _Head(canonical or og_url, _first_language(languages), _declared_body(html))
-
-
-def _attributes(source: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for match in _ATTR.finditer(source):
-        value = next((group for group in match.groups()[1:] if group is not None), "")
-        found.setdefault(match.group(1).lower(), html_lib.unescape(value).strip())
-    return found
-
-
-def _absolute(href: str | None, base: str) -> str | None:
-    if not href:
-        return None
-    try:
-        candidate = urljoin(base, href)
-        parts = urlsplit(candidate)
-    except ValueError:  # malformed IPv6 hosts and the like
-        return None
-    return candidate if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def _first_language(values: list[str]) -> str | None:
-    for value in values:
-        match = _LANGUAGE.match(value.strip())
-        if match:
-            return match.group(1).lower()
-    return None
-
-
-def _declared_body(html: str) -> str:
-    """The longest JSON-LD articleBody on the page, as plain text lines ("" when none)."""
-    best = ""
-    for block in _ld_blocks(html):
-        try:
-            data = json.loads(block, strict=False)  # strict=False: raw newlines in strings are common
-        except (ValueError, RecursionError):
-            continue  # malformed JSON-LD: skip it, keep the text (HOSTILE 14)
-        for node in _json_nodes(data):
-            body = node.get("articleBody")
-            if isinstance(body, str) and len(body) > len(best):
-                best = body
-    return _markup_to_lines(best) if best else ""
-
-
-def _ld_blocks(html: str) -> Iterator[str]:
-    # A manual scan rather than one regex with a lazy body: an unclosed script tag must not
-    # make every later tag rescan to the end of the page.
-    pos = 0
-    for _ in range(_MAX_LD_BLOCKS):
-        opening = _LD_OPEN.search(html, pos)
-        if opening is None:
-            return
-        closing = _SCRIPT_CLOSE.search(html, opening.end())
-        if closing is None:
-            return
-        yield html[opening.end() : closing.start()]
-        pos = closing.end()
-
-
-def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON document, without recursion (depth is attacker-controlled)."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-
+# --- the declared article body -------------------------------------------------------------
 
 _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/h[1-6]|/li|/div|/blockquote)\s*>", re.I)
 _ANY_TAG = re.compile(r"<[^<>]*>")

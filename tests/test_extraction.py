@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler import extraction
+from crawler import page_metadata
 from crawler.extraction import ExtractedArticle, extract_article, extract_text, strip_furniture
 
 URL = "https://news.example.org/2024/03/county-ends-jail-agreement"
@@ -165,14 +165,10 @@ def test_malformed_metadata_is_skipped_and_the_text_kept(broken: str) -> None:
 
 
 def test_text_survives_a_metadata_reader_that_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_extraction = extraction.trafilatura.bare_extraction
+    def date_reader_breaks(*args: object, **kwargs: object) -> object:
+        raise ValueError("a date reader choked")
 
-    def metadata_breaks(*args: object, **kwargs: object) -> object:
-        if kwargs.get("with_metadata"):
-            raise ValueError("a date reader choked")
-        return real_extraction(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(extraction.trafilatura, "bare_extraction", metadata_breaks)
+    monkeypatch.setattr(page_metadata, "find_date", date_reader_breaks)
     article = extract_article(page('<meta name="author" content="Maria Lopez">'), URL)
     assert article is not None
     assert article.title is None and article.authors == []
