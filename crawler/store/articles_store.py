@@ -8,8 +8,9 @@ Only originals enter the near-duplicate index, so every copy links to the story'
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Literal
+import functools
+from dataclasses import fields
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,9 +23,21 @@ from crawler.store.records import (
     SaveOutcome,
 )
 from crawler.store.schema import articles, urls
-from crawler.store.upsert import insert_for
+from crawler.store.upsert import insert_for_dialect
 
 NOT_COLUMNS = ("frontier_url", "fingerprint")
+_COLUMN_FIELDS = tuple(field.name for field in fields(ArticleRecord) if field.name not in NOT_COLUMNS)
+
+
+@functools.cache
+def _settle_url_statement(dialect: str) -> Any:
+    """The frontier row of a stored article, inserted or brought up to date. Built once per
+    dialect: constructing ``excluded`` costs more than running the statement."""
+    statement = insert_for_dialect(dialect, urls)
+    return statement.on_conflict_do_update(
+        index_elements=["canonical_url"],
+        set_={key: statement.excluded[key] for key in ("status", "relevance", "article_id", "updated_at")},
+    )
 
 
 class ArticlesMixin:
@@ -59,13 +72,14 @@ class ArticlesMixin:
         if original is None and record.fingerprint is not None and self.near_duplicate_thresholds is not None:
             match = find_original(conn, record.fingerprint, self.near_duplicate_thresholds)
             original = match.article_id if match else None
-        values = {key: value for key, value in asdict(record).items() if key not in NOT_COLUMNS} | {
+        # a shallow copy: asdict would deep-copy the text and the 128-slot fingerprint again
+        values = {name: getattr(record, name) for name in _COLUMN_FIELDS} | {
             "text": None if exact is not None else record.text,
             "text_length": len(record.text),
             "duplicate_of": original,
             "first_seen": record.fetched_at,
         }
-        inserted = conn.execute(articles.insert().values(**values)).inserted_primary_key
+        inserted = conn.execute(articles.insert(), values).inserted_primary_key
         assert inserted is not None
         article_id = inserted[0]
         if original is None and record.fingerprint is not None:
@@ -82,16 +96,7 @@ class ArticlesMixin:
             "first_seen": record.fetched_at,
             "updated_at": record.fetched_at,
         }
-        statement = insert_for(conn, urls).values(**url_row)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["canonical_url"],
-                set_={
-                    key: statement.excluded[key]
-                    for key in ("status", "relevance", "article_id", "updated_at")
-                },
-            )
-        )
+        conn.execute(_settle_url_statement(conn.dialect.name), url_row)
         self._settle_frontier(conn, record, url_row["status"], article_id)
         return SaveOutcome(status, article_id=article_id, duplicate_of=original)
 
