@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any
 
+from crawler.encoded_page import EncodedPage
 from crawler.extraction import ExtractedArticle, extract_article
 
 logger = logging.getLogger(__name__)
@@ -56,12 +57,14 @@ class PoolClosed(ExtractionError):
     reason = "pool-closed"
 
 
-_Job = tuple["Future[ExtractedArticle | None]", str, str]
+# A page is HTML text, or bytes the target decodes (crawler.encoded_page): anything with a len().
+PageInput = str | EncodedPage
+_Job = tuple["Future[ExtractedArticle | None]", PageInput, str]
 _STOP = None  # queue sentinel: one per dispatcher thread at close
 
 
 class ExtractionPool:
-    """Run ``target(html, url)`` (``extract_article`` by default) in worker processes.
+    """Run ``target(page, url)`` (``extract_article`` by default) in worker processes.
 
     ``target`` must be a top-level function, importable by the workers; tests pass stand-ins.
     """
@@ -72,7 +75,7 @@ class ExtractionPool:
         deadline_seconds: float = 30.0,
         max_input_chars: int = 5_000_000,
         max_tasks_per_worker: int = 500,
-        target: Callable[[str, str], Any] = extract_article,
+        target: Callable[[Any, str], Any] = extract_article,
     ) -> None:
         # One worker more than cores: a worker waiting for its dispatcher thread (which needs
         # this process's GIL, shared with Scrapy's reactor) leaves a core idle otherwise.
@@ -90,17 +93,18 @@ class ExtractionPool:
         for slot in self._slots:
             slot.thread.start()
 
-    def submit(self, html: str, url: str) -> Future[ExtractedArticle | None]:
+    def submit(self, page: PageInput, url: str) -> Future[ExtractedArticle | None]:
         """Queue one page; the future fails with an ExtractionError subclass, never hangs."""
         future: Future[ExtractedArticle | None] = Future()
-        if len(html) > self.max_input_chars:
+        if len(page) > self.max_input_chars:
             # refused here: a page this size never reaches a worker (HOSTILE 11)
-            future.set_exception(InputTooLarge(f"{len(html)} characters, limit {self.max_input_chars}"))
+            unit = "characters" if isinstance(page, str) else "bytes"
+            future.set_exception(InputTooLarge(f"{len(page)} {unit}, limit {self.max_input_chars}"))
             return future
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot submit to a closed ExtractionPool")
-            self._jobs.put((future, html, url))
+            self._jobs.put((future, page, url))
         return future
 
     def close(self) -> None:
@@ -166,9 +170,9 @@ class _WorkerSlot:
     def _dispatch(self) -> None:
         self._prestart()
         while (job := self.pool._jobs.get()) is not None:  # None: the _STOP sentinel
-            future, html, url = job
+            future, page, url = job
             if future.set_running_or_notify_cancel():
-                self._run(future, html, url)
+                self._run(future, page, url)
         self.stop_worker(kill=True)
 
     def _prestart(self) -> None:
@@ -179,9 +183,9 @@ class _WorkerSlot:
             if not self.pool.closed:  # a short cycle may close the pool while workers still start
                 logger.warning("could not start an extraction worker ahead of time", exc_info=True)
 
-    def _run(self, future: Future[ExtractedArticle | None], html: str, url: str) -> None:
+    def _run(self, future: Future[ExtractedArticle | None], page: PageInput, url: str) -> None:
         try:
-            future.set_result(self._extract(html, url))
+            future.set_result(self._extract(page, url))
         except ExtractionError as exc:
             closed = PoolClosed("the pool was closed while this page was being extracted")
             future.set_exception(closed if self.pool.closed else exc)
@@ -189,10 +193,10 @@ class _WorkerSlot:
             logger.exception("extraction worker failure for %s", url)
             future.set_exception(WorkerCrashed(f"could not run an extraction worker: {exc}"))
 
-    def _extract(self, html: str, url: str) -> Any:
+    def _extract(self, page: PageInput, url: str) -> Any:
         conn = self._ready_worker()
         try:
-            conn.send((html, url))
+            conn.send((page, url))
             if not conn.poll(self.pool.deadline_seconds):
                 self.stop_worker(kill=True)
                 raise ExtractionTimeout(f"no result within {self.pool.deadline_seconds:g} s for {url}")
@@ -261,17 +265,17 @@ class _WorkerSlot:
             process.join()
 
 
-def _worker_main(conn: Connection, target: Callable[[str, str], Any]) -> None:
-    """Worker process loop: one (html, url) in, one (ok, value) out, until the pipe closes."""
+def _worker_main(conn: Connection, target: Callable[[Any, str], Any]) -> None:
+    """Worker process loop: one (page, url) in, one (ok, value) out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
     conn.send("ready")
     while True:
         try:
-            html, url = conn.recv()
+            page, url = conn.recv()
         except EOFError:
             return
         try:
-            reply: tuple[bool, Any] = (True, target(html, url))
+            reply: tuple[bool, Any] = (True, target(page, url))
         except MemoryError:
             # the interpreter may be in no state to go on; the parent reports a crash
             os._exit(_EXIT_OUT_OF_MEMORY)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from crawler.encoded_page import EncodedPage
 from crawler.extraction import ExtractedArticle
 from crawler.neardup import Fingerprint
 from crawler.relevance import RelevanceResult
@@ -21,7 +22,7 @@ class ArticleItem:
     feed_id: int | None
     source: str  # feed name
     keep: str  # relevant | all
-    html: str
+    page: EncodedPage | None  # None once extracted: the body is not kept past stage 1
     fetched_at: datetime
     frontier_url: str | None = None  # the pending URL that led here, if redirects changed it
     recheck: RecheckTarget | None = None  # set when this fetch looks for edits of a stored article

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.encoded_page import EncodedPage
 from crawler.extraction import ExtractedArticle, extract_article
 from crawler.fingerprints import content_hash
 from crawler.neardup import Fingerprint, fingerprint
@@ -33,10 +34,10 @@ class AnalysedPage:
 
 
 def analyse_page(
-    html: str, url: str, topic_path: str | None = None, threshold: float | None = None
+    page: str | EncodedPage, url: str, topic_path: str | None = None, threshold: float | None = None
 ) -> AnalysedPage:
-    """Extract the article, then hash, fingerprint and (given a topic) score it."""
-    article = extract_article(html, url)
+    """Decode the page, extract the article, then hash, fingerprint and (given a topic) score it."""
+    article = extract_article(page if isinstance(page, str) else page.decode(), url)
     if article is None or not article.text.strip():
         return AnalysedPage(article)
     relevance, signals = None, None

@@ -46,6 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.address_guard.PrivateAddressGuard": 50,
     # After RetryMiddleware (550) in the response path, so it sees 429/503 before a retry.
     "crawler.host_backoff.HostBackoff": 560,
+    # Scrapy's meta-refresh redirects, without decoding the whole page to read its head.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.meta_refresh.HeadMetaRefresh": 580,
 }
 
 # 429 and 503 are not retried at once: Retry-After is honoured per host (crawler.host_backoff)

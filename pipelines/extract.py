@@ -59,8 +59,9 @@ class ExtractPipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         if self.pool is None:
             self.pool = self._start_pool()
+        assert item.page is not None
         try:
-            analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(item.html, item.url))
+            analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(item.page, item.url))
         except ExtractionError as exc:
             await self._give_up(item, exc.reason, str(exc) or type(exc).__name__)
         if analysed.article is None or not analysed.article.text.strip():
@@ -68,7 +69,7 @@ class ExtractPipeline:
         item.extracted = analysed.article
         item.content_hash, item.fingerprint = analysed.content_hash, analysed.fingerprint
         item.relevance, item.signals = analysed.relevance, analysed.signals
-        item.html = ""  # the page is no longer needed; free it before the next stages
+        item.page = None  # the page is no longer needed; free it before the next stages
         return item
 
     async def _give_up(self, item: ArticleItem, reason: str, detail: str) -> NoReturn:

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utcnow
 from crawler.config import FeedConfig
+from crawler.encoded_page import EncodedPage
 from crawler.failures import is_permanent, reason_for_failure, reason_for_status
 from crawler.items import ArticleItem
 from crawler.listings import ListedLink, Listing, NotAListing, read_listing
@@ -347,8 +348,8 @@ class FeedsSpider(Spider):
             reason, detail = reason_for_status(response.status), f"HTTP {response.status}"
             await asyncio.to_thread(self._article_failure, pending, pending.url, reason, detail)
             return
-        html = _html_text(response)
-        if html is None:
+        page = _html_page(response)
+        if page is None:
             detail = f"Content-Type {(response.headers.get(b'Content-Type') or b'').decode('latin-1')!r}"
             await asyncio.to_thread(self._article_failure, pending, pending.url, "not-html", detail)
             return
@@ -368,7 +369,7 @@ class FeedsSpider(Spider):
             feed_id=pending.feed_id,
             source=feed.name if feed else "unknown",
             keep=feed.keep if feed else "relevant",
-            html=html,
+            page=page,
             fetched_at=utcnow(),
             entry_title=pending.entry_title,
             entry_published=pending.entry_published,
@@ -378,8 +379,8 @@ class FeedsSpider(Spider):
 
     async def parse_recheck(self, response: Response) -> AsyncIterator[ArticleItem]:
         target: RecheckTarget = response.meta["newswatch_recheck"]
-        html = _html_text(response) if response.status < 400 else None
-        if html is None:
+        page = _html_page(response) if response.status < 400 else None
+        if page is None:
             detail = f"HTTP {response.status}" if response.status >= 400 else "no longer HTML"
             await asyncio.to_thread(
                 self._recheck_failure,
@@ -394,7 +395,7 @@ class FeedsSpider(Spider):
             feed_id=target.feed_id,
             source=target.source,
             keep="all",
-            html=html,
+            page=page,
             fetched_at=utcnow(),
             recheck=target,
         )
@@ -432,12 +433,13 @@ class FeedsSpider(Spider):
         )
 
 
-def _html_text(response: Response) -> str | None:
-    """The decoded page, or None when it is not HTML (a PDF, an image, a video)."""
+def _html_page(response: Response) -> EncodedPage | None:
+    """The page for the extraction workers to decode, or None when it is not HTML (a PDF, an
+    image, a video)."""
     content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
     if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
         return None
-    return response.text
+    return EncodedPage.of(response)
 
 
 def _pending(entry: NewEntry, feed_id: int) -> PendingUrl:
