@@ -6,12 +6,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from crawler.config import FeedConfig
-from crawler.store import ArticleRecord, NewEntry, PollOutcome, RunCounts, Store
+from crawler.store import ArticleRecord, NewEntry, PollOutcome, RunCounts, Store, migrate
 from crawler.store.schema import metadata
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -53,6 +55,28 @@ def test_migrations_create_exactly_the_declared_schema(store: Store):
     with store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
+
+
+def test_head_revision_constant_is_alembics_head(store: Store):
+    # the fast path skips Alembic for a database at HEAD_REVISION: it must be the real head
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert head == migrate.HEAD_REVISION
+    assert migrate.stored_revision(store.engine) == head
+
+
+def test_a_database_behind_head_is_migrated_even_after_the_fast_path(database_url: str, store: Store):
+    # a process that opened the store once must still upgrade a database rolled back under it
+    migrate._UPGRADED.clear()
+    with store.engine.begin() as conn:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    assert migrate.stored_revision(store.engine) == "0001"
+    reopened = Store.open(database_url)
+    assert migrate.stored_revision(reopened.engine) == migrate.HEAD_REVISION
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM article_bands")).scalar() == 0
+    reopened.close()
 
 
 def test_reopening_an_existing_database_is_a_no_op(database_url: str, store: Store):
