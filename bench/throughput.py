@@ -85,7 +85,9 @@ class PeakMemory:
         return self.peak
 
 
-def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, float]:
+def pipeline_cycle(
+    pages: list[tuple[str, str]], workdir: Path, workers: int | None = None
+) -> dict[str, float]:
     with MockServer() as server:
         items = []
         for index, (_url, html) in enumerate(pages):
@@ -103,7 +105,7 @@ def pipeline_cycle(pages: list[tuple[str, str]], workdir: Path) -> dict[str, flo
                 "obey_robots_txt": False,
                 "autothrottle": False,
             },
-            extraction={"workers": None},  # the default: cores + 1
+            extraction={"workers": workers},  # None: the default, cores + 1
         )
         started = time.perf_counter()
         child = subprocess.Popen(
@@ -135,6 +137,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--pages", type=int, help="use only the first N pages")
+    parser.add_argument("--workers", type=int, help="extraction workers (default: the config default)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not NAEB.exists():
@@ -142,7 +145,7 @@ def main() -> None:
     pages = load_pages(args.pages)
     bare_seconds = bare_loop(pages)
     with tempfile.TemporaryDirectory() as folder:
-        cycle = pipeline_cycle(pages, Path(folder))
+        cycle = pipeline_cycle(pages, Path(folder), args.workers)
     result = {
         "pages": len(pages),
         "cores": os.cpu_count(),

@@ -21,6 +21,9 @@ NEWSWATCH_PROGRESS_ENABLED = False
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts an HTTP server on localhost that runs Python code sent to it (token
+# protected). An unattended crawler has no use for it, and it costs an aiohttp import a cycle.
+REMOTE_CONTROL_ENABLED = False
 # The store, not Scrapy, remembers what was seen; no JOBDIR, no HTTP cache.
 HTTPCACHE_ENABLED = False
 

@@ -154,6 +154,17 @@ def test_feed_not_due_is_not_polled(server: MockServer, tmp_path: Path, sqlite_u
     assert server.requests_to("/feed.xml") == []
 
 
+def test_cycle_opens_no_remote_code_console(server: MockServer, tmp_path: Path, sqlite_url: str):
+    # Scrapy's telnet console and (2.19+) RemoteControl HTTP server both execute code sent to them
+    publish(server, [RAID])
+    config = write_config(tmp_path, sqlite_url, [{"name": "valley", "url": server.url("/feed.xml")}])
+    result = newswatch("run", "--verbose", config=config)
+    assert result.returncode == 0, result.stderr[-2000:]
+    enabled = next(line for line in result.stderr.splitlines() if "Enabled extensions" in line)
+    assert "corestats.CoreStats" in result.stderr  # the list itself is logged on following lines
+    assert "RemoteControl" not in result.stderr and "TelnetConsole" not in result.stderr, enabled
+
+
 @pytest.mark.slow
 def test_exact_copy_under_another_url_is_linked_to_the_first(
     server: MockServer, tmp_path: Path, sqlite_url: str
