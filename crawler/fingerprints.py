@@ -17,4 +17,9 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """SHA-256 of the normalized text, hex."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return hash_of_normalized(normalize_text(text))
+
+
+def hash_of_normalized(normalized: str) -> str:
+    """``content_hash`` of a text ``normalize_text`` already produced (it is not repeated)."""
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()

@@ -139,13 +139,22 @@ def shingles(text: str, words: int = DEFAULT_SCHEME.shingle_words) -> set[str]:
     Case, punctuation and whitespace are normalized away first (``normalize_text``), so
     curly or straight quotes and rewrapped lines give the same shingles.
     """
-    tokens = normalize_text(text).split()
+    return _shingles_of_normalized(normalize_text(text), words)
+
+
+def _shingles_of_normalized(normalized: str, words: int) -> set[str]:
+    tokens = normalized.split()
     return {" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1)}
 
 
 def fingerprint(text: str, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | None:
     """The near-duplicate fingerprint of an article text; None when it has too few words to judge."""
-    distinct = shingles(text, scheme.shingle_words)
+    return fingerprint_of_normalized(normalize_text(text), scheme)
+
+
+def fingerprint_of_normalized(normalized: str, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | None:
+    """``fingerprint`` of a text ``normalize_text`` already produced (it is not repeated)."""
+    distinct = _shingles_of_normalized(normalized, scheme.shingle_words)
     if len(distinct) < scheme.min_shingles:
         return None
     minima = _densified(_slot_minima(distinct, scheme.slots))
@@ -176,11 +185,12 @@ def is_near_duplicate(a: Fingerprint, b: Fingerprint, thresholds: Thresholds = D
 
 def _slot_minima(distinct: set[str], slots: int) -> list[int | None]:
     """Per slot, the smallest hash value among the shingles that fall into it (None: no shingle)."""
-    shift = slots.bit_length() - 1
+    shift, mask = slots.bit_length() - 1, slots - 1
     minima: list[int | None] = [None] * slots
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # local names: this loop runs per shingle
     for shingle in distinct:
-        digest = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
-        slot, value = digest & (slots - 1), digest >> shift
+        digest = from_bytes(blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
+        slot, value = digest & mask, digest >> shift
         current = minima[slot]
         if current is None or value < current:
             minima[slot] = value

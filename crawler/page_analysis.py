@@ -16,8 +16,8 @@ from typing import Any
 
 from crawler.encoded_page import EncodedPage
 from crawler.extraction import ExtractedArticle, extract_article
-from crawler.fingerprints import content_hash
-from crawler.neardup import Fingerprint, fingerprint
+from crawler.fingerprints import hash_of_normalized, normalize_text
+from crawler.neardup import Fingerprint, fingerprint_of_normalized
 from crawler.relevance import RelevanceResult, Topic
 from crawler.signals import extract_signals
 
@@ -43,7 +43,10 @@ def analyse_page(
     relevance, signals = None, None
     if topic_path is not None and article.title:
         relevance, signals = judge(_topic(topic_path), threshold, article.title, article)
-    return AnalysedPage(article, content_hash(article.text), fingerprint(article.text), relevance, signals)
+    normalized = normalize_text(article.text)  # once, for both the exact hash and the shingles
+    return AnalysedPage(
+        article, hash_of_normalized(normalized), fingerprint_of_normalized(normalized), relevance, signals
+    )
 
 
 def judge(
