@@ -1,12 +1,14 @@
 """Throughput: a full newswatch cycle over the NAEB pages vs a bare single-process trafilatura loop.
 
-    .venv/bin/python bench/throughput.py [--pages N] [--json]
+    .venv/bin/python bench/throughput.py [--pages N] [--rounds 3] [--workers N] [--json]
 
 Serves every NAEB development page from a local HTTP server (127.0.0.1, port 0) behind one RSS
 feed, runs `newswatch run` on a fresh SQLite store (keep: all, so every page goes through
 extraction, relevance, dedupe and storage), and measures wall time and the peak resident memory
 of the whole process tree (crawler plus extraction workers), sampled every 250 ms. In the same
-invocation it times `trafilatura.extract(html, url=url)` over the same pages in one process.
+invocation it times `trafilatura.extract(html, url=url)` over the same pages in one process,
+before and after every cycle, and reports each cycle's speed-up against the mean of the two
+loops around it, and their median.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,29 +141,44 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, help="use only the first N pages")
     parser.add_argument("--workers", type=int, help="extraction workers (default: the config default)")
+    parser.add_argument("--rounds", type=int, default=3, help="cycles to time, each between two bare loops")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not NAEB.exists():
         raise SystemExit(f"{NAEB} is absent: the benchmark needs ../shared/corpus")
     pages = load_pages(args.pages)
-    bare_seconds = bare_loop(pages)
-    with tempfile.TemporaryDirectory() as folder:
-        cycle = pipeline_cycle(pages, Path(folder), args.workers)
+    # Bare loops bracket every cycle (B C B C ... B): a shared machine's speed drifts over a
+    # minute, and a ratio against the mean of the loops before and after a cycle cancels a
+    # steady drift instead of crediting it to whichever side ran in the faster half.
+    bares = [bare_loop(pages)]
+    cycles = []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory() as folder:
+            cycles.append(pipeline_cycle(pages, Path(folder), args.workers))
+        bares.append(bare_loop(pages))
+    ratios = [
+        (before + after) / 2 / cycle["seconds"]
+        for before, after, cycle in zip(bares, bares[1:], cycles, strict=False)
+    ]
+    cycle_seconds = statistics.median(cycle["seconds"] for cycle in cycles)
+    bare_seconds = statistics.median(bares)
     result = {
         "pages": len(pages),
         "cores": os.cpu_count(),
+        "rounds": args.rounds,
+        "bare_trafilatura_seconds": [round(seconds, 2) for seconds in bares],
+        "cycle_seconds": [round(cycle["seconds"], 2) for cycle in cycles],
         "bare_trafilatura_pages_per_s": round(len(pages) / bare_seconds, 2),
-        "bare_trafilatura_seconds": round(bare_seconds, 2),
-        "cycle_seconds": round(cycle["seconds"], 2),
-        "cycle_pages_per_s": round(len(pages) / cycle["seconds"], 2),
-        "cycle_articles_stored": cycle["stored"],
-        "speedup": round(bare_seconds / cycle["seconds"], 2),
-        "cycle_peak_rss_mb": round(cycle["peak_rss_mb"], 1),
+        "cycle_pages_per_s": round(len(pages) / cycle_seconds, 2),
+        "cycle_articles_stored": [cycle["stored"] for cycle in cycles],
+        "speedup_per_round": [round(ratio, 2) for ratio in ratios],
+        "speedup_median": round(statistics.median(ratios), 2),
+        "cycle_peak_rss_mb": round(max(cycle["peak_rss_mb"] for cycle in cycles), 1),
     }
     if args.json:
         print(json.dumps(result))
     else:
-        print(cycle["summary"])
+        print(cycles[-1]["summary"])
         for key, value in result.items():
             print(f"{key:32} {value}")
 
