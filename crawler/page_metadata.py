@@ -31,7 +31,10 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-_MAX_HEAD_TAGS = 2000  # real pages carry a few hundred link/meta tags at most
+# Real pages carry a few hundred html/link/meta/script elements; the cap bounds a hostile page
+# (already parsed, so each element costs well under a microsecond) without missing a JSON-LD
+# block that follows a script-heavy body.
+_MAX_HEAD_TAGS = 20_000
 _MAX_LD_BLOCKS = 50  # enough for real pages; bounds work on hostile ones
 
 

@@ -79,3 +79,10 @@ def test_declared_body_is_the_longest_and_skips_broken_blocks() -> None:
     blocks = ("{broken", json.dumps({"articleBody": "short"}), nested)
     assert declared_body(blocks) == "longer one"
     assert declared_body(()) == ""
+
+
+def test_json_ld_after_a_script_heavy_body_is_still_read() -> None:
+    html = page(body="<script>track()</script>" * 3000 + json_ld(articleBody="late body"))
+    tree = load_html(html)
+    assert tree is not None
+    assert declared_body(read_head(tree, URL).ld_json_blocks) == "late body"
