@@ -37,7 +37,7 @@ import re
 import xml.sax
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
@@ -45,6 +45,7 @@ import feedparser
 from feedparser.mixin import _FeedParserMixin
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.feed_dates import checked_date
 from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
 
@@ -52,9 +53,6 @@ DEFAULT_MAX_ENTRIES = 500
 MAX_GUNZIPPED_BYTES = 16 * 1024 * 1024
 MAX_AUTHOR_CHARS = 512
 
-# Dates before this are placeholders (.NET DateTime.MinValue, Unix time 0), not publication dates.
-_EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
-_FUTURE_TOLERANCE = timedelta(days=1)
 _UPDATE_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
 
 # XML 1.0 appendix F: how "<" starts a UTF-32 or UTF-16 document that has no byte order mark.
@@ -299,7 +297,7 @@ def _xml_entry(raw: Mapping[str, Any], link: str, now: datetime) -> FeedEntry:
     ]
     published = None
     for key in ("published", "updated", "created"):
-        published = _checked_date(_field(raw, key), _field(raw, f"{key}_parsed"), now)
+        published = checked_date(_field(raw, key), _field(raw, f"{key}_parsed"), now)
         if published is not None:
             break
     return FeedEntry(
@@ -394,9 +392,9 @@ def _json_link(item: object, url: str) -> str | None:
 
 
 def _json_entry(item: dict[str, Any], link: str, feed_authors: list[str], now: datetime) -> FeedEntry:
-    published = _checked_date(item.get("date_published"), None, now, rfc3339_only=True)
+    published = checked_date(item.get("date_published"), None, now, rfc3339_only=True)
     if published is None:
-        published = _checked_date(item.get("date_modified"), None, now, rfc3339_only=True)
+        published = checked_date(item.get("date_modified"), None, now, rfc3339_only=True)
     guid = item.get("id")
     return FeedEntry(
         link=link,
@@ -474,115 +472,6 @@ def _text(value: object) -> str | None:
 
 def _unique_texts(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(text for text in map(_text, values) if text))
-
-
-# --- dates -------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(
-    r"(?P<year>\d{4})(?:-?(?P<month>\d{2})(?:-?(?P<day>\d{2})"
-    r"(?:[Tt ]\s*(?P<hour>\d{2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:[.,]\d+)?)?"
-    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
-)
-_ISO_LIKE = re.compile(r"[+-]?\d{4,}-")  # looks like ISO 8601 but did not match: malformed
-_RFC822_DATE = re.compile(
-    r"(?:[A-Za-z]{2,9}\.?,?\s*)?(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3})[A-Za-z]*\.?,?\s+"
-    r"(?P<year>\d{4}|\d{2})(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"(?:\s*(?P<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?)?"
-)
-_MONTHS = {
-    month: number
-    for number, month in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-# fmt: off
-_ZONE_HOURS = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
-               "mdt": -6, "mst": -7, "pdt": -7, "pst": -8}
-# fmt: on
-
-
-def _checked_date(
-    text: object, parsed: object, now: datetime, *, rfc3339_only: bool = False
-) -> datetime | None:
-    """A plausible UTC datetime from a feed date, or None; never raises.
-
-    ISO 8601 and RFC 822 dates are validated here, because feedparser normalizes
-    impossible ones (31 Feb becomes 2 or 3 March, +99:99 is accepted). Other formats
-    fall back to feedparser's parsed struct.
-    """
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        value = _strict_date(text.strip(), parsed, rfc3339_only)
-        value = value.astimezone(UTC) if value is not None else None
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return value if value is not None and _EARLIEST <= value <= now + _FUTURE_TOLERANCE else None
-
-
-def _strict_date(text: str, parsed: object, rfc3339_only: bool) -> datetime | None:
-    if match := _ISO_DATE.fullmatch(text):
-        return _datetime(
-            match.group("year"),
-            match.group("month") or 1,
-            match.group("day") or 1,
-            match.group("hour"),
-            match.group("minute"),
-            match.group("second"),
-            _numeric_zone(match.group("zone")),
-        )
-    if rfc3339_only or _ISO_LIKE.match(text):
-        return None
-    if (match := _RFC822_DATE.fullmatch(text)) and match.group("month").lower() in _MONTHS:
-        year = int(match.group("year"))
-        if len(match.group("year")) == 2:
-            year += 2000 if year < 50 else 1900
-        return _datetime(
-            year,
-            _MONTHS[match.group("month").lower()],
-            match.group("day"),
-            match.group("hour"),
-            match.group("minute"),
-            match.group("second"),
-            _rfc822_zone(match.group("zone")),
-        )
-    if isinstance(parsed, tuple) and len(parsed) >= 6:  # time.struct_time, already UTC
-        year, month, day, hour, minute, second = parsed[:6]
-        return _datetime(year, month, day, hour, minute, second, UTC)
-    return None
-
-
-def _datetime(
-    year: object, month: object, day: object, hour: object, minute: object, second: object, zone: timezone
-) -> datetime:
-    seconds = min(int(str(second or 0)), 59)  # a leap second is not worth losing the date
-    return datetime(
-        int(str(year)),
-        int(str(month)),
-        int(str(day)),
-        int(str(hour or 0)),
-        int(str(minute or 0)),
-        seconds,
-        tzinfo=zone,
-    )
-
-
-def _numeric_zone(zone: str | None) -> timezone:
-    if not zone or zone in "Zz":
-        return UTC
-    digits = zone[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    if minutes > 59:
-        raise ValueError(f"impossible UTC offset {zone}")
-    offset = timedelta(hours=hours, minutes=minutes)  # timezone() rejects 24 h or more
-    return timezone(-offset if zone[0] == "-" else offset)
-
-
-def _rfc822_zone(zone: str | None) -> timezone:
-    if zone and zone[0] in "+-":
-        return _numeric_zone(zone)
-    # Unknown names (CEST, IST...) are ambiguous; UTC is at most hours off.
-    return timezone(timedelta(hours=_ZONE_HOURS.get((zone or "utc").lower(), 0)))
 
 
 # --- feedparser's quadratic author regex (HOSTILE.md 4) -----------------------------
