@@ -56,7 +56,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import write_config  # noqa: E402
+from tests.conftest import cli_command, write_config  # noqa: E402
 from tests.mockserver import MockServer, Page  # noqa: E402
 from tests.pages import Story, article_html, rss  # noqa: E402
 
@@ -314,7 +314,7 @@ def soak(
     log.touch()
     with log.open("ab") as errors, (folder / "cycles.out").open("ab") as summaries:
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon", "--log-format", "json"],
+            cli_command(config, "daemon", "--log-format", "json"),
             cwd=REPO,
             stdin=subprocess.DEVNULL,
             stdout=summaries,
@@ -365,7 +365,7 @@ def measure_cycle(config: Path, database: Path) -> CycleCost:
     started = time.perf_counter()
     with log.open("wb") as errors:
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+            cli_command(config, "run"),
             cwd=REPO,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -31,7 +31,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import write_config  # noqa: E402
+from tests.conftest import cli_command, write_config  # noqa: E402
 from tests.mockserver import MockServer, Page  # noqa: E402
 from tests.pages import rss  # noqa: E402
 
@@ -112,7 +112,7 @@ def pipeline_cycle(
         )
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+            cli_command(config, "run"),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -125,7 +125,7 @@ def pipeline_cycle(
         if child.returncode != 0:
             raise SystemExit(f"cycle failed ({child.returncode}):\n{stderr[-3000:]}")
     export = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "--config", str(config), "export"],
+        cli_command(config, "export"),
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -64,10 +64,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+def cli_command(config: Path, *args: str) -> list[str]:
+    """The argv of the real CLI with this configuration, for tests and benchmarks that start it."""
+    return [sys.executable, "-m", "crawler.cli", "--config", str(config), *args]
+
+
 def newswatch(*args: str, config: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a child process (Twisted's reactor cannot restart in one process)."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "--config", str(config), *args],
+        cli_command(config, *args),
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -20,7 +20,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -33,7 +32,7 @@ import psutil
 import pytest
 
 from crawler.urls import canonical_url
-from tests.conftest import REPO, newswatch, write_config
+from tests.conftest import REPO, cli_command, newswatch, write_config
 from tests.mockserver import Behaviour, MockServer, Page
 from tests.pages import Story, article_html, rss
 from tests.test_daemon import wait_for
@@ -508,7 +507,7 @@ def kill_a_cycle(
     before = check_store(database)
     with log.open("wb") as output:
         cycle = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+            cli_command(config, "run"),
             cwd=REPO,
             stdin=subprocess.DEVNULL,
             stdout=output,

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crawler.cycle_lock import CycleLock
-from tests.conftest import REPO, newswatch, write_config
+from tests.conftest import REPO, cli_command, newswatch, write_config
 from tests.mockserver import MockServer, Page, stall_after_headers
 from tests.pages import article_html, rss
 from tests.test_cycle_end_to_end import RAID
@@ -89,7 +88,7 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
     log = tmp_path / "daemon.log"
     with log.open("w") as log_file:
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(config), "daemon", "--log-format", "json"],
+            cli_command(config, "daemon", "--log-format", "json"),
             cwd=REPO,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -164,7 +163,7 @@ def test_two_concurrent_runs_never_run_two_cycles(server: MockServer, tmp_path: 
         crawl={"cycle_time_limit": "60s", "download_timeout": "120s", "retry_times": 0},
     )
     first = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "--config", str(config), "run"],
+        cli_command(config, "run"),
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
