@@ -1,4 +1,4 @@
-"""Feed dates: validated, plausible UTC datetimes, or None.
+"""Feed dates: validated, plausible UTC datetimes, or None (the plausibility bounds serve sitemaps too).
 
 feedparser normalizes impossible dates instead of refusing them (31 February becomes 2 or 3
 March, an offset of +99:99 is accepted), so ISO 8601 and RFC 822 dates are parsed and checked
@@ -53,7 +53,12 @@ def checked_date(
         value = value.astimezone(UTC) if value is not None else None
     except (ValueError, OverflowError, TypeError):
         return None
-    return value if value is not None and _EARLIEST <= value <= now + _FUTURE_TOLERANCE else None
+    return value if value is not None and is_plausible(value, now) else None
+
+
+def is_plausible(value: datetime, now: datetime) -> bool:
+    """Not a placeholder (Unix time 0, .NET's MinValue) and not later than a day ahead."""
+    return _EARLIEST <= value <= now + _FUTURE_TOLERANCE
 
 
 def _strict_date(text: str, parsed: object, rfc3339_only: bool) -> datetime | None:

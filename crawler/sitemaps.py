@@ -37,6 +37,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.feed_dates import is_plausible
 from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
 
@@ -60,9 +61,6 @@ _W3C_DATE = re.compile(
     r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d{1,9})?)?"
     r"\s*([Zz]|[+-]\d\d:?\d\d)?)?)?)?"
 )
-# Dates before this are placeholders (Unix time 0, .NET's MinValue), not publication dates.
-_EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
-_FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class NotASitemap(ValueError):
@@ -352,7 +350,7 @@ def _date(text: str | None) -> datetime | None:
     if value is None:
         return None
     value = value.astimezone(UTC)
-    return value if _EARLIEST <= value <= datetime.now(UTC) + _FUTURE_TOLERANCE else None
+    return value if is_plausible(value, datetime.now(UTC)) else None
 
 
 def _w3c_date(text: str) -> datetime | None:
