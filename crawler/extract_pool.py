@@ -79,7 +79,9 @@ class ExtractionPool:
     ) -> None:
         # One worker more than cores: a worker waiting for its dispatcher thread (which needs
         # this process's GIL, shared with Scrapy's reactor) leaves a core idle otherwise.
-        # Measured on 2 cores: 3 workers move NAEB pages 1.9x faster than 2 (bench/throughput.py).
+        # Measured on 2 cores when the crawling process did more per page: 3 workers moved NAEB
+        # pages 1.9x faster than 2. Now that it does less, `bench/throughput.py --workers 2` and
+        # `--workers 3` are within noise; the extra worker costs ~90 MB.
         self.workers = workers or (os.cpu_count() or 1) + 1
         self.deadline_seconds = deadline_seconds
         self.max_input_chars = max_input_chars
