@@ -63,6 +63,7 @@ _WIDE_PREFIXES = (
     (b"<\x00", "utf-16-le"),
 )
 _XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+_XML_ENCODING_LABEL = re.compile(rb"""\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _LEADING_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,1000}>")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _DOCTYPE_MARK = re.compile(r"""["'\[\]>]|<!--""")
@@ -201,11 +202,16 @@ def _decode(body: bytes, content_type: str | None, problems: list[str]) -> str:
     for prefix, wide_encoding in _WIDE_PREFIXES:
         if body.startswith(prefix):
             return body.decode(wide_encoding, "replace")
+    in_document = html_body_declared_encoding(body)
     declared = [
         encoding
-        for encoding in (http_content_type_encoding(content_type), html_body_declared_encoding(body))
+        for encoding in (http_content_type_encoding(content_type), in_document)
         if encoding and not encoding.startswith(("utf-16", "utf-32"))  # would have been sniffed above
     ]
+    label = _XML_ENCODING_LABEL.match(body[:200])
+    if label and in_document is None:  # w3lib knows no codec of that name
+        unknown = label.group(1).decode("ascii")
+        problems.append(f"document declares an unknown encoding {unknown!r}; ignored it")
     for encoding in dict.fromkeys([*declared, "utf-8"]):
         try:
             text = body.decode(encoding)

@@ -12,20 +12,20 @@ from pathlib import Path
 import pytest
 
 from tests.mockserver import MockServer
+from tests.support.corpus import SHARED, in_ci
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get(
     "NEWSWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
 
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared, skipping the test cleanly when the folder is absent (a user's clone)."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared corpus is only beside CI and developer clones")
-    return path
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Parametrized corpus tests collect nothing when ../shared is absent: CI must notice.
+    if in_ci() and not SHARED.is_dir():
+        raise pytest.UsageError(
+            f"CI=true but the shared corpus {SHARED} is absent: the quality gates cannot run"
+        )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from crawler.aggregators import is_aggregator, resolve_aggregator_link
 from crawler.feedparse import parse_feed
 from crawler.urls import canonical_url
+from tests.support.corpus import corpus_absent
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 GOOGLE_NEWS_FEED = (
@@ -127,7 +128,7 @@ def test_google_news_pages_without_one_article_resolve_to_none(url: str) -> None
 
 def test_real_google_news_feed_links_are_publisher_urls_and_story_links_are_not() -> None:
     if not GOOGLE_NEWS_FEED.is_file():
-        pytest.skip(f"{GOOGLE_NEWS_FEED} is absent: the shared corpus is only beside CI and developer clones")
+        corpus_absent(GOOGLE_NEWS_FEED)
     body = GOOGLE_NEWS_FEED.read_bytes()
     entries = parse_feed(body, "https://news.google.com/rss/search?q=food").entries
     assert len(entries) == 10

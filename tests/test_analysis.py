@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,8 @@ from crawler.analysis import filter_rows, state_week_counts
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page
 from tests.pages import article_html, rss
-from tests.test_cycle_end_to_end import DEPORTATION, RAID
+from tests.support.dates import monday_of
+from tests.test_cycle_end_to_end import DEPORTATION, RAID, RAID_PUBLISHED
 
 
 def row(states, agencies=(), actions=(), event_date=None, duplicate_of=None, first_seen=None):
@@ -77,6 +78,7 @@ def test_export_filters_and_state_week_report_from_a_real_cycle(
     report = newswatch("report", config=config)
     assert report.returncode == 0
     table = list(csv.DictReader(io.StringIO(report.stdout)))
-    # The raid was "on Thursday" in a story published Friday 20 Nov: the week of Monday 16 Nov.
-    assert {"week": "2026-11-16", "state": "MS", "stories": "1"} in table
+    # The raid was "on Thursday" in a story published on a Friday: the week of the Monday before.
+    raid_week = monday_of(RAID_PUBLISHED.date() - timedelta(days=1)).isoformat()
+    assert {"week": raid_week, "state": "MS", "stories": "1"} in table
     assert [r["state"] for r in table if r["state"] != "MS"] == ["LA"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,12 +11,16 @@ import pytest
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page
 from tests.pages import Story, article_html, rss
+from tests.support.dates import http_date, latest_weekday
+
+# The raid story says "on Thursday": it is published on a Friday, one to two weeks back.
+RAID_PUBLISHED = latest_weekday(4, at_least_days_ago=8, hour=14, minute=30)
 
 RAID = Story(
     path="/news/raid-meatpacking",
     title="ICE agents detain 120 workers in raid at meatpacking plant",
     author="Maria Lopez",
-    published=datetime(2026, 11, 20, 14, 30, tzinfo=UTC),
+    published=RAID_PUBLISHED,
     paragraphs=(
         "Federal immigration agents detained at least 120 workers on Thursday in a raid at a meatpacking "
         "plant outside Canton, Mississippi, officials with Immigration and Customs Enforcement said.",
@@ -32,7 +36,7 @@ DEPORTATION = Story(
     path="/news/deportation-flights",
     title="Deportation flights resume from Louisiana detention center",
     author="James Carter",
-    published=datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+    published=RAID_PUBLISHED + timedelta(hours=18, minutes=30),
     paragraphs=(
         "Deportation flights resumed this week from a Louisiana immigration detention center, according to "
         "flight records and lawyers representing detainees held by ICE.",
@@ -46,7 +50,7 @@ HOCKEY = Story(
     path="/sports/hockey-win",
     title="Tigers win on the ice in overtime thriller",
     author="Sam Reed",
-    published=datetime(2026, 11, 22, 22, 0, tzinfo=UTC),
+    published=RAID_PUBLISHED + timedelta(days=2, hours=7, minutes=30),
     paragraphs=(
         "The Tigers beat the Hawks 4-3 in overtime on Saturday night, with the winning goal coming from a "
         "rebound in front of the net after a long shift in the offensive zone.",
@@ -56,6 +60,9 @@ HOCKEY = Story(
         "games at home this season.",
     ),
 )
+
+
+FEED_LAST_MODIFIED = http_date(HOCKEY.published)
 
 
 def publish(server: MockServer, stories: list[Story], extra_links: list[tuple[str, str]] = ()) -> None:
@@ -70,7 +77,7 @@ def publish(server: MockServer, stories: list[Story], extra_links: list[tuple[st
             rss("Valley Tribune", server.base, items),
             content_type="application/rss+xml",
             etag='"feed-v1"',
-            last_modified="Sat, 22 Nov 2026 22:00:00 GMT",
+            last_modified=FEED_LAST_MODIFIED,
         ),
     )
 
@@ -100,7 +107,7 @@ def test_cycle_stores_relevant_articles_field_by_field(server: MockServer, tmp_p
     assert raid["source"] == "valley"
     assert raid["site"] == "127.0.0.1"
     assert raid["authors"] == ["Maria Lopez"]
-    assert raid["published"].startswith("2026-11-20")
+    assert raid["published"].startswith(RAID_PUBLISHED.date().isoformat())
     assert raid["language"] == "en"
     assert raid["duplicate_of"] is None
     assert 0.5 <= raid["relevance"] <= 1.0
@@ -133,7 +140,7 @@ def test_second_cycle_sends_conditional_get_and_requests_no_articles(
     feed_hits = server.requests_to("/feed.xml")
     assert len(feed_hits) == 1
     assert feed_hits[0].headers.get("If-None-Match") == '"feed-v1"'
-    assert feed_hits[0].headers.get("If-Modified-Since") == "Sat, 22 Nov 2026 22:00:00 GMT"
+    assert feed_hits[0].headers.get("If-Modified-Since") == FEED_LAST_MODIFIED
     assert feed_hits[0].status == 304
     article_paths = [p for p in server.paths_requested() if p.startswith(("/news", "/sports"))]
     assert article_paths == []

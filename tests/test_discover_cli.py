@@ -11,6 +11,7 @@ from crawler.config import load_config
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page
 from tests.pages import rss
+from tests.support.dates import ago, w3c
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ def serve_site(server: MockServer) -> None:
         'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
         f"<loc>{server.url('/news/story-one-two-three')}</loc><news:news><news:publication><news:name>VT"
         "</news:name><news:language>en</news:language></news:publication>"
-        "<news:publication_date>2026-11-27T10:00:00Z</news:publication_date><news:title>Story</news:title>"
+        f"<news:publication_date>{w3c(ago(hours=6))}</news:publication_date><news:title>Story</news:title>"
         "</news:news></url></urlset>"
     ).encode()
     server.serve("/sitemaps/news.xml", Page(news_sitemap, content_type="application/xml"))

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from crawler.extraction import extract_text
+from tests.support.corpus import corpus_absent
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "tools" / "extract_score.py"
@@ -24,7 +25,7 @@ CORPORA = [name for name in FLOORS if not name.startswith("_")]
 
 def load_scorer() -> ModuleType:
     if not SCORER.exists():
-        pytest.skip(f"{SCORER} is absent: the shared corpus and scorer sit beside CI and developer clones")
+        corpus_absent(SCORER)
     spec = importlib.util.spec_from_file_location("extract_score", SCORER)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -37,7 +38,7 @@ def load_scorer() -> ModuleType:
 def test_extraction_scores_at_least_the_pinned_floor(corpus: str) -> None:
     scorer = load_scorer()
     if not (SHARED / "corpus" / "extraction" / corpus).exists():
-        pytest.skip(f"corpus {corpus!r} is absent from {SHARED}")
+        corpus_absent(SHARED / "corpus" / "extraction" / corpus)
     pairs, _seconds = scorer.run(extract_text, list(scorer.load(corpus)))
     result = scorer.score(pairs)
     floor = FLOORS[corpus]["floor"]

@@ -12,6 +12,7 @@ from trafilatura.utils import load_html
 
 from crawler.extraction import _date_params
 from crawler.page_metadata import declared_body, read_head, read_metadata
+from tests.support.corpus import corpus_absent
 
 from .test_extraction import URL, json_ld, page
 
@@ -47,7 +48,7 @@ def test_synthetic_pages_read_as_trafilatura_reads_them(head: str) -> None:
 @pytest.mark.corpus
 def test_corpus_pages_read_as_trafilatura_reads_them() -> None:
     if not NAEB.exists():
-        pytest.skip(f"{NAEB} is absent: the shared corpus sits beside CI and developer clones")
+        corpus_absent(NAEB)
     articles = json.loads((NAEB / "news_articles.json").read_text())[::7][:CORPUS_SAMPLE]
     checked = 0
     for article in articles:

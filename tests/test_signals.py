@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.signals import PeopleCount, Signals, extract_signals
+from tests.support.corpus import corpus_absent
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FRIDAY = datetime(2019, 8, 9, 18, 30, tzinfo=UTC)  # the Mississippi story ran on a Friday
@@ -49,7 +50,7 @@ def test_paraphrased_mississippi_story_yields_its_facts() -> None:
 def test_mississippi_example_story_yields_its_facts() -> None:
     path = SHARED / "corpus" / "examples" / "workplace-raids-mississippi.txt"
     if not path.exists():
-        pytest.skip(f"{path} is absent: the shared corpus is only beside CI and developer clones")
+        corpus_absent(path)
     signals = extract_signals("", path.read_text(encoding="utf-8"), FRIDAY)
     assert "ICE" in signals.agencies
     assert {"raid", "detention"} <= set(signals.actions)

@@ -5,15 +5,20 @@ sources makes no article requests, whatever the type."""
 from __future__ import annotations
 
 import gzip
+import re
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import newswatch, shared_path, write_config
+from crawler.clock import utcnow
+from tests.conftest import newswatch, write_config
 from tests.hostile import query
 from tests.mockserver import MockServer, Page, redirect
 from tests.pages import article_html, numbered_story, rss
+from tests.support.corpus import shared_path
+from tests.support.dates import ago, w3c
 from tests.test_cycle_end_to_end import DEPORTATION, RAID
 
 pytestmark = pytest.mark.slow
@@ -28,7 +33,9 @@ def stored_urls(database_url: str) -> list[str]:
     return sorted(url for (url,) in query(database_url, "SELECT canonical_url FROM articles"))
 
 
-def sitemap(server: MockServer, paths: list[str], lastmod: str = "2026-11-27T10:00:00Z") -> bytes:
+def sitemap(server: MockServer, paths: list[str], lastmod: str | None = None) -> bytes:
+    """A plain sitemap; entries modified a few hours ago (inside the default two-day window) by default."""
+    lastmod = lastmod or w3c(ago(hours=6))
     urls = "".join(f"<url><loc>{server.url(p)}</loc><lastmod>{lastmod}</lastmod></url>" for p in paths)
     return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
 
@@ -47,6 +54,11 @@ def test_real_news_sitemap_sample_is_followed_and_second_cycle_requests_nothing(
     for number, path in enumerate(paths):
         server.serve(path, Page(article_html(numbered_story(number, path))))
     server.serve("/news-sitemap.xml", Page(body.encode(), content_type=XML, etag='"nyt"'))
+    # The saved sample grows older every day: the window reaches back to its oldest entry.
+    oldest = min(
+        datetime.fromisoformat(found.replace("Z", "+00:00"))
+        for found in re.findall(r"<news:publication_date>([^<]+)", body)
+    )
     config = write_config(
         tmp_path,
         sqlite_url,
@@ -56,7 +68,7 @@ def test_real_news_sitemap_sample_is_followed_and_second_cycle_requests_nothing(
                 "url": server.url("/news-sitemap.xml"),
                 "type": "sitemap",
                 "keep": "all",
-                "window": "3650d",
+                "window": f"{(utcnow() - oldest).days + 2}d",
             }
         ],
     )

@@ -14,6 +14,7 @@ from tests.conftest import newswatch, write_config
 from tests.hostile import query
 from tests.mockserver import MockServer, Page
 from tests.pages import article_html, rss
+from tests.support.dates import ago
 from tests.test_cycle_end_to_end import RAID
 
 pytestmark = pytest.mark.slow
@@ -90,9 +91,13 @@ def test_hostile_28_runs_left_running_by_a_killed_cycle_are_closed_by_the_next(
         conn.execute(
             text(
                 "INSERT INTO runs (started_at, status, trigger, host, pid, failures) "
-                "VALUES ('2026-11-28 00:00:00.000000', 'running', 'cli', :host, :pid, '{}')"
+                "VALUES (:started, 'running', 'cli', :host, :pid, '{}')"
             ),
-            {"host": socket.gethostname()[:255], "pid": gone.pid},
+            {
+                "started": ago(days=3).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "host": socket.gethostname()[:255],
+                "pid": gone.pid,
+            },
         )
     engine.dispose()
 

@@ -1,0 +1,1 @@
+"""Helpers shared by test modules: dates relative to the code's clock, CPU-time budgets."""

@@ -1,0 +1,127 @@
+"""Every time window, on both sides of its edge, against the clock the code uses.
+
+A window that is only tested far inside it ("a story from today is kept") cannot tell an
+off-by-a-day bug from a correct rule, and a literal date that is inside the window today is
+outside it next week. Each rule below is checked a little inside and a little outside its
+edge, with moments derived from ``crawler.clock.utcnow``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.clock import utcnow
+from crawler.config import Config, FeedConfig, load_config
+from crawler.extraction import EARLIEST_PUBLISHED, FUTURE_TOLERANCE, _parse_published
+from crawler.feed_dates import is_plausible
+from crawler.recheck import next_recheck_after
+from crawler.store import NewEntry, PollOutcome, Store
+from tests.conftest import newswatch, write_config
+from tests.mockserver import MockServer, Page
+from tests.pages import article_html, numbered_story
+from tests.support.dates import ago, w3c
+
+MARGIN = timedelta(minutes=30)  # far larger than a test's run time, far smaller than any window
+
+
+@pytest.fixture
+def store(database_url: str):
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path, sqlite_url: str) -> Config:
+    return load_config(write_config(tmp_path, sqlite_url, [{"name": "f", "url": "https://example.org/f"}]))
+
+
+def test_recheck_is_scheduled_only_while_the_article_is_inside_the_window(config: Config):
+    now = utcnow()
+    window, every = timedelta(seconds=config.recheck.window), timedelta(seconds=config.recheck.every)
+    # The next check must still fall inside the window: first seen (window - every) ago is the edge.
+    edge = now - (window - every)
+    assert next_recheck_after(config, edge + MARGIN, now) == now + every
+    assert next_recheck_after(config, edge - MARGIN, now) is None
+
+
+def test_due_for_recheck_takes_appointments_up_to_now_and_not_after(store: Store):
+    from tests.test_store import record
+
+    now = utcnow()
+    store.save_article(record("https://example.org/due", "due text", next_recheck_at=now - MARGIN))
+    store.save_article(record("https://example.org/later", "later text", next_recheck_at=now + MARGIN))
+    assert [target.canonical_url for target in store.due_for_recheck(now, 10)] == ["https://example.org/due"]
+
+
+def test_item_counts_include_the_window_start_and_exclude_its_end(store: Store):
+    now = utcnow()
+    store.sync_feeds([FeedConfig(name="f", url="https://example.org/f")], now)
+    [feed] = store.feeds()
+    since, until = now - timedelta(days=2), now - timedelta(hours=1)
+    for label, seen in (("before", since - MARGIN), ("inside", since + MARGIN), ("after", until + MARGIN)):
+        entry = NewEntry(f"https://example.org/{label}", f"https://example.org/{label}", label, None)
+        store.add_pending(feed.id, [entry], seen)
+    assert store.item_counts(since, until) == {feed.id: 1}
+    assert store.item_counts(since) == {feed.id: 2}
+    assert store.item_counts(since - 2 * MARGIN) == {feed.id: 3}
+
+
+def test_failures_older_than_the_retention_are_pruned_and_newer_ones_kept(store: Store, config: Config):
+    now = utcnow()
+    cutoff = now - timedelta(seconds=config.daemon.failure_retention)
+    store.record_failure(None, None, "https://example.org/old", "timeout", "slow", cutoff - MARGIN)
+    store.record_failure(None, None, "https://example.org/new", "timeout", "slow", cutoff + MARGIN)
+    assert store.prune_failures(cutoff) == 1
+    assert store.prune_failures(cutoff) == 0
+
+
+def test_feed_dates_are_plausible_up_to_a_day_ahead():
+    now = utcnow()
+    assert is_plausible(now + timedelta(days=1) - MARGIN, now)
+    assert not is_plausible(now + timedelta(days=1) + MARGIN, now)
+
+
+def test_page_publication_dates_are_kept_up_to_the_future_tolerance():
+    inside = utcnow() + FUTURE_TOLERANCE - MARGIN
+    outside = utcnow() + FUTURE_TOLERANCE + MARGIN
+    assert _parse_published(inside.isoformat()) is not None
+    assert _parse_published(outside.isoformat()) is None
+    assert _parse_published((EARLIEST_PUBLISHED + MARGIN).isoformat()) is not None
+    assert _parse_published((EARLIEST_PUBLISHED - MARGIN).isoformat()) is None
+
+
+def test_feed_due_exactly_at_its_next_check_and_not_before(store: Store):
+    now = utcnow()
+    store.sync_feeds([FeedConfig(name=n, url=f"https://example.org/{n}") for n in ("due", "soon")], now)
+    ids = {feed.name: feed.id for feed in store.feeds()}
+    store.record_poll(ids["due"], PollOutcome(at=now, next_check_at=now - MARGIN, succeeded=True))
+    store.record_poll(ids["soon"], PollOutcome(at=now, next_check_at=now + MARGIN, succeeded=True))
+    assert [feed.name for feed in store.due_feeds(now, ["due", "soon"])] == ["due"]
+
+
+@pytest.mark.slow
+def test_sitemap_window_keeps_entries_just_inside_and_drops_those_just_outside(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    inside, outside = numbered_story(1), numbered_story(2)
+    for story in (inside, outside):
+        server.serve(story.path, Page(article_html(story)))
+    window_days = 2
+    entries = [(inside, ago(days=window_days) + MARGIN), (outside, ago(days=window_days) - MARGIN)]
+    urls = "".join(
+        f"<url><loc>{server.url(story.path)}</loc><lastmod>{w3c(modified)}</lastmod></url>"
+        for story, modified in entries
+    )
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+    server.serve("/sitemap.xml", Page(body, content_type="application/xml"))
+    feed = {"name": "s", "url": server.url("/sitemap.xml"), "type": "sitemap", "keep": "all"}
+    config = write_config(tmp_path, sqlite_url, [{**feed, "window": f"{window_days}d"}])
+
+    assert newswatch("run", config=config).returncode == 0
+
+    requested = [path for path in server.paths_requested() if path.startswith("/news")]
+    assert requested == [inside.path]
