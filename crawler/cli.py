@@ -47,9 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newswatch` console script: every failure ends as one line and a status."""
     args = _parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
     try:
-        if not args.needs_config:
-            return int(args.handler(args) or 0)
-        return int(args.handler(args, _config(args.config)) or 0)
+        status = args.handler(args, _config(args.config)) if args.needs_config else args.handler(args)
+        sys.stdout.flush()  # a reader gone away shows here, inside this net, not in Python's exit
+        return int(status or 0)
     except ConfigError as exc:
         print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Nothing left to say, and saying it would fail too; so would Python's flush at exit.
+        # (rich's Console does the same for what it prints, with status 1.)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except Exception as exc:

@@ -7,6 +7,8 @@ the new file instead of one folder up.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,8 @@ def write_starter(folder: Path, *, force: bool = False) -> StarterFiles:
     Raises FileExistsError when the file exists and `force` is false; OSError when the folder
     cannot be written.
     """
+    if folder.exists() and not folder.is_dir():  # else mkdir's FileExistsError would mean "config exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / LOCAL_CONFIG_PATH
     with open(config, "w" if force else "x", encoding="utf-8") as out:

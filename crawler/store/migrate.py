@@ -92,8 +92,10 @@ def known_revisions(config: AlembicConfig) -> set[str]:
 def schema_state(engine: Engine) -> tuple[str | None, list[str]]:
     """(Alembic revision or None, table names) of the database, read without changing it.
 
-    A SQLite file is read through a read-only connection of its own: the engine's connections
-    switch the file to WAL mode, which rewrites the header of somebody else's database.
+    A SQLite file is read through a plain connection of its own that only reads: the engine's
+    connections switch the file to WAL mode, which rewrites the header of somebody else's
+    database. (Not ``mode=ro``: a read-only connection leaves a WAL database's -wal and -shm
+    files behind; this one removes them on close, as any last connection does.)
     """
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
@@ -112,7 +114,7 @@ def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
         raise UnusableDatabase("a directory, not a database file" if path.is_dir() else "not a regular file")
     try:
         with contextlib.closing(
-            sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=60)
+            sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=60)
         ) as connection:
             tables = [
                 name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
