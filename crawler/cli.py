@@ -227,7 +227,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    load_topic(config)  # a bad relevance.topic is a configuration error now, not half-way through
+    load_topic(config)  # a bad relevance.topic stops here (exit 2), not half-way through a cycle
     problem = store_problem(config.database_url)
     if problem:
         print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
