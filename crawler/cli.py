@@ -1,7 +1,9 @@
 """The `newswatch` command line.
 
 Exit status: 0 when the command ran (feed failures are recorded and summarised, not fatal),
-2 for a usage or configuration error, 75 when another cycle already holds the lock.
+2 for a usage or configuration error, 3 for a store that cannot be opened or written, 75 when
+another cycle already holds the lock, 1 for anything else. Every error is one line on stderr;
+``--debug`` shows the traceback of an unexpected one.
 """
 
 from __future__ import annotations
@@ -9,30 +11,86 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import socket
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from crawler.cli_codes import EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE
+from crawler.cli_codes import EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE, CliError
 from crawler.clock import utcnow
-from crawler.config import Config, ConfigError, default_config_path, load_config
+from crawler.config import (
+    DEFAULT_CONFIG_PATH,
+    LOCAL_CONFIG_PATH,
+    Config,
+    ConfigError,
+    default_config_path,
+    load_config,
+    load_topic,
+)
 from crawler.cycle_lock import CycleLock, CycleRunning
+
+if TYPE_CHECKING:
+    from crawler.store import Store
+
+EXIT_UNEXPECTED = 1
+EXIT_NOT_FOUND = 1  # `article ID` of an article that is not in the store
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of a pipe (`| head`) went away
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `newswatch` console script."""
-    args = _parser().parse_args(argv)
+    """Entry point of the `newswatch` console script: every failure ends as one line and a status."""
+    args = _parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
     try:
-        config = load_config(args.config or default_config_path())
+        status = args.handler(args, _config(args.config)) if args.needs_config else args.handler(args)
+        sys.stdout.flush()  # a reader gone away shows here, inside this net, not in Python's exit
+        return int(status or 0)
     except ConfigError as exc:
         print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
-    return int(args.handler(args, config) or 0)
+    except CliError as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("newswatch: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Nothing left to say, and saying it would fail too; so would Python's flush at exit.
+        # (rich's Console does the same for what it prints, with status 1.)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"newswatch: unexpected error: {type(exc).__name__}: {_first_line(exc)} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+def _config(path: Path | None) -> Config:
+    """--config, else $NEWSWATCH_CONFIG, ./newswatch.yaml, config/newswatch.yaml (DESIGN.md)."""
+    if path is None:
+        path = default_config_path()
+        if path == DEFAULT_CONFIG_PATH and not path.exists():
+            raise CliError(
+                EXIT_CONFIG,
+                f"no configuration: neither ./{LOCAL_CONFIG_PATH} nor {DEFAULT_CONFIG_PATH} exists here; "
+                "`newswatch init` writes a starter, or pass --config PATH",
+            )
+    return load_config(path)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else "(no message)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,9 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config",
         type=Path,
-        help="configuration file (default: $NEWSWATCH_CONFIG, then config/newswatch.yaml)",
+        help="configuration file (default: $NEWSWATCH_CONFIG, ./newswatch.yaml, config/newswatch.yaml)",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    parser.set_defaults(needs_config=True)
     commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="write a commented starter newswatch.yaml and data/ in DIR")
+    init.add_argument("dir", nargs="?", default=".", type=Path, metavar="DIR", help="default: .")
+    init.add_argument("--force", action="store_true", help="replace an existing newswatch.yaml")
+    init.set_defaults(handler=_init, needs_config=False)
 
     run = commands.add_parser("run", help="one cycle: poll due (or named) feeds, fetch new articles, exit")
     run.add_argument(
@@ -104,14 +169,20 @@ def _parser() -> argparse.ArgumentParser:
     stories = commands.add_parser("stories", help="stories with every outlet that ran them (copies linked)")
     stories.add_argument("--newest", action="store_true", help="newest first (default: largest first)")
     stories.add_argument("--since", type=_date, help="only stories first seen on or after this date")
-    stories.add_argument("--limit", type=int, default=20)
+    stories.add_argument("--limit", type=_positive_int, default=20)
     stories.set_defaults(handler=_stories)
 
     search = commands.add_parser("search", help="find stored articles containing every word of QUERY")
     search.add_argument("query", nargs="+")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive_int, default=20)
     search.set_defaults(handler=_search)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
 
 
 def _date(value: str) -> datetime:
@@ -120,6 +191,27 @@ def _date(value: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date: {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Write a commented starter newswatch.yaml (the shipped sources) and data/ in DIR."""
+    from crawler.starter import write_starter
+
+    folder: Path = args.dir
+    try:
+        written = write_starter(folder, force=args.force)
+    except FileExistsError:
+        raise CliError(
+            EXIT_CONFIG, f"{folder / LOCAL_CONFIG_PATH} already exists; not replacing it (--force does)"
+        ) from None
+    except OSError as exc:
+        raise CliError(EXIT_CONFIG, f"init: cannot write in {folder}: {exc.strerror or exc}") from None
+    config = load_config(written.config)  # the starter must load; a ConfigError here is a packaging bug
+    print(f"wrote {written.config}: {len(config.feeds)} feeds, with comments")
+    print(f"made  {written.data}{os.sep} for the database ({config.database_url})")
+    here = folder.resolve() == Path.cwd().resolve()
+    print("next:  newswatch run" if here else f"next:  cd {shlex.quote(str(folder))} && newswatch run")
+    return 0
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
@@ -135,9 +227,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    load_topic(config)  # a bad relevance.topic stops here (exit 2), not half-way through a cycle
     problem = store_problem(config.database_url)
     if problem:
-        print(f"newswatch: cannot use the store: {problem}; nothing was crawled", file=sys.stderr)
+        print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
         return EXIT_STORE
     try:
         with CycleLock.for_database(config.database_url):
@@ -205,17 +298,37 @@ def _pid_alive(pid: int) -> bool:
 
 def store_problem(database_url: str) -> str | None:
     """Open the store (creating or migrating it) and say why not, in one line, if that fails."""
+    try:
+        _open_store(database_url).close()
+    except CliError as exc:
+        return str(exc)
+    return None
+
+
+def _open_store(database_url: str) -> Store:
+    """The store (created or migrated), or a CliError (exit 3) saying in one line why not: the
+    server is unreachable, the file is not a database, or it is another application's or a
+    newer newswatch's (left untouched, see crawler.store.migrate)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from crawler.store import Store
+    from crawler.store.migrate import UnusableDatabase
 
     try:
-        Store.open(database_url).close()
-    except (SQLAlchemyError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return f"{make_url(database_url).render_as_string(hide_password=True)}: {reason}"
-    return None
+        return Store.open(database_url)
+    except (SQLAlchemyError, OSError, UnusableDatabase) as exc:
+        reason = _first_line(getattr(exc, "orig", None) or exc)
+        shown = make_url(database_url).render_as_string(hide_password=True)
+        raise CliError(EXIT_STORE, f"cannot use the store: {shown}: {reason}") from None
+
+
+def _output(path: str, binary: bool = False) -> Any:
+    """``--output PATH`` opened for writing, or a CliError (exit 2) naming the path and the problem."""
+    try:
+        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(EXIT_CONFIG, f"--output {path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _daemon(args: argparse.Namespace, config: Config) -> int:
@@ -223,6 +336,7 @@ def _daemon(args: argparse.Namespace, config: Config) -> int:
     from crawler.daemon import Daemon
     from crawler.logsetup import configure_logging
 
+    load_topic(config)  # every cycle would fail on it: refuse to start instead
     configure_logging(args.log_format)
     return Daemon(config).run()
 
@@ -230,7 +344,6 @@ def _daemon(args: argparse.Namespace, config: Config) -> int:
 def _feeds(args: argparse.Namespace, config: Config) -> int:
     """List configured feeds, or show each feed's health."""
     from crawler.feed_status import print_feed_list, print_feed_status
-    from crawler.store import Store
 
     console = _console()
     if args.action == "discover":
@@ -241,7 +354,7 @@ def _feeds(args: argparse.Namespace, config: Config) -> int:
     if args.action == "list":
         print_feed_list(console, config)
         return 0
-    store = Store.open(config.database_url)
+    store = _open_store(config.database_url)
     try:
         print_feed_status(console, config, store, utcnow())
     finally:
@@ -278,12 +391,13 @@ def _discover(args: argparse.Namespace, config: Config) -> int:
 def _export(args: argparse.Namespace, config: Config) -> int:
     """Stream stored articles with the contract's fields."""
     from crawler import export
-    from crawler.store import Store
 
-    if args.format == "parquet" and not args.output:
-        print("newswatch: export --format parquet needs --output PATH", file=sys.stderr)
-        return EXIT_CONFIG
-    store = Store.open(config.database_url)
+    if args.format == "parquet":
+        if not args.output:
+            raise CliError(EXIT_CONFIG, "export --format parquet needs --output PATH")
+        if not export.parquet_available():
+            raise CliError(EXIT_CONFIG, f"export --format parquet needs pyarrow: {export.PARQUET_INSTALL}")
+    store = _open_store(config.database_url)
     try:
         rows = store.export_rows(args.since, args.relevant_only)
         if args.agency or args.action or args.state:
@@ -291,14 +405,12 @@ def _export(args: argparse.Namespace, config: Config) -> int:
 
             rows = filter_rows(rows, args.agency, args.action, args.state)
         if args.format == "parquet":
-            count = export.write_parquet(rows, args.output)
+            with _output(args.output, binary=True) as out:
+                count = export.write_parquet(rows, out)
         else:
             writer = export.write_jsonl if args.format == "jsonl" else export.write_csv
-            if args.output:
-                with open(args.output, "w", encoding="utf-8", newline="") as out:
-                    count = writer(rows, out)
-            else:
-                count = writer(rows, sys.stdout)
+            with _output(args.output) if args.output else _stdout() as out:
+                count = writer(rows, out)
     finally:
         store.close()
     print(f"exported {count} articles", file=sys.stderr)
@@ -310,14 +422,13 @@ def _report(args: argparse.Namespace, config: Config) -> int:
     import csv
 
     from crawler.analysis import state_week_counts
-    from crawler.store import Store
 
-    store = Store.open(config.database_url)
+    store = _open_store(config.database_url)
     try:
         counts = state_week_counts(store.export_rows(args.since, relevant_only=True))
     finally:
         store.close()
-    with open(args.output, "w", newline="", encoding="utf-8") if args.output else _stdout() as out:
+    with _output(args.output) if args.output else _stdout() as out:
         writer = csv.writer(out)
         writer.writerow(["week", "state", "stories"])
         writer.writerows(counts)
@@ -332,14 +443,12 @@ def _stdout() -> Any:
 def _article(args: argparse.Namespace, config: Config) -> int:
     """One article with its metadata and text, or with --history each edit seen."""
     from crawler.article_view import print_article
-    from crawler.store import Store
 
-    store = Store.open(config.database_url)
+    store = _open_store(config.database_url)
     try:
         article = store.article(args.id)
         if article is None:
-            print(f"newswatch: no article {args.id}", file=sys.stderr)
-            return 1
+            raise CliError(EXIT_NOT_FOUND, f"no article {args.id}")
         print_article(_console(), article, store.versions(args.id), args.history)
     finally:
         store.close()
@@ -349,9 +458,8 @@ def _article(args: argparse.Namespace, config: Config) -> int:
 def _stories(args: argparse.Namespace, config: Config) -> int:
     """Stories (an original and its linked copies), largest or newest first."""
     from crawler.article_view import print_stories
-    from crawler.store import Store
 
-    store = Store.open(config.database_url)
+    store = _open_store(config.database_url)
     try:
         print_stories(
             _console(), store.stories(args.limit, "newest" if args.newest else "largest", args.since)
@@ -363,9 +471,8 @@ def _stories(args: argparse.Namespace, config: Config) -> int:
 
 def _search(args: argparse.Namespace, config: Config) -> int:
     """Print matching articles, newest first, with a snippet around the first match."""
-    from crawler.store import Store
 
-    store = Store.open(config.database_url)
+    store = _open_store(config.database_url)
     try:
         hits = store.search(args.query, limit=args.limit)
     finally:

@@ -6,9 +6,10 @@ the CLI turns :class:`ConfigError` into exit status 2.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -25,8 +26,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.durations import parse_duration
+from crawler.packaged import packaged_topic_path
+from crawler.yaml_errors import describe_yaml_error
 
-DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")
+if TYPE_CHECKING:
+    from crawler.relevance import Topic
+
+LOCAL_CONFIG_PATH = Path("newswatch.yaml")  # what `newswatch init` writes in the working folder
+DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")  # the repository's
 MIN_INTERVAL_SECONDS = 60
 MAX_INTERVAL_SECONDS = 30 * 86400
 
@@ -147,7 +154,7 @@ class ExtractionConfig(_Strict):
 class RelevanceConfig(_Strict):
     """Topic vocabulary used to score articles (relative paths resolve against the config file)."""
 
-    topic: str = "topics/immigration-enforcement.yaml"
+    topic: str | None = None  # None: the packaged immigration-enforcement topic
     threshold: float | None = Field(None, ge=0.0, le=1.0)
 
 
@@ -237,6 +244,36 @@ class Config(_Strict):
     def database_url(self) -> str:
         return resolve_database_url(self.storage.url, self.source_path.parent)
 
+    @property
+    def topic_path(self) -> Path:
+        """The topic file: ``relevance.topic`` against this file's folder, else the packaged one."""
+        topic = self.relevance.topic
+        return self.resolve_path(topic) if topic else packaged_topic_path()
+
+
+def load_topic(config: Config) -> Topic:
+    """The configured topic; ConfigError naming the config file, the key and the topic file if
+    it cannot be read or is not a valid topic. Checked at start by the commands that score, so
+    a bad path never stops a cycle half-way."""
+    from crawler.relevance import TopicError
+
+    path = config.topic_path
+    try:
+        # The CLI, the spider and the relevance stage of one process all ask; parse once.
+        return _parsed_topic(str(path), path.stat().st_mtime_ns)
+    except OSError as exc:
+        problem = f"{path}: cannot read topic file: {exc.strerror or exc}"
+    except TopicError as exc:
+        problem = str(exc)
+    raise ConfigError(f"{config.source_path}: relevance.topic: {problem}")
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_topic(path: str, _mtime_ns: int) -> Topic:
+    from crawler.relevance import Topic
+
+    return Topic.from_file(Path(path))
+
 
 def resolve_database_url(url: str, base: Path) -> str:
     """Resolve a relative SQLite path against the config folder; other URLs pass through."""
@@ -250,8 +287,10 @@ def resolve_database_url(url: str, base: Path) -> str:
 
 
 def default_config_path() -> Path:
-    """``$NEWSWATCH_CONFIG``, else ``config/newswatch.yaml``."""
-    return Path(os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG_PATH)
+    """``$NEWSWATCH_CONFIG``, else ``./newswatch.yaml`` if there is one, else ``config/newswatch.yaml``."""
+    if os.environ.get("NEWSWATCH_CONFIG"):
+        return Path(os.environ["NEWSWATCH_CONFIG"])
+    return LOCAL_CONFIG_PATH if LOCAL_CONFIG_PATH.exists() else DEFAULT_CONFIG_PATH
 
 
 def load_config(path: Path | str | None = None) -> Config:
@@ -261,12 +300,14 @@ def load_config(path: Path | str | None = None) -> Config:
         raw_text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 text (byte {exc.start})") from None
     try:
         document = yaml.load(raw_text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        raise ConfigError(f"{path}: not valid YAML: {describe_yaml_error(exc)}") from None
     if not isinstance(document, dict):
         raise ConfigError(f"{path}: expected a mapping with a 'feeds:' list at the top level")
     try:

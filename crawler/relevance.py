@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from crawler.yaml_errors import describe_yaml_error
+
 __all__ = ["RelevanceResult", "Topic", "TopicError"]
 
 _COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
@@ -110,8 +112,10 @@ class Topic:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise TopicError(f"{path}: cannot read topic file: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise TopicError(f"{path}: cannot read topic file: not UTF-8 text (byte {exc.start})") from exc
         except yaml.YAMLError as exc:
-            raise TopicError(f"{path}: not valid YAML: {exc}") from exc
+            raise TopicError(f"{path}: not valid YAML: {describe_yaml_error(exc)}") from exc
         return cls.from_mapping(data, source=str(path))
 
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
-from crawler.config import Config, ConfigError, load_config
+from crawler.config import Config, ConfigError, load_config, load_topic
 
 
 def settings_from_config(config: Config) -> dict[str, Any]:
@@ -34,10 +34,13 @@ def settings_from_config(config: Config) -> dict[str, Any]:
     }
 
 
-def apply_config(settings: BaseSettings) -> Config:
-    """Load the configured file and apply it to `settings`; a bad file exits with status 2."""
+def apply_config(settings: BaseSettings, *, with_topic: bool = False) -> Config:
+    """Load the configured file (and, for a crawl that scores articles, its topic) and apply it
+    to `settings`; a bad file exits with status 2 before the crawl starts."""
     try:
         config = load_config(settings.get("NEWSWATCH_CONFIG"))
+        if with_topic:
+            load_topic(config)
     except ConfigError as exc:
         print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
         raise SystemExit(2) from None

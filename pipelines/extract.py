@@ -23,7 +23,7 @@ class ExtractPipeline:
 
     def __init__(self, runtime: CycleRuntime) -> None:
         self.runtime = runtime
-        self.topic_path = runtime.config.resolve_path(runtime.config.relevance.topic)
+        self.topic_path = runtime.config.topic_path
         self.pool: ExtractionPool | None = None
 
     @classmethod

@@ -8,6 +8,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.clock import utcnow
+from crawler.config import load_topic
 from crawler.items import ArticleItem
 from crawler.page_analysis import judge
 from crawler.relevance import Topic
@@ -26,7 +27,7 @@ class RelevancePipeline:
     def from_crawler(cls, crawler: Crawler) -> RelevancePipeline:
         runtime = runtime_for(crawler)
         settings = runtime.config.relevance
-        topic = Topic.from_file(runtime.config.resolve_path(settings.topic))
+        topic = load_topic(runtime.config)  # checked before the crawl (FeedsSpider.update_settings)
         threshold = settings.threshold if settings.threshold is not None else topic.threshold
         return cls(runtime, topic, threshold)
 

@@ -1,11 +1,19 @@
-"""Bring a database to the newest schema with Alembic, from inside the application."""
+"""Bring a database to the newest schema with Alembic, from inside the application.
+
+Only a database that is new (no tables), or newswatch's own at a revision this code knows, is
+ever migrated: another application's database, a newer newswatch's, or a file that is not a
+database is refused with :class:`UnusableDatabase` before anything is written to it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from crawler.store.engine import write_transaction
@@ -25,6 +33,10 @@ HEAD_REVISION = "0002"
 _UPGRADED: set[str] = set()
 
 
+class UnusableDatabase(Exception):
+    """A database newswatch must not migrate or use; the message says why, in one line."""
+
+
 def alembic_config() -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
@@ -34,14 +46,32 @@ def alembic_config() -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run pending migrations; concurrent starters serialize on the write lock (SQLite) or on DDL locks."""
+    """Run pending migrations; concurrent starters serialize on the write lock (SQLite) or on DDL locks.
+
+    Raises UnusableDatabase, having written nothing, for a database that is not newswatch's
+    (see the module docstring).
+    """
     key = engine.url.render_as_string(hide_password=False)
-    if revision == "head" and (key in _UPGRADED or stored_revision(engine) == HEAD_REVISION):
+    if revision == "head" and key in _UPGRADED:
+        return
+    current, tables = schema_state(engine)
+    if revision == "head" and current == HEAD_REVISION:
         _UPGRADED.add(key)
         return
+    if current is None and tables:
+        shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+        raise UnusableDatabase(
+            f"not a newswatch database: it has tables of its own ({shown}) and no newswatch schema; "
+            "left untouched"
+        )
     from alembic import command  # only when there is something to migrate (see HEAD_REVISION)
 
     config = alembic_config()
+    if current is not None and current not in known_revisions(config):
+        raise UnusableDatabase(
+            f"schema revision {current!r} is unknown to this newswatch (newest {HEAD_REVISION}): "
+            "a newer newswatch's database, or another application's; left untouched"
+        )
     with write_transaction(engine) as connection:
         if connection.dialect.name == "postgresql":
             # Two processes starting at once must not both create the tables.
@@ -50,6 +80,53 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
     if revision == "head":
         _UPGRADED.add(key)
+
+
+def known_revisions(config: AlembicConfig) -> set[str]:
+    """Every revision in crawler/migrations/versions."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def schema_state(engine: Engine) -> tuple[str | None, list[str]]:
+    """(Alembic revision or None, table names) of the database, read without changing it.
+
+    A SQLite file is read through a plain connection of its own that only reads: the engine's
+    connections switch the file to WAL mode, which rewrites the header of somebody else's
+    database. (Not ``mode=ro``: a read-only connection leaves a WAL database's -wal and -shm
+    files behind; this one removes them on close, as any last connection does.)
+    """
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        return _sqlite_file_state(Path(database))
+    revision = stored_revision(engine)
+    if revision is not None:
+        return revision, []
+    with engine.connect() as connection:
+        return None, inspect(connection).get_table_names()
+
+
+def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return None, []  # SQLite makes a new database of a missing or empty file
+    if not path.is_file():
+        raise UnusableDatabase("a directory, not a database file" if path.is_dir() else "not a regular file")
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=60)
+        ) as connection:
+            tables = [
+                name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
+            if "alembic_version" not in tables:
+                return None, tables
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise UnusableDatabase("not a SQLite database (nor a newswatch one); left untouched") from None
+        raise UnusableDatabase(f"cannot read it: {exc}") from None
+    return (row[0] if row else None), tables
 
 
 def stored_revision(engine: Engine) -> str | None:
