@@ -1,7 +1,40 @@
-"""The one clock: timezone-aware UTC."""
+"""The one clock: timezone-aware UTC. Every "now" in newswatch comes from here.
 
-from datetime import UTC, datetime
+``NEWSWATCH_CLOCK_OFFSET`` (a duration such as ``7d`` or ``-1h``) moves it. Nothing in normal
+use sets it; the test suite is run with the clock a week, a month and a year ahead to show
+that no test depends on the day it runs, which only holds because nothing reads the system
+clock around this function.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from crawler.durations import parse_duration
+
+OFFSET_VARIABLE = "NEWSWATCH_CLOCK_OFFSET"
+
+
+def _offset() -> timedelta:
+    value = os.environ.get(OFFSET_VARIABLE, "").strip()
+    if not value:
+        return timedelta(0)
+    sign = -1 if value.startswith("-") else 1
+    try:
+        seconds = parse_duration(value.lstrip("+-"), allow_zero=True)
+    except ValueError as exc:
+        raise SystemExit(f"newswatch: {OFFSET_VARIABLE}: {exc}") from None
+    return timedelta(seconds=sign * seconds)
+
+
+_OFFSET = _offset()
 
 
 def utcnow() -> datetime:
+    return datetime.now(UTC) + _OFFSET
+
+
+def scheduler_now() -> datetime:
+    """The system clock, unshifted: APScheduler keeps time with it, so its run times must too."""
     return datetime.now(UTC)

@@ -23,7 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.cli_codes import EXIT_LOCKED
-from crawler.clock import utcnow
+from crawler.clock import scheduler_now, utcnow
 from crawler.config import Config
 from crawler.metrics import DaemonMetrics
 from crawler.store import Store
@@ -76,14 +76,14 @@ class Daemon:
             IntervalTrigger(seconds=self.config.daemon.tick),
             id="cycle",
             name="cycle",
-            next_run_time=utcnow(),  # one catch-up cycle at start: every overdue feed is due in it
+            next_run_time=scheduler_now(),  # one catch-up cycle at start: every overdue feed is due in it
         )
         self.scheduler.add_job(
             self.prune,
             IntervalTrigger(days=1),
             id="prune",
             name="prune failures",
-            next_run_time=utcnow() + timedelta(minutes=5),
+            next_run_time=scheduler_now() + timedelta(minutes=5),
         )
         logger.info(
             "daemon started",

@@ -36,6 +36,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from crawler.clock import utcnow
 from crawler.page_metadata import declared_body, read_head, read_metadata
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def _date_params() -> dict[str, Any]:
         "original_date": True,
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
         "min_date": EARLIEST_PUBLISHED.strftime("%Y-%m-%d"),
-        "max_date": (datetime.now(UTC) + FUTURE_TOLERANCE).strftime("%Y-%m-%d"),
+        "max_date": (utcnow() + FUTURE_TOLERANCE).strftime("%Y-%m-%d"),
     }
 
 
@@ -300,6 +301,6 @@ def _parse_published(value: str | None) -> datetime | None:
         return None
     # no offset given: the page did not say, and UTC is the least surprising reading
     parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    if not EARLIEST_PUBLISHED <= parsed <= datetime.now(UTC) + FUTURE_TOLERANCE:
+    if not EARLIEST_PUBLISHED <= parsed <= utcnow() + FUTURE_TOLERANCE:
         return None
     return parsed

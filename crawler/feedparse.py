@@ -37,7 +37,7 @@ import re
 import xml.sax
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
@@ -45,6 +45,7 @@ import feedparser
 from feedparser.mixin import _FeedParserMixin
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.clock import utcnow
 from crawler.feed_dates import checked_date
 from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
@@ -157,7 +158,7 @@ def _parse_xml_feed(
         raise NotAFeed(f"no RSS, Atom or RDF structure ({f'root element <{root}>' if root else 'no XML'})")
     if parsed.get("bozo"):
         problems.append(_describe_bozo(parsed.get("bozo_exception")))
-    now = datetime.now(UTC)
+    now = utcnow()
     entries = _select(
         ((_xml_link(raw, url), raw) for raw in parsed.entries),
         lambda raw, link: _xml_entry(raw, link, now),
@@ -369,7 +370,7 @@ def _parse_json_feed(body: bytes, url: str, max_entries: int, problems: list[str
         problems.append("JSON Feed without an items list")
         items = []
     feed_authors = _json_authors(document)
-    now = datetime.now(UTC)
+    now = utcnow()
     entries = _select(
         ((_json_link(item, url), item) for item in items[: 2 * max_entries]),
         lambda item, link: _json_entry(item, link, feed_authors, now),

@@ -37,6 +37,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.clock import utcnow
 from crawler.feed_dates import is_plausible
 from crawler.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 from crawler.urls import canonical_url, is_fetchable_url
@@ -350,7 +351,7 @@ def _date(text: str | None) -> datetime | None:
     if value is None:
         return None
     value = value.astimezone(UTC)
-    return value if is_plausible(value, datetime.now(UTC)) else None
+    return value if is_plausible(value, utcnow()) else None
 
 
 def _w3c_date(text: str) -> datetime | None:

@@ -12,12 +12,13 @@ because newswatch decodes bodies the way Scrapy does (w3lib), not the way feedpa
 import ast
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from crawler.clock import utcnow
 from crawler.feedparse import NotAFeed, ParsedFeed, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
@@ -62,7 +63,7 @@ def test_real_feed_parses_to_entries_with_absolute_http_links(path: Path) -> Non
     for entry in feed.entries:
         parts = urlsplit(entry.link)
         assert parts.scheme in ("http", "https") and parts.netloc, entry.link
-        assert entry.published is None or entry.published <= datetime.now(UTC)
+        assert entry.published is None or entry.published <= utcnow()
     assert not any(problem.startswith(("ill-formed", "document declared")) for problem in feed.problems)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from crawler.clock import utcnow
 from crawler.store import Store
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page, redirect
@@ -84,7 +85,7 @@ def test_rate_limited_feed_waits_for_retry_after(server: MockServer, tmp_path: P
     config = write_config(
         tmp_path, sqlite_url, [{"name": "limited", "url": server.url("/feed.xml"), "interval": "5m"}]
     )
-    before = datetime.now(UTC)
+    before = utcnow()
 
     result = newswatch("run", config=config)
 
@@ -105,7 +106,7 @@ def test_absurd_retry_after_is_capped(server: MockServer, tmp_path: Path, sqlite
     assert newswatch("run", config=config).returncode == 0
 
     state = feed_state(sqlite_url, "absurd")
-    assert state.next_check_at <= datetime.now(UTC) + timedelta(hours=6, minutes=1)
+    assert state.next_check_at <= utcnow() + timedelta(hours=6, minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_hostile_09_not_a_feed_is_recorded_and_backs_off(
     config = write_config(
         tmp_path, sqlite_url, [{"name": "bogus", "url": server.url("/feed.xml"), "interval": "10m"}]
     )
-    before = datetime.now(UTC)
+    before = utcnow()
 
     result = newswatch("run", config=config)
 
