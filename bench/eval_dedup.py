@@ -33,11 +33,11 @@ from sqlalchemy import create_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.fingerprints import content_hash  # noqa: E402  (needs the path above)
-from crawler.neardup import DEFAULT_SCHEME, DEFAULT_THRESHOLDS, Fingerprint, Scheme, Thresholds, fingerprint  # noqa: E402
+from crawler.dedup.content_hash import content_hash  # noqa: E402  (needs the path above)
+from crawler.dedup.minhash import DEFAULT_SCHEME, DEFAULT_THRESHOLDS, MinHashSignature, Scheme, Thresholds, minhash_signature  # noqa: E402
 from crawler.store import neardup_index  # noqa: E402
 from crawler.store.schema import metadata  # noqa: E402
-from crawler.urls import canonical_url  # noqa: E402
+from crawler.core.urls import canonical_url  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "results" / "dedup_set.jsonl"
 TARGET_PRECISION = 0.99
@@ -102,7 +102,7 @@ def arrival_order(records: list[dict[str, object]], seed: int) -> list[dict[str,
 
 def simulate(
     records: list[dict[str, object]],
-    fingerprints: dict[str, Fingerprint | None],
+    fingerprints: dict[str, MinHashSignature | None],
     thresholds: Thresholds,
     scheme: Scheme,
 ) -> Result:
@@ -140,7 +140,7 @@ def simulate(
                     first_of_story.get(str(record["story"])) in found,
                 )
                 if match is None:
-                    neardup_index.add_fingerprint(conn, number, fp)
+                    neardup_index.add_signature(conn, number, fp)
             if outcome.linked_story is None:
                 story_of[number] = str(record["story"])
                 first_of_story.setdefault(str(record["story"]), number)
@@ -203,8 +203,8 @@ def print_pairs(result: Result, pairs_path: Path) -> None:
     print(f"same-day same-topic pairs: {len(pairs)}, later one linked to anything: {len(linked)}")
 
 
-def fingerprints_for(records: list[dict[str, object]], scheme: Scheme) -> dict[str, Fingerprint | None]:
-    return {str(r["id"]): fingerprint(str(r["text"]), scheme) for r in records}
+def fingerprints_for(records: list[dict[str, object]], scheme: Scheme) -> dict[str, MinHashSignature | None]:
+    return {str(r["id"]): minhash_signature(str(r["text"]), scheme) for r in records}
 
 
 def sweep(records: list[dict[str, object]]) -> None:

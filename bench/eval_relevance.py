@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.relevance import RelevanceResult, Topic  # noqa: E402  (needs the path above)
+from crawler.topic.relevance import RelevanceResult, Topic  # noqa: E402  (needs the path above)
 
 DEFAULT_TOPIC = ROOT / "config" / "topics" / "immigration-enforcement.yaml"
 DEFAULT_LABELS = ROOT / "bench" / "data" / "relevance_labelled.jsonl"

@@ -47,10 +47,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, text  # noqa: E402  (needs the path above)
 
-from crawler.neardup import DEFAULT_SCHEME, Fingerprint, fingerprint  # noqa: E402
+from crawler.dedup.minhash import DEFAULT_SCHEME, MinHashSignature, minhash_signature  # noqa: E402
 from crawler.store import neardup_index  # noqa: E402
 from crawler.store.engine import make_engine, write_transaction  # noqa: E402
-from crawler.store.neardup_index import POSTINGS_PER_KEY, add_fingerprint, find_original  # noqa: E402
+from crawler.store.neardup_index import POSTINGS_PER_KEY, add_signature, find_original  # noqa: E402
 from crawler.store.schema import metadata  # noqa: E402
 
 DEFAULT_DB = ROOT / "bench" / "results" / "neardup_scale.db"
@@ -66,13 +66,13 @@ def story(rng: random.Random, words: int = 450) -> list[str]:
     return [" ".join(tokens[i : i + 45]) for i in range(0, words, 45)]
 
 
-def must_fingerprint(paragraphs: list[str]) -> Fingerprint:
-    fp = fingerprint("\n".join(paragraphs))
+def must_fingerprint(paragraphs: list[str]) -> MinHashSignature:
+    fp = minhash_signature("\n".join(paragraphs))
     assert fp is not None
     return fp
 
 
-def make_queries(rng: random.Random, count: int) -> dict[str, list[Fingerprint]]:
+def make_queries(rng: random.Random, count: int) -> dict[str, list[MinHashSignature]]:
     """Fingerprints of the three kinds of arriving article, and the originals the copies need."""
     originals = [story(rng) for _ in range(count // 3)]
     copies = [paragraphs[1 : int(len(paragraphs) * 0.7)] + story(rng, 40) for paragraphs in originals]
@@ -138,12 +138,12 @@ def _copy(cursor: Any, table: str, lines: Iterator[str]) -> None:
         copy.write("\n".join(lines) + "\n")
 
 
-def plant(engine: Engine, queries: dict[str, list[Fingerprint]], first_id: int, rng: random.Random) -> int:
+def plant(engine: Engine, queries: dict[str, list[MinHashSignature]], first_id: int, rng: random.Random) -> int:
     """Index the copies' originals and crowd one key of each crowded query; returns the next free id."""
     next_id = first_id
     with write_transaction(engine) as conn:
         for original in queries["originals"]:
-            add_fingerprint(conn, next_id, original)
+            add_signature(conn, next_id, original)
             next_id += 1
         bands, signatures = [], []
         for query in queries["crowded"]:
@@ -172,7 +172,7 @@ def measure(url: str, queries_path: Path, cold: bool) -> dict[str, Any]:
     for kind in ("new", "copy", "crowded"):
         lookups, inserts, matched = [], [], 0
         for signature, count in queries[kind]:
-            fp = Fingerprint(tuple(signature), count)
+            fp = MinHashSignature(tuple(signature), count)
             # Inside the write transaction that stores the article, as the store will run it; the
             # commit is the article's own cost and is not timed.
             with write_transaction(engine) as conn:
@@ -181,7 +181,7 @@ def measure(url: str, queries_path: Path, cold: bool) -> dict[str, Any]:
                 lookups.append(time.perf_counter() - started)
                 if match is None:
                     started = time.perf_counter()
-                    add_fingerprint(conn, next_id, fp)
+                    add_signature(conn, next_id, fp)
                     inserts.append(time.perf_counter() - started)
                     next_id += 1
             matched += match is not None
@@ -260,7 +260,7 @@ def fingerprint_cost(rng: random.Random, count: int = 300) -> float:
     times = []
     for body in texts:
         started = time.perf_counter()
-        fp = fingerprint(body)
+        fp = minhash_signature(body)
         assert fp is not None and fp.band_keys
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000

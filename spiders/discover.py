@@ -14,14 +14,16 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 
-from crawler.discovery import (
+from crawler.cycle.responses import headers
+from crawler.scrapy_components.settings import apply_config
+from crawler.scrapy_components.size_guard import SizeGuardExtension
+from crawler.sources.discovery import (
     DiscoveredSource,
     classify_response,
     common_source_candidates,
     feed_links_in_html,
 )
-from crawler.scrapy_settings import apply_config
-from crawler.sitemaps import sitemaps_from_robots
+from crawler.sources.sitemaps import sitemaps_from_robots
 
 MAX_CANDIDATES = 40
 
@@ -44,7 +46,7 @@ class DiscoverSpider(Spider):
         super().update_settings(settings)
         apply_config(settings)
         settings.set("ITEM_PIPELINES", {}, priority="spider")
-        settings.set("EXTENSIONS", {"crawler.size_guard.SizeGuard": 20}, priority="spider")
+        settings.set("EXTENSIONS", {SizeGuardExtension: 20}, priority="spider")
         settings.set("ROBOTSTXT_OBEY", False, priority="spider")  # robots.txt is itself read here
 
     async def start(self) -> AsyncIterator[Request]:
@@ -72,10 +74,7 @@ class DiscoverSpider(Spider):
                 yield self._check(url)
 
     def parse_candidate(self, response: Response) -> None:
-        headers = {
-            k.decode("latin-1").lower(): v[-1].decode("latin-1") for k, v in response.headers.items() if v
-        }
-        source = classify_response(response.body, response.url, headers)
+        source = classify_response(response.body, response.url, headers(response))
         if source is not None:
             self.found.setdefault(source.url, source)
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from scrapy import Request
 
-from crawler.address_guard import PrivateAddressGuard
-from crawler.failures import BlockedAddress
+from crawler.scrapy_components.address_guard import PrivateAddressGuard
+from crawler.core.errors import BlockedAddress
 from tests.conftest import REPO, newswatch
 from tests.hostile import query
 from tests.mockserver import MockServer, Page

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.aggregators import is_aggregator, resolve_aggregator_link
-from crawler.feedparse import parse_feed
-from crawler.urls import canonical_url
+from crawler.sources.aggregators import is_aggregator, resolve_aggregator_link
+from crawler.sources.feeds import parse_feed
+from crawler.core.urls import canonical_url
 from tests.support.corpus import corpus_absent
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"

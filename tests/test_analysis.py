@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.analysis import filter_rows, state_week_counts
+from crawler.views.analyst import filter_rows, state_week_counts
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page
 from tests.pages import article_html, rss

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler import cli
-from crawler.cli import main
-from crawler.export import parquet_available
+from crawler.app import cli
+from crawler.app.cli import main
+from crawler.views.export import parquet_available
 from crawler.store import Store
 from tests.conftest import REPO, write_config
 

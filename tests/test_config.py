@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from crawler.config import ConfigError, load_config
+from crawler.app.cli import main
+from crawler.core.config import ConfigError, load_config
 from tests.conftest import REPO
 
 GOOD_FEED = "  - name: one\n    url: https://example.org/feed.xml\n"

@@ -31,7 +31,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from crawler.urls import canonical_url
+from crawler.core.urls import canonical_url
 from tests.conftest import REPO, cli_command, newswatch, write_config
 from tests.mockserver import Behaviour, MockServer, Page
 from tests.pages import Story, article_html, rss

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from crawler.cycle_lock import CycleLock
+from crawler.app.cycle_lock import CycleLock
 from tests.conftest import REPO, cli_command, newswatch, write_config
 from tests.mockserver import MockServer, Page, stall_after_headers
 from tests.pages import article_html, rss

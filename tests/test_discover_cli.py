@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.config import load_config
+from crawler.core.config import load_config
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page
 from tests.pages import rss

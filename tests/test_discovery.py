@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler import discovery
-from crawler.config import ConfigError, load_config
-from crawler.discovery import (
+from crawler.sources import discovery
+from crawler.core.config import ConfigError, load_config
+from crawler.sources.discovery import (
     COMMON_FEED_PATHS,
     DiscoveredSource,
     append_to_config,

@@ -7,7 +7,7 @@ import pickle
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.encoded_page import EncodedPage
+from crawler.pages.encoded_page import EncodedPage
 
 TEXT = "Détenus à la frontière — “quotes” and € signs"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract_pool import (
+from crawler.pages.pool import (
     ExtractionError,
     ExtractionPool,
     ExtractionTimeout,
@@ -24,7 +24,7 @@ from crawler.extract_pool import (
     PoolClosed,
     WorkerCrashed,
 )
-from crawler.extraction import ExtractedArticle
+from crawler.pages.extraction import ExtractedArticle
 from tests.extract_pool_targets import scripted
 
 URL = "https://news.example.org/a"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler import page_metadata
-from crawler.extraction import ExtractedArticle, extract_article, extract_text, strip_furniture
+from crawler.pages import metadata as page_metadata
+from crawler.pages.extraction import ExtractedArticle, extract_article, extract_text, strip_furniture
 
 URL = "https://news.example.org/2024/03/county-ends-jail-agreement"
 TITLE = "County ends jail agreement with immigration authorities"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from crawler.extraction import extract_text
+from crawler.pages.extraction import extract_text
 from tests.support.corpus import corpus_absent
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.clock import utcnow
-from crawler.feedparse import NotAFeed, ParsedFeed, parse_feed
+from crawler.core.clock import utcnow
+from crawler.sources.feeds import NotAFeed, ParsedFeed, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 FEED_URL = "https://feeds.example.org/news/feed.xml"  # relative links in the corpus resolve here

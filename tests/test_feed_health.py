@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.clock import utcnow
+from crawler.core.clock import utcnow
 from crawler.store import Store
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page, redirect

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
-from crawler.config import Config, FeedConfig
-from crawler.feed_status import is_silent, print_feed_status
+from crawler.core.config import Config, FeedConfig
+from crawler.views.feed_status import is_silent, print_feed_status
 from crawler.store import NewEntry, PollOutcome, Store
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.clock import utcnow
-from crawler.feedparse import MAX_AUTHOR_CHARS, MAX_GUNZIPPED_BYTES, NotAFeed, ParsedFeed, parse_feed
+from crawler.core.clock import utcnow
+from crawler.sources.feeds import MAX_AUTHOR_CHARS, MAX_GUNZIPPED_BYTES, NotAFeed, ParsedFeed, parse_feed
 from tests.support.timing import cpu_seconds
 
 FEED_URL = "https://feeds.example.com/news/rss.xml"

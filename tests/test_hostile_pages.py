@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from crawler.extract_pool import ExtractionPool
+from crawler.pages.pool import ExtractionPool
 from tests.hostile import GOOD_PATH, cycle_with_bad_articles, query
 from tests.mockserver import MockServer, Page
 from tests.pages import numbered_story

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from crawler.config import load_config
+from crawler.app.cli import main
+from crawler.core.config import load_config
 from tests.conftest import REPO
 
 SHIPPED = REPO / "config" / "newswatch.yaml"

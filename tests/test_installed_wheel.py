@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.clock import utcnow
+from crawler.core.clock import utcnow
 from tests.conftest import REPO
 from tests.mockserver import MockServer, Page
 from tests.pages import Story, article_html, rss

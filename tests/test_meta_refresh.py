@@ -6,7 +6,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.meta_refresh import HEAD_BYTES, HeadMetaRefresh
+from crawler.scrapy_components.meta_refresh import HEAD_BYTES, HeadMetaRefresh
 
 URL = "https://news.example.org/story"
 FILLER = "<p>" + "Paragraph text of the story. " * 2000 + "</p>"  # ~58 KB: beyond HEAD_BYTES

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, text
 
-from crawler.neardup import (
+from crawler.dedup.minhash import (
     DEFAULT_THRESHOLDS,
-    Fingerprint,
+    MinHashSignature,
     containment,
     fingerprint,
     is_near_duplicate,
@@ -23,11 +23,11 @@ from crawler.store import neardup_index
 from crawler.store.engine import make_engine
 from crawler.store.neardup_index import (
     POSTINGS_PER_KEY,
-    add_fingerprint,
+    add_signature,
     candidates,
     find_original,
-    fingerprint_of,
-    remove_fingerprint,
+    signature_of,
+    remove_signature,
 )
 from crawler.store.schema import metadata
 from tests.conftest import REPO
@@ -98,8 +98,8 @@ def joined(paragraphs: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
-def must_fingerprint(body: str) -> Fingerprint:
-    fp = fingerprint(body)
+def must_fingerprint(body: str) -> MinHashSignature:
+    fp = minhash_signature(body)
     assert fp is not None
     return fp
 
@@ -186,8 +186,8 @@ def test_different_stories_framed_by_the_same_boilerplate_are_not_near_duplicate
 
 
 def test_texts_too_short_to_judge_get_no_fingerprint():
-    assert fingerprint("ICE detains 84 at Harlan poultry plant, officials say") is None
-    assert fingerprint("") is None
+    assert minhash_signature("ICE detains 84 at Harlan poultry plant, officials say") is None
+    assert minhash_signature("") is None
 
 
 def test_short_texts_are_densified_so_every_slot_is_filled():
@@ -198,7 +198,7 @@ def test_short_texts_are_densified_so_every_slot_is_filled():
 
 
 def test_a_fingerprint_survives_storage_as_bytes():
-    stored = Fingerprint.from_stored(ORIGINAL.signature_bytes(), ORIGINAL.shingle_count)
+    stored = MinHashSignature.from_stored(ORIGINAL.to_bytes(), ORIGINAL.shingle_count)
 
     assert stored == ORIGINAL
     assert stored.band_keys == ORIGINAL.band_keys
@@ -206,8 +206,8 @@ def test_a_fingerprint_survives_storage_as_bytes():
 
 def test_fingerprints_are_the_same_in_every_process():
     script = (
-        "import json, sys; from crawler.neardup import fingerprint; "
-        "fp = fingerprint(sys.stdin.read()); print(json.dumps([fp.signature, fp.band_keys]))"
+        "import json, sys; from crawler.dedup.minhash import minhash_signature; "
+        "fp = minhash_signature(sys.stdin.read()); print(json.dumps([fp.signature, fp.band_keys]))"
     )
     outputs = set()
     for seed in ("1", "2", "random"):
@@ -251,8 +251,8 @@ def conn(database_url: str) -> Iterator[Connection]:
 
 
 def test_a_copy_finds_its_original_in_the_database(conn: Connection):
-    add_fingerprint(conn, 1, must_fingerprint(joined(OTHER_STORY)))
-    add_fingerprint(conn, 2, ORIGINAL)
+    add_signature(conn, 1, must_fingerprint(joined(OTHER_STORY)))
+    add_signature(conn, 2, ORIGINAL)
 
     match = find_original(conn, must_fingerprint(joined(COPIES["all of those at once"])))
 
@@ -262,7 +262,7 @@ def test_a_copy_finds_its_original_in_the_database(conn: Connection):
 
 
 def test_a_different_story_finds_nothing(conn: Connection):
-    add_fingerprint(conn, 1, ORIGINAL)
+    add_signature(conn, 1, ORIGINAL)
 
     assert (
         find_original(conn, must_fingerprint(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
@@ -270,26 +270,26 @@ def test_a_different_story_finds_nothing(conn: Connection):
 
 
 def test_stored_fingerprints_read_back_unchanged(conn: Connection):
-    add_fingerprint(conn, 7, ORIGINAL)
+    add_signature(conn, 7, ORIGINAL)
 
-    assert fingerprint_of(conn, 7) == ORIGINAL
-    assert fingerprint_of(conn, 8) is None
+    assert signature_of(conn, 7) == ORIGINAL
+    assert signature_of(conn, 8) is None
 
 
 def test_removing_a_fingerprint_removes_all_its_rows(conn: Connection):
-    add_fingerprint(conn, 1, ORIGINAL)
-    add_fingerprint(conn, 2, must_fingerprint(joined(OTHER_STORY)))
+    add_signature(conn, 1, ORIGINAL)
+    add_signature(conn, 2, must_fingerprint(joined(OTHER_STORY)))
 
-    remove_fingerprint(conn, 1)
+    remove_signature(conn, 1)
 
     assert find_original(conn, ORIGINAL) is None
     assert conn.scalar(text("SELECT count(*) FROM article_bands WHERE article_id = 1")) == 0
-    assert fingerprint_of(conn, 2) is not None
+    assert signature_of(conn, 2) is not None
 
 
 def test_a_band_key_shared_by_many_articles_reads_only_its_newest_postings(conn: Connection):
     for article_id in range(1, POSTINGS_PER_KEY + 31):
-        add_fingerprint(conn, article_id, ORIGINAL)
+        add_signature(conn, article_id, ORIGINAL)
 
     found = candidates(conn, ORIGINAL, limit=1000)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import (
+from crawler.core.config import (
     DEFAULT_CONFIG_PATH,
     LOCAL_CONFIG_PATH,
     ConfigError,
@@ -16,7 +16,7 @@ from crawler.config import (
     load_config,
     load_topic,
 )
-from crawler.packaged import packaged_topic_path, starter_config_text
+from crawler.core.packaged import packaged_topic_path, starter_config_text
 from tests.conftest import REPO
 
 FEED = "feeds:\n  - name: one\n    url: https://example.org/feed.xml\n"

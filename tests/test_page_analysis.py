@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.encoded_page import EncodedPage
-from crawler.fingerprints import content_hash
-from crawler.neardup import fingerprint
-from crawler.page_analysis import analyse_page
+from crawler.pages.encoded_page import EncodedPage
+from crawler.dedup.content_hash import content_hash
+from crawler.dedup.minhash import minhash_signature
+from crawler.pages.analysis import analyse_page
 from tests.conftest import REPO
 from tests.pages import article_html
 from tests.test_cycle_end_to_end import RAID
@@ -19,7 +19,7 @@ def test_worker_results_equal_the_stages_own_functions() -> None:
     assert analysed.article is not None
     # normalized once in the worker: the same hash and fingerprint as computed separately
     assert analysed.content_hash == content_hash(analysed.article.text)
-    assert analysed.fingerprint == fingerprint(analysed.article.text)
+    assert analysed.fingerprint == minhash_signature(analysed.article.text)
     assert analysed.relevance is not None and analysed.relevance.relevant
     assert analysed.signals is not None and "ICE" in analysed.signals["agencies"]
 

@@ -10,8 +10,8 @@ import pytest
 from trafilatura import extract_metadata
 from trafilatura.utils import load_html
 
-from crawler.extraction import _date_params
-from crawler.page_metadata import declared_body, read_head, read_metadata
+from crawler.pages.extraction import _date_params
+from crawler.pages.metadata import declared_body, read_head, read_metadata
 from tests.support.corpus import corpus_absent
 
 from .test_extraction import URL, json_ld, page

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.polling import (
+from crawler.sources.polling import (
     MAX_BACKOFF_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
     adaptive_interval,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.relevance import RelevanceResult, Topic, TopicError
+from crawler.topic.relevance import RelevanceResult, Topic, TopicError
 from tests.support.corpus import corpus_absent
 from tests.support.timing import cpu_seconds
 

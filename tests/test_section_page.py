@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.section_page import ArticleLink, article_links, check_patterns, link_set_fingerprint
+from crawler.sources.section_pages import ArticleLink, article_links, link_set_hash
 from tests.support.timing import cpu_seconds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -158,9 +158,9 @@ def test_invalid_pattern_is_a_value_error_naming_it() -> None:
 def test_fingerprint_is_stable_under_order_text_and_tracking_changes() -> None:
     links = article_links(section_page(), PAGE_URL)
     shuffled = [ArticleLink(link.url + "?utm_source=x", "Updated 5 minutes ago") for link in reversed(links)]
-    assert link_set_fingerprint(links) == link_set_fingerprint(shuffled)
-    assert link_set_fingerprint(links) != link_set_fingerprint(links[1:])
-    assert len(link_set_fingerprint([])) == 64
+    assert link_set_hash(links) == link_set_hash(shuffled)
+    assert link_set_hash(links) != link_set_hash(links[1:])
+    assert len(link_set_hash([])) == 64
 
 
 @pytest.mark.parametrize(

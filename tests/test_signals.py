@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.signals import PeopleCount, Signals, extract_signals
+from crawler.topic.facts import PeopleCount, Signals, extract_signals
 from tests.support.corpus import corpus_absent
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sitemaps import (
+from crawler.sources.sitemaps import (
     MAX_GUNZIPPED_BYTES,
     NotASitemap,
     ParsedSitemap,

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.clock import utcnow
+from crawler.core.clock import utcnow
 from tests.conftest import newswatch, write_config
 from tests.hostile import query
 from tests.mockserver import MockServer, Page, redirect

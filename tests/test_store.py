@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from crawler.config import FeedConfig
+from crawler.core.config import FeedConfig
 from crawler.store import ArticleRecord, NewEntry, PollOutcome, RunCounts, Store, migrate
 from crawler.store.schema import metadata
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.clock import utcnow
-from crawler.config import Config, FeedConfig, load_config
-from crawler.extraction import EARLIEST_PUBLISHED, FUTURE_TOLERANCE, _parse_published
-from crawler.feed_dates import is_plausible
-from crawler.recheck import next_recheck_after
+from crawler.core.clock import utcnow
+from crawler.core.config import Config, FeedConfig, load_config
+from crawler.pages.extraction import EARLIEST_PUBLISHED, FUTURE_TOLERANCE, _parse_published
+from crawler.sources.dates import is_plausible
+from crawler.dedup.versions import next_recheck_after
 from crawler.store import NewEntry, PollOutcome, Store
 from tests.conftest import newswatch, write_config
 from tests.mockserver import MockServer, Page

@@ -5,7 +5,7 @@ from ipaddress import IPv6Address
 
 import pytest
 
-from crawler.urls import (
+from crawler.core.urls import (
     MAX_URL_LENGTH,
     canonical_url,
     is_fetchable_url,

@@ -2,24 +2,24 @@
 
 from crawler.store.records import (
     ArticleRecord,
+    CycleCounts,
     FeedState,
     NewEntry,
     PendingUrl,
     PollOutcome,
     RecheckTarget,
-    RunCounts,
     SaveOutcome,
 )
 from crawler.store.store import Store
 
 __all__ = [
     "ArticleRecord",
+    "CycleCounts",
     "FeedState",
     "NewEntry",
     "PendingUrl",
     "PollOutcome",
     "RecheckTarget",
-    "RunCounts",
     "SaveOutcome",
     "Store",
 ]

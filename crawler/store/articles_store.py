@@ -15,9 +15,9 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from crawler.neardup import DEFAULT_THRESHOLDS, Thresholds
+from crawler.dedup.minhash import DEFAULT_THRESHOLDS, Thresholds
 from crawler.store.engine import write_transaction
-from crawler.store.neardup_index import add_fingerprint, find_original
+from crawler.store.neardup_index import add_signature, find_original
 from crawler.store.records import (
     ArticleRecord,
     SaveOutcome,
@@ -25,8 +25,14 @@ from crawler.store.records import (
 from crawler.store.schema import articles, urls
 from crawler.store.upsert import insert_for_dialect
 
-NOT_COLUMNS = ("frontier_url", "fingerprint")
-_COLUMN_FIELDS = tuple(field.name for field in fields(ArticleRecord) if field.name not in NOT_COLUMNS)
+NOT_COLUMNS = ("frontier_url", "signature")
+COLUMN_OF_FIELD = {"cycle_id": "run_id"}  # the `runs` table keeps its public name
+# (column, field) of every ArticleRecord field stored in the articles row
+_COLUMNS = tuple(
+    (COLUMN_OF_FIELD.get(field.name, field.name), field.name)
+    for field in fields(ArticleRecord)
+    if field.name not in NOT_COLUMNS
+)
 
 
 @functools.cache
@@ -69,11 +75,11 @@ class ArticlesMixin:
             )
         )
         original = exact
-        if original is None and record.fingerprint is not None and self.near_duplicate_thresholds is not None:
-            match = find_original(conn, record.fingerprint, self.near_duplicate_thresholds)
+        if original is None and record.signature is not None and self.near_duplicate_thresholds is not None:
+            match = find_original(conn, record.signature, self.near_duplicate_thresholds)
             original = match.article_id if match else None
-        # a shallow copy: asdict would deep-copy the text and the 128-slot fingerprint again
-        values = {name: getattr(record, name) for name in _COLUMN_FIELDS} | {
+        # a shallow copy: asdict would deep-copy the text and the 128-slot signature again
+        values = {column: getattr(record, name) for column, name in _COLUMNS} | {
             "text": None if exact is not None else record.text,
             "text_length": len(record.text),
             "duplicate_of": original,
@@ -82,8 +88,8 @@ class ArticlesMixin:
         inserted = conn.execute(articles.insert(), values).inserted_primary_key
         assert inserted is not None
         article_id = inserted[0]
-        if original is None and record.fingerprint is not None:
-            add_fingerprint(conn, article_id, record.fingerprint)
+        if original is None and record.signature is not None:
+            add_signature(conn, article_id, record.signature)
         status: Literal["new", "duplicate"] = "duplicate" if original is not None else "new"
         url_row = {
             "canonical_url": record.canonical_url,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
 
-from crawler.edits import Change
+from crawler.dedup.versions import Change
 from crawler.store.engine import read_transaction, write_transaction
 from crawler.store.records import (
     RecheckTarget,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from crawler.config import FeedConfig
+from crawler.core.config import FeedConfig
 from crawler.store.engine import read_transaction, write_transaction
 from crawler.store.records import (
     FeedState,
@@ -77,11 +77,7 @@ class FeedsMixin:
 
     def due_feeds(self, now: datetime, names: Iterable[str]) -> list[FeedState]:
         """Feeds among `names` that are not retired and whose next check has come."""
-        return [
-            feed
-            for feed in self.feeds(names)
-            if feed.retired_at is None and (feed.next_check_at is None or feed.next_check_at <= now)
-        ]
+        return [feed for feed in self.feeds(names) if feed.is_due(now)]
 
     def record_poll(self, feed_id: int, outcome: PollOutcome, new_entries: Sequence[NewEntry] = ()) -> int:
         """Save a poll's result and its new entries as pending URLs, atomically.
@@ -99,8 +95,8 @@ class FeedsMixin:
             }
             if outcome.interval_seconds is not None:
                 values["current_interval_seconds"] = outcome.interval_seconds
-            if outcome.content_fingerprint is not None:
-                values["content_fingerprint"] = outcome.content_fingerprint
+            if outcome.link_set_hash is not None:
+                values["content_fingerprint"] = outcome.link_set_hash  # the column's older name
         else:
             values |= {
                 "last_error_at": outcome.at,
@@ -166,5 +162,5 @@ def _feed_state(row: Any) -> FeedState:
         last_error_reason=row.last_error_reason,
         last_error_detail=row.last_error_detail,
         current_interval_seconds=row.current_interval_seconds,
-        content_fingerprint=row.content_fingerprint,
+        link_set_hash=row.content_fingerprint,
     )

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from crawler.core.errors import UnusableDatabase
 from crawler.store.engine import write_transaction
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ HEAD_REVISION = "0002"
 # Databases this process has already brought to head: the CLI, the crawl it runs in-process
 # and the daemon's bookkeeping each open the store.
 _UPGRADED: set[str] = set()
-
-
-class UnusableDatabase(Exception):
-    """A database newswatch must not migrate or use; the message says why, in one line."""
 
 
 def alembic_config() -> AlembicConfig:

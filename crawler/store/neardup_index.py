@@ -9,10 +9,10 @@ Two tables on the store's ``metadata``, identical on SQLite and PostgreSQL:
 * ``article_signatures(article_id, signature, shingle_count)``: what verification needs, so a
   candidate is judged without reading or re-shingling its text.
 
-Only originals are indexed (the caller adds a fingerprint when it stores an article that
+Only originals are indexed (the caller adds a signature when it stores an article that
 is not a duplicate): a copy links to the first-seen record, so copies of copies find it too,
 and ``candidates`` never returns a copy. No foreign key ties these rows to ``articles``:
-cascading a delete would need a second index over every band row; ``remove_fingerprint``
+cascading a delete would need a second index over every band row; ``remove_signature``
 deletes exactly the rows an article owns instead.
 """
 
@@ -37,10 +37,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.selectable import CompoundSelect
 
-from crawler.neardup import (
+from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
     DEFAULT_THRESHOLDS,
-    Fingerprint,
+    MinHashSignature,
     Scheme,
     Thresholds,
     containment,
@@ -63,7 +63,7 @@ article_signatures = Table(
     "article_signatures",
     metadata,
     Column("article_id", Integer, primary_key=True, autoincrement=False),
-    Column("signature", LargeBinary, nullable=False),  # Fingerprint.signature_bytes()
+    Column("signature", LargeBinary, nullable=False),  # MinHashSignature.to_bytes()
     Column("shingle_count", Integer, nullable=False),
 )
 
@@ -77,20 +77,24 @@ class Match:
     containment: float  # estimated share of the shorter text inside the longer
 
 
-def add_fingerprint(conn: Connection, article_id: int, fp: Fingerprint) -> None:
+def add_signature(conn: Connection, article_id: int, signature: MinHashSignature) -> None:
     """Index an original article (call in the transaction that stores it)."""
     conn.execute(
         article_signatures.insert(),
-        {"article_id": article_id, "signature": fp.signature_bytes(), "shingle_count": fp.shingle_count},
+        {
+            "article_id": article_id,
+            "signature": signature.to_bytes(),
+            "shingle_count": signature.shingle_count,
+        },
     )
     # A set: two bands that hash alike would break the primary key (1 in 2**64, but free to avoid).
-    rows = [{"band_key": key, "article_id": article_id} for key in set(fp.band_keys)]
+    rows = [{"band_key": key, "article_id": article_id} for key in set(signature.band_keys)]
     conn.execute(article_bands.insert(), rows)
 
 
-def remove_fingerprint(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> None:
+def remove_signature(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> None:
     """Drop an article from the index: its band rows (found from its signature) and its signature."""
-    stored = fingerprint_of(conn, article_id, scheme)
+    stored = signature_of(conn, article_id, scheme)
     if stored is None:
         return
     owned = tuple_(article_bands.c.band_key, article_bands.c.article_id)
@@ -98,23 +102,25 @@ def remove_fingerprint(conn: Connection, article_id: int, scheme: Scheme = DEFAU
     conn.execute(delete(article_signatures).where(article_signatures.c.article_id == article_id))
 
 
-def fingerprint_of(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> Fingerprint | None:
-    """The stored fingerprint of an indexed article, or None."""
+def signature_of(
+    conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME
+) -> MinHashSignature | None:
+    """The stored signature of an indexed article, or None."""
     row = conn.execute(
         select(article_signatures.c.signature, article_signatures.c.shingle_count).where(
             article_signatures.c.article_id == article_id
         )
     ).first()
-    return Fingerprint.from_stored(row.signature, row.shingle_count, scheme) if row else None
+    return MinHashSignature.from_stored(row.signature, row.shingle_count, scheme) if row else None
 
 
-def candidates(conn: Connection, fp: Fingerprint, limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """Indexed originals sharing at least one band key with ``fp``, most shared bands first.
+def candidates(conn: Connection, signature: MinHashSignature, limit: int = CANDIDATE_LIMIT) -> list[int]:
+    """Indexed originals sharing at least one band key with ``signature``, most shared bands first.
 
     Each band key reads at most POSTINGS_PER_KEY postings (newest first), so the work is
     bounded by bands times POSTINGS_PER_KEY index entries whatever the size of the store.
     """
-    keys = list(dict.fromkeys(fp.band_keys))
+    keys = list(dict.fromkeys(signature.band_keys))
     if not keys:
         return []
     parameters = {f"key{i}": key for i, key in enumerate(keys)}
@@ -140,24 +146,24 @@ def _postings_query(key_count: int) -> CompoundSelect:
 
 def find_original(
     conn: Connection,
-    fp: Fingerprint,
+    signature: MinHashSignature,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     limit: int = CANDIDATE_LIMIT,
     scheme: Scheme = DEFAULT_SCHEME,
 ) -> Match | None:
-    """The indexed original ``fp`` is a near-duplicate of, or None.
+    """The indexed original that ``signature``'s text is a near-duplicate of, or None.
 
     Candidates are verified against their stored signatures; when several pass, the most
     similar wins, and the earlier article breaks a tie.
     """
-    ids = candidates(conn, fp, limit)
+    ids = candidates(conn, signature, limit)
     if not ids:
         return None
     rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
     matches = []
     for row in rows:
-        stored = Fingerprint.from_stored(row.signature, row.shingle_count, scheme)
-        jaccard, contained = similarity(fp, stored), containment(fp, stored)
+        stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
+        jaccard, contained = similarity(signature, stored), containment(signature, stored)
         if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
             matches.append(Match(row.article_id, jaccard, contained))
     return min(matches, key=lambda m: (-m.similarity, m.article_id), default=None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from crawler.neardup import Fingerprint
+from crawler.dedup.minhash import MinHashSignature
 
 UrlStatus = Literal["pending", "stored", "duplicate", "irrelevant", "failed"]
 
@@ -33,7 +33,11 @@ class FeedState:
     last_error_reason: str | None = None
     last_error_detail: str | None = None
     current_interval_seconds: float | None = None
-    content_fingerprint: str | None = None
+    link_set_hash: str | None = None  # section pages: the link set last seen (column content_fingerprint)
+
+    def is_due(self, now: datetime, *, named: bool = False) -> bool:
+        """Not retired, and its next check has come; a feed named on the command line is due now."""
+        return self.retired_at is None and (named or self.next_check_at is None or self.next_check_at <= now)
 
     @property
     def effective_interval(self) -> float:
@@ -71,7 +75,7 @@ class PollOutcome:
     next_check_at: datetime
     succeeded: bool
     interval_seconds: float | None = None  # the adapted interval, on success
-    content_fingerprint: str | None = None  # section pages: the link set seen
+    link_set_hash: str | None = None  # section pages: the link set seen (column content_fingerprint)
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # permanent redirect target
@@ -82,7 +86,7 @@ class PollOutcome:
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    """An extracted, scored, fingerprinted article ready to be stored."""
+    """An extracted, scored, hashed and signed article ready to be stored."""
 
     url: str
     canonical_url: str
@@ -102,11 +106,11 @@ class ArticleRecord:
     matched_terms: list[str]
     content_hash: str
     fetched_at: datetime
-    run_id: int | None = None
+    cycle_id: int | None = None  # column run_id
     signals: dict[str, Any] | None = None
     frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
     next_recheck_at: datetime | None = None  # when to look for edits (None: never)
-    fingerprint: Fingerprint | None = None  # near-duplicate signature (None: too short to judge)
+    signature: MinHashSignature | None = None  # near-duplicate signature (None: too short to judge)
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,8 @@ class SaveOutcome:
 
 
 @dataclass
-class RunCounts:
-    """Counters of one cycle, written to its `runs` row."""
+class CycleCounts:
+    """Counters of one cycle, written to its `runs` row: one field per CycleCounter, same name."""
 
     feeds_due: int = 0
     feeds_polled: int = 0

@@ -59,7 +59,7 @@ feeds = Table(
     Column("keep", String(20), nullable=False),
     Column("interval_seconds", Float, nullable=False),  # configured base interval
     Column("current_interval_seconds", Float),  # adapted to how often the feed publishes
-    Column("content_fingerprint", String(64)),  # section pages: hash of the article link set
+    Column("content_fingerprint", String(64)),  # section pages: the link set hash (FeedState.link_set_hash)
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_polled_at", UTCDateTime()),

@@ -6,20 +6,23 @@ leaves a consistent database and a rerun picks up where it stopped.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from sqlalchemy import Engine
 
 from crawler.store import migrate
 from crawler.store.articles_store import ArticlesMixin
+from crawler.store.cycles_store import CyclesMixin
 from crawler.store.edits_store import EditsMixin
 from crawler.store.engine import make_engine
 from crawler.store.feed_state_store import FeedsMixin
 from crawler.store.frontier import FrontierMixin
 from crawler.store.queries import QueriesMixin
-from crawler.store.runs_store import RunsMixin
 
 
-class Store(FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, RunsMixin):
-    """Feeds' polling state, the seen-URL frontier, articles and runs."""
+class Store(FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, CyclesMixin):
+    """Feeds' polling state, the seen-URL frontier, articles and cycles."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -30,6 +33,16 @@ class Store(FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, 
         engine = make_engine(url)
         migrate.upgrade(engine)
         return cls(engine)
+
+    @classmethod
+    @contextlib.contextmanager
+    def opened(cls, url: str) -> Iterator[Store]:
+        """``with Store.opened(url) as store:`` — opened (and migrated) for the block, then closed."""
+        store = cls.open(url)
+        try:
+            yield store
+        finally:
+            store.close()
 
     def close(self) -> None:
         self.engine.dispose()

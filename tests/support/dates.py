@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 
-from crawler.clock import utcnow
+from crawler.core.clock import utcnow
 
 
 def ago(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:

@@ -1,0 +1,1 @@
+"""Entry points: the `newswatch` command line, the daemon, and starting crawls."""

@@ -1,0 +1,77 @@
+"""The `newswatch` command line: the argparse front; each command group is a module of
+``crawler.app.commands``.
+
+Exit status: 0 when the command ran (feed failures are recorded and summarised, not fatal),
+2 for a usage or configuration error, 3 for a store that cannot be opened or written, 75 when
+another cycle already holds the lock, 1 for anything else. Every error is one line on stderr;
+``--debug`` shows the traceback of an unexpected one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler.app.commands import articles, cycle, feeds, init
+from crawler.app.commands.common import configuration, first_line
+from crawler.core.errors import CliError, ConfigError, ExitStatus
+
+COMMAND_GROUPS = (init, cycle, feeds, articles)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newswatch` console script: every failure ends as one line and a status."""
+    args = parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+    try:
+        status = args.handler(args, configuration(args.config)) if args.needs_config else args.handler(args)
+        sys.stdout.flush()  # a reader gone away shows here, inside this net, not in Python's exit
+        return int(status or 0)
+    except ConfigError as exc:
+        print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
+        return ExitStatus.CONFIG
+    except CliError as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("newswatch: interrupted", file=sys.stderr)
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # Nothing left to say, and saying it would fail too; so would Python's flush at exit.
+        # (rich's Console does the same for what it prints, with status 1.)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitStatus.BROKEN_PIPE
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"newswatch: unexpected error: {type(exc).__name__}: {first_line(exc)} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return ExitStatus.UNEXPECTED
+
+
+def parser() -> argparse.ArgumentParser:
+    """The whole command line: global options, then each group's commands."""
+    front = argparse.ArgumentParser(
+        prog="newswatch",
+        description="Watch news feeds for a topic and keep clean, deduplicated article text.",
+    )
+    front.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file (default: $NEWSWATCH_CONFIG, ./newswatch.yaml, config/newswatch.yaml)",
+    )
+    front.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    front.set_defaults(needs_config=True)
+    commands = front.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.add_commands(commands)
+    return front
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

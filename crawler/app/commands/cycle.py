@@ -1,0 +1,124 @@
+"""`newswatch run` and `newswatch daemon`: one cycle now, or cycles on a schedule."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from typing import Any
+
+from crawler.app.commands.common import console, opened_store
+from crawler.core.clock import utcnow
+from crawler.core.config import Config
+from crawler.core.errors import CliError, CycleRunning, ExitStatus
+from crawler.topic.relevance import load_topic
+
+# How a crawl that closed for these reasons ran: as it should (feed failures are in the summary).
+CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown"})
+
+
+def add_commands(commands: Any) -> None:
+    run = commands.add_parser("run", help="one cycle: poll due (or named) feeds, fetch new articles, exit")
+    run.add_argument(
+        "--feed", action="append", default=[], metavar="NAME", help="poll this feed now (repeatable)"
+    )
+    run.add_argument("-v", "--verbose", action="store_true", help="log each request and decision")
+    run.set_defaults(handler=run_once)
+
+    daemon = commands.add_parser("daemon", help="long-running scheduler; SIGTERM/SIGINT stop it cleanly")
+    daemon.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="json: one object per line, for log shippers",
+    )
+    daemon.set_defaults(handler=run_daemon)
+
+
+def run_once(args: argparse.Namespace, config: Config) -> int:
+    """Run one cycle under the cycle lock and print its summary."""
+    from crawler.app.crawls import run_cycle
+    from crawler.app.cycle_lock import CycleLock
+    from crawler.views.cycle_summary import print_cycle_summary
+
+    unknown = [name for name in args.feed if name not in {feed.name for feed in config.feeds}]
+    if unknown:
+        print(
+            f"newswatch: {config.source_path}: feeds: no feed named {', '.join(map(repr, unknown))}",
+            file=sys.stderr,
+        )
+        return ExitStatus.CONFIG
+    load_topic(config)  # a bad relevance.topic stops here (exit 2), not half-way through a cycle
+    problem = store_problem(config.database_url)
+    if problem:
+        print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
+        return ExitStatus.STORE
+    try:
+        with CycleLock.for_database(config.database_url):
+            close_dead_cycles(config.database_url)
+            cycle_id = run_cycle(
+                config.source_path,
+                args.feed,
+                trigger="cli",
+                progress=sys.stderr.isatty(),
+                log_level="DEBUG" if args.verbose else "WARNING",
+            )
+    except CycleRunning as exc:
+        print(f"newswatch: {exc}; not starting another", file=sys.stderr)
+        return ExitStatus.LOCKED
+    if cycle_id is None:
+        print("newswatch: the cycle did not start; see the log above", file=sys.stderr)
+        return ExitStatus.UNEXPECTED
+    with opened_store(config.database_url) as store:
+        cycle = store.cycle(cycle_id)
+        assert cycle is not None
+        print_cycle_summary(console(), cycle, store.cycle_failures(cycle_id))
+    return exit_status_of(cycle["finish_reason"])
+
+
+def exit_status_of(finish_reason: str | None) -> int:
+    """0 for a cycle that ran; 3 when the store gave out; 1 when the crawl itself broke (start_error…)."""
+    if finish_reason in CLEAN_FINISHES:
+        return ExitStatus.OK
+    if finish_reason == "store-unavailable":
+        return ExitStatus.STORE
+    print(f"newswatch: the cycle ended with {finish_reason!r}; see the log above", file=sys.stderr)
+    return ExitStatus.UNEXPECTED
+
+
+def close_dead_cycles(database_url: str) -> None:
+    """Cycles of this host left 'running' by a killed `newswatch run` are closed as killed.
+
+    Called while holding the cycle lock, so no live cycle of this store on this host is affected.
+    """
+    with opened_store(database_url) as store:
+        store.close_dead_cycles(socket.gethostname()[:255], _pid_alive, utcnow())
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def store_problem(database_url: str) -> str | None:
+    """Open the store (creating or migrating it) and say why not, in one line, if that fails."""
+    try:
+        with opened_store(database_url):
+            return None
+    except CliError as exc:
+        return str(exc)
+
+
+def run_daemon(args: argparse.Namespace, config: Config) -> int:
+    """Run cycles on a schedule until stopped; each cycle is a `newswatch run` child process."""
+    from crawler.app.daemon import Daemon, configure_logging
+
+    load_topic(config)  # every cycle would fail on it: refuse to start instead
+    configure_logging(args.log_format)
+    return Daemon(config).run()

@@ -1,0 +1,370 @@
+"""Load and validate ``config/newswatch.yaml``.
+
+Every problem is reported as ``FILE: KEY: PROBLEM`` so a user can fix it without reading code;
+the CLI turns :class:`ConfigError` into exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from crawler.core.durations import parse_duration
+from crawler.core.errors import ConfigError
+from crawler.core.packaged import packaged_topic_path
+from crawler.core.urls import is_private_address, parse_ip_disguise
+
+LOCAL_CONFIG_PATH = Path("newswatch.yaml")  # what `newswatch init` writes in the working folder
+DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")  # the repository's
+MIN_INTERVAL_SECONDS = 60
+MAX_INTERVAL_SECONDS = 30 * 86400
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+SecondsOrZero = Annotated[float, BeforeValidator(lambda value: parse_duration(value, allow_zero=True))]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedConfig(_Strict):
+    """One watched source."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    url: str
+    type: Literal["feed", "sitemap", "page"] = "feed"
+    interval: Seconds = 900.0
+    keep: Literal["relevant", "all"] = "relevant"
+    enabled: bool = True
+    # The interval adapts to how often the feed publishes, within these bounds; by default it
+    # never polls more often than `interval` and backs off to at most 8x for a quiet feed.
+    min_interval: Seconds | None = None
+    max_interval: Seconds | None = None
+    # type: sitemap — only entries newer than this are taken (a news sitemap covers two days).
+    window: Seconds = 2 * 86400.0
+    # type: page — regular expressions searched in each link; `allow` replaces the default
+    # "looks like an article" rules, `deny` always applies.
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        if not parts.hostname:
+            raise ValueError(f"has no host: {value!r}")
+        return value.strip()
+
+    @field_validator("interval", "min_interval", "max_interval")
+    @classmethod
+    def _sane_interval(cls, value: float | None) -> float | None:
+        if value is not None and not MIN_INTERVAL_SECONDS <= value <= MAX_INTERVAL_SECONDS:
+            raise ValueError(
+                f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, "
+                f"got {value:g}s"
+            )
+        return value
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        link_patterns(patterns)  # raises ValueError naming the bad pattern
+        return patterns
+
+    @model_validator(mode="after")
+    def _ordered_bounds(self) -> FeedConfig:
+        if self.min_interval is not None and self.min_interval > self.interval:
+            raise ValueError(
+                f"min_interval ({self.min_interval:g}s) is longer than interval ({self.interval:g}s)"
+            )
+        if self.max_interval is not None and self.max_interval < self.interval:
+            raise ValueError(
+                f"max_interval ({self.max_interval:g}s) is shorter than interval ({self.interval:g}s)"
+            )
+        return self
+
+    @property
+    def interval_bounds(self) -> tuple[float, float]:
+        """(shortest, longest) seconds between polls."""
+        shortest = self.min_interval or self.interval
+        longest = self.max_interval or min(self.interval * 8, MAX_INTERVAL_SECONDS)
+        return shortest, longest
+
+
+class StorageConfig(_Strict):
+    """Where articles and polling state live (any SQLAlchemy URL; SQLite or PostgreSQL)."""
+
+    url: str = "sqlite:///data/newswatch.db"
+
+
+class CrawlConfig(_Strict):
+    """Politeness, limits and safety switches; defaults are safe for unattended use."""
+
+    allow_private_addresses: bool = False
+    user_agent: str = "newswatch/0.1 (news monitoring; +https://example.org/newswatch)"
+    obey_robots_txt: bool = True
+    concurrent_requests: int = Field(16, ge=1, le=256)
+    concurrent_requests_per_host: int = Field(2, ge=1, le=32)
+    download_delay: SecondsOrZero = 0.5
+    autothrottle: bool = True  # adapt the per-host delay to the server's response times
+    download_timeout: Seconds = 30.0
+    retry_times: int = Field(2, ge=0, le=10)
+    max_redirects: int = Field(10, ge=0, le=30)
+    feed_max_bytes: int = Field(10_000_000, ge=10_000)
+    page_max_bytes: int = Field(5_000_000, ge=10_000)
+    max_entries_per_feed: int = Field(500, ge=1, le=100_000)
+    max_url_attempts: int = Field(3, ge=1, le=20)
+    cycle_time_limit: Seconds = 3600.0
+
+
+class ExtractionConfig(_Strict):
+    """The extraction worker pool."""
+
+    workers: int | None = Field(None, ge=1, le=64)  # None: one per core, plus one
+    deadline: Seconds = 30.0
+    max_tasks_per_worker: int = Field(500, ge=1)
+
+
+class RelevanceConfig(_Strict):
+    """Topic vocabulary used to score articles (relative paths resolve against the config file)."""
+
+    topic: str | None = None  # None: the packaged immigration-enforcement topic
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class RecheckConfig(_Strict):
+    """Re-fetch recent articles to catch edits (death tolls, detention counts, headlines)."""
+
+    enabled: bool = True
+    window: Seconds = 3 * 86400.0  # articles first seen this recently are re-checked
+    every: Seconds = 12 * 3600.0  # how long between two checks of one article
+    max_per_cycle: int = Field(100, ge=0, le=100_000)
+    min_changed_words: int = Field(1, ge=1)  # fewer changed words (and the same title) is no new version
+
+
+class DedupeConfig(_Strict):
+    """Near-duplicates across outlets (one story, republished); defaults from bench/eval_dedup.py."""
+
+    near_duplicates: bool = True
+    min_containment: float = Field(0.6, gt=0.0, le=1.0)  # share of the shorter text inside the longer
+    min_jaccard: float = Field(0.25, gt=0.0, le=1.0)  # floor on overall similarity
+
+
+class DaemonConfig(_Strict):
+    """`newswatch daemon`: how often it looks for due feeds, how long a cycle may run, metrics."""
+
+    tick: Seconds = 60.0  # how often the scheduler starts a cycle (only due feeds are polled)
+    stop_grace: Seconds = 30.0  # after SIGTERM (or the time limit) a cycle gets this long, then is killed
+    metrics_port: int = Field(9410, ge=0, le=65535)  # 0 turns the Prometheus endpoint off
+    metrics_address: str = "127.0.0.1"
+    failure_retention: Seconds = 30 * 86400.0  # failure records older than this are pruned daily
+
+
+class Config(_Strict):
+    """The whole configuration file."""
+
+    storage: StorageConfig = StorageConfig()
+    feeds: list[FeedConfig]
+    crawl: CrawlConfig = CrawlConfig()
+    extraction: ExtractionConfig = ExtractionConfig()
+    relevance: RelevanceConfig = RelevanceConfig()
+    daemon: DaemonConfig = DaemonConfig()
+    recheck: RecheckConfig = RecheckConfig()
+    dedupe: DedupeConfig = DedupeConfig()
+    source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
+
+    @field_validator("feeds")
+    @classmethod
+    def _feeds_unique_and_present(cls, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        if not feeds:
+            raise ValueError("no feeds configured; add at least one under 'feeds:'")
+        seen: set[str] = set()
+        for feed in feeds:
+            if feed.name in seen:
+                raise ValueError(f"duplicate feed name {feed.name!r}; names must be unique")
+            seen.add(feed.name)
+        return feeds
+
+    @model_validator(mode="after")
+    def _private_feeds_need_permission(self) -> Config:
+        if self.crawl.allow_private_addresses:
+            return self
+        for index, feed in enumerate(self.feeds):
+            host = urlsplit(feed.url).hostname or ""
+            literal = (
+                "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else parse_ip_disguise(host)
+            )
+            if literal and is_private_address(literal):
+                raise ValueError(
+                    f"feeds[{index}].url: {feed.url!r} points at a private address ({literal}); "
+                    "set crawl.allow_private_addresses: true to allow it"
+                )
+        return self
+
+    def feed(self, name: str) -> FeedConfig:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise KeyError(name)
+
+    def resolve_path(self, relative: str) -> Path:
+        """A path from the file, relative to the file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else (self.source_path.parent / path)
+
+    @property
+    def database_url(self) -> str:
+        return resolve_database_url(self.storage.url, self.source_path.parent)
+
+    @property
+    def topic_path(self) -> Path:
+        """The topic file: ``relevance.topic`` against this file's folder, else the packaged one."""
+        topic = self.relevance.topic
+        return self.resolve_path(topic) if topic else packaged_topic_path()
+
+
+def link_patterns(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """A page source's allow/deny patterns, compiled; ValueError naming the first invalid one."""
+    return _compile(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except (re.error, TypeError) as exc:
+            raise ValueError(f"invalid link pattern {pattern!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def describe_yaml_error(exc: yaml.YAMLError) -> str:
+    """``line 3, column 4: expected <block end>, but found '-'``: PyYAML's own message spans
+    several lines with a snippet of the file; a user needs where and what. (Configuration and
+    topic files alike.)"""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return " ".join(str(exc).split())
+    context = getattr(exc, "context", None)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" + (f" ({context})" if context else "")
+
+
+def resolve_database_url(url: str, base: Path) -> str:
+    """Resolve a relative SQLite path against the config folder; other URLs pass through."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).expanduser()
+        if not path.is_absolute():
+            path = (base / path).resolve()
+        return parsed.set(database=str(path)).render_as_string(hide_password=False)
+    return url
+
+
+def default_config_path() -> Path:
+    """``$NEWSWATCH_CONFIG``, else ``./newswatch.yaml`` if there is one, else ``config/newswatch.yaml``."""
+    if os.environ.get("NEWSWATCH_CONFIG"):
+        return Path(os.environ["NEWSWATCH_CONFIG"])
+    return LOCAL_CONFIG_PATH if LOCAL_CONFIG_PATH.exists() else DEFAULT_CONFIG_PATH
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read, parse and validate a configuration file; raise ConfigError naming file, key and problem."""
+    path = Path(path) if path else default_config_path()
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 text (byte {exc.start})") from None
+    try:
+        document = yaml.load(raw_text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {describe_yaml_error(exc)}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: expected a mapping with a 'feeds:' list at the top level")
+    try:
+        config = Config.model_validate({**document, "source_path": path.resolve()})
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc, document)) from None
+    _check_database_url(path, config.storage.url)
+    return config
+
+
+def _check_database_url(path: Path, url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"{path}: storage.url: not a database URL: {url!r}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"{path}: storage.url: unsupported database {parsed.get_backend_name()!r}; "
+            "use sqlite or postgresql"
+        )
+
+
+def _describe(path: Path, exc: ValidationError, document: dict[str, Any]) -> str:
+    lines = []
+    for error in exc.errors():
+        key = _key_path(error["loc"], document)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see config/newswatch.yaml for the allowed keys)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"{path}: {key}: {message}")
+    return "\n".join(lines)
+
+
+def _key_path(location: tuple[int | str, ...], document: dict[str, Any]) -> str:
+    """feeds[2].interval, with the feed's name when it has one: feeds[2] (name=foo).interval."""
+    out = ""
+    node: Any = document
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                out += f" (name={node['name']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            keys.add(key)
+        return super().construct_mapping(node, deep=deep)

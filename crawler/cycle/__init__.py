@@ -1,0 +1,1 @@
+"""What one crawl shares and decides: its runtime, its ledger and the item it carries."""

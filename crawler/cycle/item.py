@@ -1,0 +1,43 @@
+"""The item that flows from the spider through the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from crawler.dedup.minhash import MinHashSignature
+from crawler.pages.encoded_page import EncodedPage
+from crawler.pages.extraction import ExtractedArticle
+from crawler.store.records import RecheckTarget
+from crawler.topic.relevance import RelevanceResult
+
+
+@dataclass
+class ArticleItem:
+    """A fetched article page and what each pipeline stage learns about it."""
+
+    url: str  # the final URL after redirects
+    canonical_url: str  # the article's key: canonical form of `url`, or the URL the page declares
+    feed_id: int | None
+    source: str  # feed name
+    keep: str  # relevant | all
+    page: EncodedPage | None  # None once analysed: the body is not kept past the first stage
+    fetched_at: datetime
+    frontier_url: str | None = None  # the pending URL that led here, if it differs from canonical_url
+    recheck: RecheckTarget | None = None  # set when this fetch looks for edits of a stored article
+    entry_title: str | None = None
+    entry_published: datetime | None = None
+    extracted: ExtractedArticle | None = None
+    relevance: RelevanceResult | None = None
+    content_hash: str | None = None
+    facts: dict[str, Any] | None = None  # Facts.to_dict() of a relevant article (stored as `signals`)
+    signature: MinHashSignature | None = None
+
+    @property
+    def pending_key(self) -> str:
+        """The frontier row this fetch settles: the pending URL it came from."""
+        return self.frontier_url or self.canonical_url
+
+    def __repr__(self) -> str:  # never dump a page body into a log or traceback
+        return f"ArticleItem(url={self.url!r}, source={self.source!r})"

@@ -1,0 +1,1 @@
+"""Article pages: decoding, extraction, metadata, the worker pool and the per-page analysis."""

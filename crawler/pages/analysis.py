@@ -1,0 +1,65 @@
+"""Everything CPU-heavy about one page, in one call for an extraction worker.
+
+The crawling process shares its GIL between Scrapy's reactor and the pool's dispatcher
+threads; each millisecond of work kept there delays both. So besides the text, the worker
+computes what the later stages need from it: the content hash, the MinHash signature, the
+topic score and, for relevant articles, the facts (gazetteer lookups are the costliest step).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.dedup.content_hash import hash_of_normalized, normalize_text
+from crawler.dedup.minhash import MinHashSignature, signature_of_normalized
+from crawler.pages.encoded_page import EncodedPage
+from crawler.pages.extraction import ExtractedArticle, extract_article
+from crawler.topic.facts import extract_facts
+from crawler.topic.relevance import RelevanceResult, Topic
+
+
+@dataclass(frozen=True)
+class AnalysedPage:
+    """The extracted article (None: no text), its hash and signature, its topic score and facts."""
+
+    article: ExtractedArticle | None
+    content_hash: str | None = None
+    signature: MinHashSignature | None = None
+    relevance: RelevanceResult | None = None  # None when the page has no title to score with
+    facts: dict[str, Any] | None = None
+
+
+def analyse_page(
+    page: str | EncodedPage, url: str, topic_path: str | None = None, threshold: float | None = None
+) -> AnalysedPage:
+    """Decode the page, extract the article, then hash, sign and (given a topic) score it."""
+    article = extract_article(page if isinstance(page, str) else page.decode(), url)
+    if article is None or not article.text.strip():
+        return AnalysedPage(article)
+    relevance, facts = None, None
+    if topic_path is not None and article.title:
+        relevance, facts = judge(_topic(topic_path), threshold, article.title, article)
+    normalized = normalize_text(article.text)  # once, for both the content hash and the shingles
+    return AnalysedPage(
+        article, hash_of_normalized(normalized), signature_of_normalized(normalized), relevance, facts
+    )
+
+
+def judge(
+    topic: Topic, threshold: float | None, title: str, article: ExtractedArticle
+) -> tuple[RelevanceResult, dict[str, Any] | None]:
+    """The topic score against the configured threshold (the topic file's own when None), and
+    the facts of a relevant article."""
+    scored = topic.score(title, article.text)
+    cutoff = topic.threshold if threshold is None else threshold
+    relevance = RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
+    facts = extract_facts(title, article.text, article.published).to_dict() if relevance.relevant else None
+    return relevance, facts
+
+
+@functools.lru_cache(maxsize=4)
+def _topic(path: str) -> Topic:
+    return Topic.from_file(Path(path))

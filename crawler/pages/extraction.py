@@ -1,0 +1,302 @@
+"""Article text and metadata from fetched HTML: the one place trafilatura is called (its
+metadata readers are driven from ``crawler.page_metadata``).
+
+The extractor is trafilatura, steered by what the page itself declares. Measured on the
+development corpus (see tests/test_extraction_quality.py), each step earns its place:
+
+1. The page is parsed once; the metadata newswatch stores is read from that tree (skipping
+   trafilatura's categories, tags and licence readers), then trafilatura runs in precision
+   mode without its external fallbacks (``fast``) on a copy. Only when that finds little text
+   (under ``FAST_MIN_CHARS``) does the full cascade run (readability and justext
+   comparisons), so a page costs less CPU than one default ``trafilatura.extract`` without
+   metadata.
+2. The publisher's JSON-LD ``articleBody``, when it is long enough to be a body rather than a
+   teaser, corrects two failures: trafilatura chose another block (use the declared body),
+   or it returned the body plus far more (live blogs, appended next articles: keep only the
+   lines the declared body contains).
+3. Furniture lines that no article needs are dropped: the headline repeated as the first
+   line (it is the ``title`` field), gallery counters, ad and share markers, newsletter
+   prompts, copyright notices, and everything after a "More from"/"Related stories"
+   heading in the second half of the text.
+
+Nothing here fetches: callers pass HTML that Scrapy downloaded, already decoded to ``str``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+
+from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_plausible_date, utcnow
+from crawler.pages.metadata import declared_body, read_head, read_metadata
+
+logger = logging.getLogger(__name__)
+
+FAST_MIN_CHARS = 1000  # shorter fast-mode results usually missed the body; the full cascade finds it
+DECLARED_BODY_MIN_CHARS = 500  # shorter JSON-LD articleBody values are teasers, not bodies
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What one article page yields; plain data so it crosses process boundaries by pickle."""
+
+    text: str  # clean body text, paragraphs separated by "\n"
+    title: str | None
+    authors: list[str]
+    published: datetime | None  # timezone-aware UTC; None if absent or implausible
+    language: str | None  # primary language subtag, e.g. "en"
+    sitename: str | None
+    page_canonical_url: str | None  # absolute rel=canonical, else og:url, else None (not normalized)
+    description: str | None
+
+
+def extract_article(html: str, url: str) -> ExtractedArticle | None:
+    """Extract body text and metadata from one page; None when no article text was found.
+
+    Never raises: a page that breaks the parser or the metadata readers yields None or an
+    article with the broken fields left empty.
+    """
+    try:
+        return _extract_article(html, url)
+    except Exception:  # lxml and trafilatura raise many types on hostile input
+        logger.warning("extraction failed for %s", url, exc_info=True)
+        return None
+
+
+def extract_text(html: str, url: str) -> str:
+    """Body text only ("" when none): the same text extract_article returns."""
+    article = extract_article(html, url)
+    return article.text if article else ""
+
+
+def _extract_article(html: str, url: str) -> ExtractedArticle | None:
+    tree = load_html(html)  # parsed once: the metadata readers and both passes share it
+    if tree is None:
+        return None
+    metadata = _read_metadata(tree, url)
+    head = read_head(tree, url)
+    doc = _run_trafilatura(tree, url, fast=True)
+    text = doc.text if doc is not None and doc.text else ""
+    if len(text) < FAST_MIN_CHARS:
+        full = _run_trafilatura(tree, url, fast=False)
+        if full is not None and full.text:
+            text = full.text
+    text = _reconcile_with_declared_body(text, _markup_to_lines(declared_body(head.ld_json_blocks)))
+    title = _clean(metadata.title)
+    text = strip_furniture(text, title)
+    if not text.strip():
+        return None
+    return ExtractedArticle(
+        text=text,
+        title=title,
+        authors=_split_authors(metadata.author),
+        published=_parse_published(metadata.date),
+        language=head.language,
+        sitename=_clean(metadata.sitename),
+        page_canonical_url=head.canonical_url,
+        description=_clean(metadata.description),
+    )
+
+
+def _read_metadata(tree: HtmlElement, url: str) -> Document:
+    """The page's metadata; empty when a reader breaks, so the page still yields its text (HOSTILE 14)."""
+    try:
+        return read_metadata(tree, url, _date_params())
+    except Exception:  # lxml, htmldate and trafilatura raise many types on hostile input
+        logger.info("metadata readers failed on %s", url, exc_info=True)
+        return Document()
+
+
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> Any:
+    """One trafilatura pass over (a copy of) the parsed page: its Document, or None when it finds
+    nothing or fails. Metadata was read already, without the fields newswatch does not store."""
+    try:
+        return trafilatura.bare_extraction(
+            tree,  # bare_extraction works on a copy of a tree it is given
+            url=url,
+            fast=fast,
+            favor_precision=True,
+            include_comments=False,  # reader comments are not the article
+            with_metadata=False,
+        )
+    except Exception:  # lxml and trafilatura raise many types on hostile input
+        logger.info("trafilatura failed on %s", url, exc_info=True)
+        return None
+
+
+def _date_params() -> dict[str, Any]:
+    # extensive_search=False skips htmldate's free-text scan through dateparser: on the
+    # corpus it added about 15% to the cost of a page and found no date the page's markup
+    # did not already declare. The time of day is kept when the page gives it.
+    return {
+        "extensive_search": False,
+        "original_date": True,
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        "min_date": EARLIEST_PLAUSIBLE_DATE.strftime("%Y-%m-%d"),
+        "max_date": (utcnow() + FUTURE_TOLERANCE).strftime("%Y-%m-%d"),
+    }
+
+
+# --- the declared article body -------------------------------------------------------------
+
+_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/h[1-6]|/li|/div|/blockquote)\s*>", re.I)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def _markup_to_lines(body: str) -> str:
+    # Some publishers put HTML (or entity-escaped HTML) in articleBody.
+    body = html_lib.unescape(body)
+    if "<" in body:
+        body = _ANY_TAG.sub(" ", _BLOCK_END.sub("\n", body))
+    lines = (" ".join(line.split()) for line in body.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# --- reconciling the extraction with the declared body -------------------------------------
+
+_WORD = re.compile(r"\w+")
+UNRELATED_SHARE = 0.2  # below this overlap both ways, the two texts are different blocks
+CONTAINED_SHARE = 0.8  # the declared body is (nearly) all inside the extraction
+APPENDED_RATIO = 2.0  # an extraction this much longer than the body carries other material
+
+
+class _Shingles:
+    """Word 4-grams of a text, for "how much of A is in B" questions."""
+
+    def __init__(self, text: str) -> None:
+        words = [word.lower() for word in _WORD.findall(text)]
+        self.grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+        self.joined = f" {' '.join(words)} "
+
+    def share_in(self, other: _Shingles) -> float:
+        return len(self.grams & other.grams) / len(self.grams) if self.grams else 0.0
+
+    def covers(self, line: str) -> bool:
+        """Whether most of ``line`` occurs in this text (short lines: verbatim)."""
+        piece = _Shingles(line)
+        if not piece.grams:
+            return piece.joined.strip() == "" or piece.joined in self.joined
+        return piece.share_in(self) >= 0.5
+
+
+def _reconcile_with_declared_body(text: str, declared: str) -> str:
+    if len(declared) < DECLARED_BODY_MIN_CHARS:
+        return text
+    extracted, body = _Shingles(text), _Shingles(declared)
+    if extracted.share_in(body) < UNRELATED_SHARE and body.share_in(extracted) < UNRELATED_SHARE:
+        return declared  # trafilatura chose another block, or found nothing
+    if body.share_in(extracted) >= CONTAINED_SHARE and len(text) > APPENDED_RATIO * len(declared):
+        return "\n".join(line for line in text.split("\n") if body.covers(line))
+    return text
+
+
+# --- furniture lines -----------------------------------------------------------------------
+
+
+def _line_pattern(body: str) -> re.Pattern[str]:
+    # Whole-line matches only, allowing stray punctuation and bullets around the phrase.
+    return re.compile(rf"^\W{{0,3}}(?:{body})\W{{0,3}}$", re.I)
+
+
+_FURNITURE_LINE = _line_pattern(
+    "|".join(
+        (
+            r"\d+\s*(?:of|/)\s*\d+",  # gallery counters: "3 of 57"
+            r"advertisement|advertising|ad|sponsored(?: content)?",
+            r"(?:article|story) continues (?:below|after)(?: this)? (?:ad|advertisement)",
+            r"share (?:this|the) (?:article|story|post)",
+            r"(?:©|copyright\b).{0,300}",
+        )
+    )
+)
+# Phrases that make a whole short line furniture wherever they occur in it. Plain substring
+# tests: a regex with several unbounded parts could be made to backtrack on hostile text.
+_FURNITURE_PHRASES = (
+    ("all rights reserved",),
+    ("may not be published, broadcast",),
+    ("newsletter", "sign up"),
+    ("newsletter", "subscribe"),
+)
+FURNITURE_PHRASE_MAX_CHARS = 300  # longer lines are prose that happens to use the words
+
+_TAIL_HEADING = _line_pattern(
+    "|".join(
+        (
+            r"more (?:from|must-reads from|stories|on|in) .{0,60}",
+            r"related (?:articles|stories|content|coverage|posts|links|reading)",
+            r"recommended(?: for you| stories| reading)?",
+            r"you (?:may|might) (?:also )?like",
+            r"most (?:popular|read|viewed)",
+            r"trending(?: now| stories)?",
+            r"latest (?:news|stories)",
+            r"(?:what to )?read next|up next|don'?t miss",
+            r"like what you'?re reading\??",
+        )
+    )
+)
+TAIL_START_SHARE = 0.5  # such headings in the first half of a text are the article's own
+
+
+def strip_furniture(text: str, title: str | None = None) -> str:
+    """Drop lines that belong to the page, not the article (see the module docstring)."""
+    lines = text.split("\n")
+    lines = _drop_leading_title(lines, title)
+    for index in range(max(1, int(len(lines) * TAIL_START_SHARE)), len(lines)):
+        if _TAIL_HEADING.match(lines[index].strip()):
+            lines = lines[:index]
+            break
+    return "\n".join(line for line in lines if not _is_furniture(line.strip())).strip()
+
+
+def _is_furniture(line: str) -> bool:
+    if _FURNITURE_LINE.match(line):
+        return True
+    if len(line) > FURNITURE_PHRASE_MAX_CHARS:
+        return False
+    lowered = line.lower()
+    return any(all(phrase in lowered for phrase in phrases) for phrases in _FURNITURE_PHRASES)
+
+
+def _drop_leading_title(lines: list[str], title: str | None) -> list[str]:
+    wanted = " ".join(_WORD.findall(title.lower())) if title else ""
+    for index, line in enumerate(lines[:3]):
+        if wanted and " ".join(_WORD.findall(line.lower())) == wanted:
+            return lines[:index] + lines[index + 1 :]
+    return lines
+
+
+# --- metadata fields -----------------------------------------------------------------------
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join(value.split()) if isinstance(value, str) else ""
+    return value or None
+
+
+def _split_authors(value: str | None) -> list[str]:
+    # trafilatura joins several authors with "; "
+    if not isinstance(value, str):
+        return []
+    return [name for name in (" ".join(part.split()) for part in value.split(";")) if name]
+
+
+def _parse_published(value: str | None) -> datetime | None:
+    """An aware UTC datetime from htmldate's output, or None when absent or implausible."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # no offset given: the page did not say, and UTC is the least surprising reading
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed if is_plausible_date(parsed) else None

@@ -1,0 +1,1 @@
+"""Scrapy components: downloader middlewares, extensions, the log formatter and the settings."""

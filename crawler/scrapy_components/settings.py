@@ -1,0 +1,120 @@
+"""Scrapy settings for newswatch: the defaults (``scrapy.cfg`` names this module) and those that
+follow from the configuration file.
+
+Scrapy reads the upper-case names of this module as project settings. Values that users tune
+live in ``config/newswatch.yaml``; each spider copies them over these defaults at start
+(:func:`apply_config`). Settings of our own use the ``NEWSWATCH_`` prefix.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from scrapy.settings import BaseSettings
+
+from crawler.core.config import Config, load_config
+from crawler.core.errors import ConfigError
+from crawler.topic.relevance import load_topic
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Which configuration file a crawl reads; `newswatch --config` and $NEWSWATCH_CONFIG set it.
+NEWSWATCH_CONFIG = None
+# Who started the cycle, recorded in the runs table: cli, daemon or scrapy.
+NEWSWATCH_TRIGGER = "scrapy"
+# Live progress on a terminal (the CLI turns it on when stderr is a TTY).
+NEWSWATCH_PROGRESS_ENABLED = False
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts an HTTP server on localhost that runs Python code sent to it (token
+# protected). An unattended crawler has no use for it, and it costs an aiohttp import a cycle.
+REMOTE_CONTROL_ENABLED = False
+# The store, not Scrapy, remembers what was seen; no JOBDIR, no HTTP cache.
+HTTPCACHE_ENABLED = False
+
+# Only http(s) is ever fetched: switch the other handlers off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Scrapy starts this many asyncio tasks for every callback's output; an article callback
+# yields one item, so the default of 100 costs ~40k idle tasks per 400 pages.
+CONCURRENT_ITEMS = 16
+
+# The pipeline, in order: analyse each page in the worker pool (extract, hash, sign, score,
+# find facts), drop what is off-topic, adopt the page's declared canonical URL, store.
+ITEM_PIPELINES = {
+    "pipelines.page_analysis.PageAnalysisPipeline": 100,
+    "pipelines.off_topic.OffTopicPipeline": 200,
+    "pipelines.declared_canonical.DeclaredCanonicalPipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.scrapy_components.address_guard.PrivateAddressGuardMiddleware": 50,
+    # After RetryMiddleware (550) in the response path, so it sees 429/503 before a retry.
+    "crawler.scrapy_components.host_backoff.HostBackoffMiddleware": 560,
+    # Scrapy's meta-refresh redirects, without decoding the whole page to read its head.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.scrapy_components.meta_refresh.HeadMetaRefreshMiddleware": 580,
+}
+
+# 429 and 503 are not retried at once: Retry-After is honoured per host (HostBackoffMiddleware)
+# and the URL stays pending for the next cycle.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+
+EXTENSIONS = {
+    "crawler.scrapy_components.cycle_record.CycleRecordExtension": 0,
+    "crawler.scrapy_components.progress.ProgressExtension": 10,
+    "crawler.scrapy_components.size_guard.SizeGuardExtension": 20,
+}
+
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.scrapy_components.log_formatter.QuietDropLogFormatter"
+
+
+def settings_from_config(config: Config) -> dict[str, Any]:
+    """Scrapy settings that follow from config/newswatch.yaml."""
+    crawl = config.crawl
+    return {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_host,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "RETRY_TIMES": crawl.retry_times,
+        "REDIRECT_MAX_TIMES": crawl.max_redirects,
+        "METAREFRESH_MAXDELAY": 100,
+        # Scrapy applies this after decompression too; the larger of the two caps, and each
+        # request narrows it with download_maxsize in its meta.
+        "DOWNLOAD_MAXSIZE": max(crawl.feed_max_bytes, crawl.page_max_bytes),
+        "DOWNLOAD_WARNSIZE": 0,
+        "CLOSESPIDER_TIMEOUT": crawl.cycle_time_limit,
+        "NEWSWATCH_ADDRESS_GUARD_ENABLED": not crawl.allow_private_addresses,
+    }
+
+
+def apply_config(settings: BaseSettings, *, with_topic: bool = False) -> Config:
+    """Load the configured file (and, for a crawl that scores articles, its topic) and apply it
+    to `settings`; a bad file exits with status 2 before the crawl starts."""
+    try:
+        config = load_config(settings.get("NEWSWATCH_CONFIG"))
+        if with_topic:
+            load_topic(config)
+    except ConfigError as exc:
+        print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    settings.setdict(settings_from_config(config), priority="spider")
+    return config

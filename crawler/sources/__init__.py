@@ -1,0 +1,1 @@
+"""Reading what sources list: feeds, sitemaps, section pages, aggregator links, polling, discovery."""

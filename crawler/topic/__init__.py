@@ -1,0 +1,1 @@
+"""Is an article on the topic, and which facts does it report: relevance and facts."""

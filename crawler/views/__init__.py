@@ -1,0 +1,1 @@
+"""What the CLI shows and writes: feed status, articles, cycle summaries, exports, reports."""

@@ -1,0 +1,89 @@
+"""`newswatch article ID [--history]`, `stories` and `search`: an article, stories and their copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+
+def print_article(
+    console: Console, article: dict[str, Any], versions: list[dict[str, Any]], history: bool
+) -> None:
+    """Metadata, the text, and with history each earlier version and what changed."""
+    console.print(f"[bold]{article['id']}[/bold] {article['title'] or '(untitled)'}")
+    for label, key in (
+        ("source", "source"),
+        ("url", "url"),
+        ("published", "published"),
+        ("first seen", "first_seen"),
+        ("updated", "updated_at"),
+        ("relevance", "relevance"),
+    ):
+        if article.get(key) is not None:
+            console.print(f"  {label:11} {article[key]}", highlight=False)
+    console.print(f"  {'versions':11} {article['version_count']}")
+    if article.get("duplicate_of"):
+        console.print(f"  {'copy of':11} {article['duplicate_of']}")
+    if not history:
+        console.print()
+        console.print(article["text"] or "(the text is stored with the original)", highlight=False)
+        return
+    for version in versions:
+        console.print()
+        console.print(
+            f"[bold]version {version['version']}[/bold] seen {version['seen_at']}, "
+            f"replaced {version['replaced_at']}: {version['summary']}",
+            highlight=False,
+        )
+        console.print(version["diff"], highlight=False, markup=False)
+    if not versions:
+        console.print("\nno edits seen")
+
+
+def print_stories(console: Console, stories: list[dict[str, Any]]) -> None:
+    """Each story: its outlets in the order they ran it, with how their versions differ in length."""
+    for story in stories:
+        members = story["members"]
+        original = members[0]
+        console.print(
+            f"[bold]story {story['story_id']}[/bold] {original['title'] or '(untitled)'} — "
+            f"{story['copies']} copies, {story['outlets']} outlets",
+            highlight=False,
+        )
+        table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+        for column in ("id", "first seen", "source", "site", "length", "vs first"):
+            table.add_column(column, justify="right" if column in ("id", "length", "vs first") else "left")
+        base = original["text_length"] or 1
+        for member in members:
+            delta = (member["text_length"] - base) / base
+            table.add_row(
+                str(member["id"]),
+                member["first_seen"].strftime("%Y-%m-%d %H:%M"),
+                member["source"],
+                member["site"],
+                str(member["text_length"]),
+                "first" if member is original else f"{delta:+.0%}",
+            )
+        console.print(table)
+
+
+def print_search_hits(console: Console, hits: list[dict[str, Any]], word: str) -> None:
+    """Each hit: id, date, source and title, a snippet around the first match of `word`, the URL."""
+    for hit in hits:
+        when = (hit["published"] or hit["first_seen"]).date().isoformat()
+        console.print(
+            f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}"
+        )
+        console.print(f"    {_snippet(hit['text'] or '', word)}", highlight=False)
+        console.print(f"    [dim]{hit['url']}[/dim]")
+    if not hits:
+        console.print("no matches")
+
+
+def _snippet(text: str, word: str, width: int = 160) -> str:
+    at = text.lower().find(word.lower())
+    start = max(0, at - width // 3) if at >= 0 else 0
+    return ("…" if start else "") + " ".join(text[start : start + width].split()) + "…"

@@ -1,0 +1,109 @@
+"""`newswatch feeds list|status`: what is configured, and how each feed is doing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from crawler.core.config import Config
+from crawler.core.durations import format_duration
+from crawler.store import FeedState, Store
+
+SILENT_WINDOW = timedelta(days=2)
+HISTORY_WINDOW = timedelta(days=28)
+SILENT_EXPECTED_ITEMS = 3  # flag a feed when its own history predicts at least this many in the window
+
+
+def print_feed_list(console: Console, config: Config) -> None:
+    table = Table(title=f"Feeds in {config.source_path}", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("name", "type", "interval", "keep", "enabled", "url"):
+        table.add_column(column, no_wrap=column in ("name", "url"))
+    for feed in config.feeds:
+        table.add_row(
+            feed.name,
+            feed.type,
+            format_duration(feed.interval),
+            feed.keep,
+            "yes" if feed.enabled else "no",
+            feed.url,
+        )
+    console.print(table)
+
+
+def is_silent(recent_items: int, history_items: int) -> bool:
+    """No items lately although the feed's own history says several were due."""
+    history_days = (HISTORY_WINDOW - SILENT_WINDOW) / timedelta(days=1)
+    expected = history_items / history_days * (SILENT_WINDOW / timedelta(days=1))
+    return recent_items == 0 and expected >= SILENT_EXPECTED_ITEMS
+
+
+def print_feed_status(console: Console, config: Config, store: Store, now: datetime) -> None:
+    """Health per feed: last success, last error and reason, failures, interval, next check, items."""
+    states = {state.name: state for state in store.feeds([feed.name for feed in config.feeds])}
+    last_day = store.item_counts(now - timedelta(days=1))
+    last_week = store.item_counts(now - timedelta(days=7))
+    recent = store.item_counts(now - SILENT_WINDOW)
+    history = store.item_counts(now - HISTORY_WINDOW, until=now - SILENT_WINDOW)
+    stored = store.article_counts()
+    table = Table(
+        title="Feed health",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="items: new links the feed listed in the last 24 h / 7 days; stored: articles kept",
+    )
+    for column in ("feed", "health", "last ok", "last error", "fails", "every", "next", "items", "stored"):
+        table.add_column(
+            column,
+            justify="right" if column in ("fails", "items", "stored") else "left",
+            no_wrap=column in ("feed", "items"),
+        )
+    for feed in config.feeds:
+        state = states.get(feed.name)
+        if state is None:
+            table.add_row(feed.name, "[dim]never polled[/dim]", *["-"] * 7)
+            continue
+        silent = is_silent(recent.get(state.id, 0), history.get(state.id, 0))
+        table.add_row(
+            feed.name,
+            _health(state, silent),
+            _ago(state.last_success_at, now),
+            _error(state, now),
+            str(state.consecutive_failures),
+            format_duration(state.effective_interval),
+            _until(state.next_check_at, now) if state.retired_at is None else "retired",
+            f"{last_day.get(state.id, 0)}/{last_week.get(state.id, 0)}",
+            str(stored.get(state.id, 0)),
+        )
+    console.print(table)
+
+
+def _health(state: FeedState, silent: bool) -> str:
+    if state.retired_at is not None:
+        return "[red]retired[/red]"
+    if state.last_polled_at is None:
+        return "[dim]never polled[/dim]"
+    if state.consecutive_failures:
+        return "[yellow]failing[/yellow]" if state.consecutive_failures < 3 else "[red]failing[/red]"
+    return "[yellow]silent[/yellow]" if silent else "[green]ok[/green]"
+
+
+def _error(state: FeedState, now: datetime) -> str:
+    if state.last_error_at is None:
+        return "-"
+    return f"{state.last_error_reason}, {_ago(state.last_error_at, now)}"
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    seconds = (now - moment).total_seconds()
+    return "now" if seconds < 1 else f"{format_duration(seconds)} ago"
+
+
+def _until(moment: datetime | None, now: datetime) -> str:
+    if moment is None or moment <= now:
+        return "due now"
+    return f"in {format_duration((moment - now).total_seconds())}"

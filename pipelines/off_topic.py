@@ -1,0 +1,45 @@
+"""Pipeline stage 2: drop off-topic articles of `keep: relevant` feeds; they are remembered as seen.
+
+The score itself comes from the extraction worker (stage 1). A page without a title of its own
+is scored here, with the feed entry's title, since the worker had none to weigh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.cycle.item import ArticleItem
+from crawler.cycle.runtime import CycleRuntime, runtime_for
+from crawler.pages.analysis import judge
+from crawler.topic.relevance import Topic, load_topic
+
+
+class OffTopicPipeline:
+    """Drop off-topic articles (after scoring the untitled ones); re-checks always go on."""
+
+    def __init__(self, runtime: CycleRuntime, topic: Topic, threshold: float) -> None:
+        self.runtime = runtime
+        self.topic = topic
+        self.threshold = threshold
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OffTopicPipeline:
+        runtime = runtime_for(crawler)
+        settings = runtime.config.relevance
+        topic = load_topic(runtime.config)  # checked before the crawl (FeedsSpider.update_settings)
+        threshold = settings.threshold if settings.threshold is not None else topic.threshold
+        return cls(runtime, topic, threshold)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert item.extracted is not None
+        if item.relevance is None:  # the page had no title: the feed entry's serves
+            title = item.extracted.title or item.entry_title or ""
+            item.relevance, item.facts = judge(self.topic, self.threshold, title, item.extracted)
+        scored = item.relevance
+        if not scored.relevant and item.keep == "relevant" and item.recheck is None:
+            await asyncio.to_thread(self.runtime.ledger.off_topic, item, scored.score)
+            raise DropItem(f"off-topic (score {scored.score:.2f} < {self.threshold:.2f})")
+        return item
