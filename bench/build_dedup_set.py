@@ -49,8 +49,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.pages.extraction import extract_article  # noqa: E402  (needs the path above)
 from crawler.dedup.minhash import shingles  # noqa: E402
+from crawler.pages.extraction import extract_article  # noqa: E402  (needs the path above)
 
 NAEB = ROOT.parent / "shared" / "corpus" / "extraction" / "naeb"
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "dedup_set.jsonl"

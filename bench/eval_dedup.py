@@ -33,11 +33,18 @@ from sqlalchemy import create_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from crawler.core.urls import canonical_url  # noqa: E402
 from crawler.dedup.content_hash import content_hash  # noqa: E402  (needs the path above)
-from crawler.dedup.minhash import DEFAULT_SCHEME, DEFAULT_THRESHOLDS, MinHashSignature, Scheme, Thresholds, minhash_signature  # noqa: E402
+from crawler.dedup.minhash import (  # noqa: E402
+    DEFAULT_SCHEME,
+    DEFAULT_THRESHOLDS,
+    MinHashSignature,
+    Scheme,
+    Thresholds,
+    minhash_signature,
+)
 from crawler.store import neardup_index  # noqa: E402
 from crawler.store.schema import metadata  # noqa: E402
-from crawler.core.urls import canonical_url  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "results" / "dedup_set.jsonl"
 TARGET_PRECISION = 0.99

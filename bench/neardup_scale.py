@@ -138,7 +138,9 @@ def _copy(cursor: Any, table: str, lines: Iterator[str]) -> None:
         copy.write("\n".join(lines) + "\n")
 
 
-def plant(engine: Engine, queries: dict[str, list[MinHashSignature]], first_id: int, rng: random.Random) -> int:
+def plant(
+    engine: Engine, queries: dict[str, list[MinHashSignature]], first_id: int, rng: random.Random
+) -> int:
     """Index the copies' originals and crowd one key of each crowded query; returns the next free id."""
     next_id = first_id
     with write_transaction(engine) as conn:

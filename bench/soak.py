@@ -56,9 +56,9 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import cli_command, write_config  # noqa: E402
-from tests.mockserver import MockServer, Page  # noqa: E402
-from tests.pages import Story, article_html, rss  # noqa: E402
+from tests.support.cli import cli_command, write_config  # noqa: E402
+from tests.support.mockserver import MockServer, Page  # noqa: E402
+from tests.support.pages import Story, article_html, rss  # noqa: E402
 
 ENTRIES_PER_FEED = 3
 CHANGED_SHARE = 0.05  # of the feeds, between two cycles

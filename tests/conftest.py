@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.mockserver import MockServer
 from tests.support.corpus import SHARED, in_ci
+from tests.support.mockserver import MockServer
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -66,7 +66,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def cli_command(config: Path, *args: str) -> list[str]:
     """The argv of the real CLI with this configuration, for tests and benchmarks that start it."""
-    return [sys.executable, "-m", "crawler.cli", "--config", str(config), *args]
+    return [sys.executable, "-m", "crawler.app.cli", "--config", str(config), *args]
 
 
 def newswatch(*args: str, config: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -3,8 +3,9 @@
 Only http(s) is ever fetched, and never from an address that is not public. Every request,
 including redirects and robots.txt fetches (they pass through the same middleware chain), is
 checked after name resolution: loopback, link-local, private, reserved and IPv4-mapped
-addresses are refused, whatever numeric disguise the URL uses. The check resolves the name itself, so a DNS answer that changes between this check and the connection
-(rebinding) is not covered; that needs a resolver-level hook Scrapy does not offer.
+addresses are refused, whatever numeric disguise the URL uses. The check resolves the name
+itself, so a DNS answer that changes between this check and the connection (rebinding) is not
+covered; that needs a resolver-level hook Scrapy does not offer.
 """
 
 from __future__ import annotations

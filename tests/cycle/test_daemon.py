@@ -1,0 +1,167 @@
+"""The real daemon and cron mode: cycles in child processes, hard limits, clean stop, one cycle at a time."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crawler.app.cycle_lock import CycleLock
+from tests.support import REPO
+from tests.support.cli import cli_command, newswatch, write_config
+from tests.support.database import query_when_ready
+from tests.support.mockserver import MockServer, Page, stall_after_headers
+from tests.support.pages import article_html, rss
+from tests.support.stories import RAID
+from tests.support.waiting import wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def scrape(port: int, *wanted: str) -> str | None:
+    """The metrics text once it shows every wanted line, else None."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    except OSError:
+        return None
+    return text if all(line in text for line in wanted) else None
+
+
+def serve_raid_and_hang(server: MockServer) -> None:
+    server.serve(RAID.path, Page(article_html(RAID)))
+    server.serve(
+        "/good.xml",
+        Page(
+            rss("good", server.base, [(RAID.title, server.url(RAID.path), None)]),
+            content_type="application/rss+xml",
+        ),
+    )
+    server.serve("/hang.xml", stall_after_headers())
+
+
+@pytest.mark.slow
+def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{database}",
+        [{"name": "good", "url": server.url("/good.xml")}, {"name": "hang", "url": server.url("/hang.xml")}],
+        # The limit leaves a loaded machine time to start a cycle; the hung feed outlives it anyway.
+        crawl={"cycle_time_limit": "5s", "download_timeout": "120s", "retry_times": 0},
+    )
+    metrics_port = free_port()
+    document = config.read_text() + f"daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: {metrics_port}\n"
+    config.write_text(document)
+    log = tmp_path / "daemon.log"
+    with log.open("w") as log_file:
+        daemon = subprocess.Popen(
+            cli_command(config, "daemon", "--log-format", "json"),
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            start_new_session=True,  # so a failing test can kill the daemon's cycle child too
+        )
+        try:
+            wait_for(
+                lambda: query_when_ready(database, "SELECT id FROM articles"),
+                90,
+                "a cycle to store the article",
+            )
+            wait_for(
+                lambda: query_when_ready(database, "SELECT id FROM runs WHERE status = 'killed'"),
+                60,
+                "the hung cycle to be killed at its limit",
+            )
+            killed = query_when_ready(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
+            wait_for(
+                lambda: query_when_ready(database, f"SELECT id FROM runs WHERE id > {killed}"),
+                60,
+                "a cycle after the killed one",
+            )
+            # whichever cycle stored the article (a slow start can make it a later one), the daemon
+            # counts it once that cycle ends, killed or not
+            metrics = wait_for(
+                lambda: scrape(
+                    metrics_port,
+                    'newswatch_cycles_total{outcome="killed"}',
+                    'newswatch_articles_total{outcome="new"} 1.0',
+                ),
+                60,
+                "the metrics endpoint to report the killed cycle and the stored article",
+            )
+            assert 'newswatch_feed_lag_seconds{feed="good"}' in metrics
+            daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(timeout=60) == 0
+        finally:
+            if daemon.poll() is None:
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert any(e.get("event") == "cycle_timeout" for e in events)
+    assert any(e.get("event") == "daemon_stopped" for e in events)
+    assert query_when_ready(database, "PRAGMA integrity_check") == [("ok",)]
+    assert len(query_when_ready(database, "SELECT id FROM articles")) == 1
+    assert query_when_ready(database, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_run_exits_at_once_when_another_cycle_holds_the_lock(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(
+        tmp_path, f"sqlite:///{database}", [{"name": "good", "url": server.url("/good.xml")}]
+    )
+
+    with CycleLock.for_database(f"sqlite:///{database}"):
+        started = time.monotonic()
+        result = newswatch("run", config=config)
+
+    assert result.returncode == 75
+    assert "another cycle is running" in result.stderr
+    assert time.monotonic() - started < 30
+    assert server.requests_to("/good.xml") == []
+
+
+@pytest.mark.slow
+def test_two_concurrent_runs_never_run_two_cycles(server: MockServer, tmp_path: Path):
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{database}",
+        [{"name": "hang", "url": server.url("/hang.xml")}],
+        crawl={"cycle_time_limit": "60s", "download_timeout": "120s", "retry_times": 0},
+    )
+    first = subprocess.Popen(
+        cli_command(config, "run"),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: server.requests_to("/hang.xml"), 60, "the first cycle to be polling")
+
+        second = newswatch("run", config=config)
+
+        assert second.returncode == 75, second.stderr
+        assert "another cycle is running" in second.stderr
+        assert len(server.requests_to("/hang.xml")) == 1
+        assert query_when_ready(database, "SELECT count(*) FROM runs") == [(1,)]
+    finally:
+        first.kill()  # its download is stalled on purpose; the kernel releases the lock
+        first.communicate(timeout=60)

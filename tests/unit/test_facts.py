@@ -1,0 +1,347 @@
+"""Facts: agencies, actions, places, counts of people and the event date, with their traps."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from crawler.topic.facts import Facts, PeopleCount, extract_facts
+from tests.support.corpus import SHARED, corpus_absent
+
+FRIDAY = datetime(2019, 8, 9, 18, 30, tzinfo=UTC)  # the Mississippi story ran on a Friday
+
+# The Mississippi raids story told again in our own words (page furniture included).
+PARAPHRASE_TITLE = "White House wants more workplace raids after Mississippi operation"
+PARAPHRASE_TEXT = (
+    "News\n\nActions\n\nPosted\n\n"
+    "Officials told Immigration and Customs Enforcement to plan more workplace operations this year.\n\n"
+    "In Wednesday's raids at seven food processing plants in six Mississippi towns, agents detained at "
+    "least 680 undocumented workers. More than 300 of them had been released by Thursday, an ICE "
+    "spokesman said.\n\n"
+    "The U.S. attorney for the Southern District of Mississippi called it the largest single-state "
+    "enforcement operation in the country's history. New Mexico refused an ICE request for state "
+    "employment data, and lawmakers in Texas opened an inquiry."
+)
+
+
+def counts(signals: Facts) -> list[tuple[int, str | None, str]]:
+    return [(c.number, c.qualifier, c.outcome) for c in signals.counts]
+
+
+# ---- the example story -----------------------------------------------------------------------
+
+
+def test_paraphrased_mississippi_story_yields_its_facts() -> None:
+    signals = extract_facts(PARAPHRASE_TITLE, PARAPHRASE_TEXT, FRIDAY)
+    assert signals.agencies[0] == "ICE"
+    assert "DOJ" in signals.agencies  # the U.S. attorney
+    assert {"raid", "detention"} <= set(signals.actions)
+    assert signals.states[0] == "MS"
+    assert set(signals.states) == {"MS", "NM", "TX"}
+    assert counts(signals) == [(680, "at least", "detained"), (300, "more than", "released")]
+    assert signals.event_date == date(2019, 8, 7)  # "Wednesday's raids", told on Friday
+
+
+@pytest.mark.corpus
+def test_mississippi_example_story_yields_its_facts() -> None:
+    path = SHARED / "corpus" / "examples" / "workplace-raids-mississippi.txt"
+    if not path.exists():
+        corpus_absent(path)
+    signals = extract_facts("", path.read_text(encoding="utf-8"), FRIDAY)
+    assert "ICE" in signals.agencies
+    assert {"raid", "detention"} <= set(signals.actions)
+    assert signals.states[0] == "MS"
+    assert (680, "at least", "detained") in counts(signals)
+    assert (300, "more than", "released") in counts(signals)
+    assert signals.event_date == date(2019, 8, 7)
+    assert signals.cities == []  # "six Mississippi cities" names none
+
+
+def test_signals_serialize_to_json() -> None:
+    data = extract_facts(PARAPHRASE_TITLE, PARAPHRASE_TEXT, FRIDAY).to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["event_date"] == "2019-08-07"
+    assert data["counts"][0] == {
+        "number": 680,
+        "qualifier": "at least",
+        "outcome": "detained",
+        "phrase": "detained at least 680 undocumented workers",
+    }
+    assert set(data) == {"agencies", "actions", "states", "cities", "counts", "event_date"}
+
+
+def test_empty_article_has_no_signals() -> None:
+    assert extract_facts("", "", None) == Facts([], [], [], [], [], None)
+
+
+# ---- agencies ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("Immigration and Customs Enforcement said", "ICE"),
+        ("ICE officers arrived", "ICE"),
+        ("Enforcement and Removal Operations officers", "ERO"),
+        ("the ERO field office in Atlanta", "ERO"),
+        ("Homeland Security Investigations agents", "HSI"),
+        ("an HSI probe", "HSI"),
+        ("U.S. Customs and Border Protection data", "CBP"),
+        ("CBP officers at the port", "CBP"),
+        ("Border Patrol agents", "Border Patrol"),
+        ("agentes de la Patrulla Fronteriza", "Border Patrol"),
+        ("U.S. Citizenship and Immigration Services", "USCIS"),
+        ("the Department of Homeland Security said", "DHS"),
+        ("the Justice Department sued", "DOJ"),
+        ("U.S. Attorney Mike Hurst", "DOJ"),
+        ("deputies under a 287(g) agreement", "287(g) local police"),
+        ("National Guard troops", "National Guard"),
+    ],
+)
+def test_each_agency_is_named(text: str, agency: str) -> None:
+    assert extract_facts("", text, None).agencies == [agency]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ICE train to Munich was late; Deutsche Bahn apologized.",
+        "Dealers still sell ICE cars alongside electric vehicles.",
+        "Ice Cube and Vanilla Ice played; the ice on the lake was thin.",
+        "Intercontinental Exchange (ICE) shares rose.",
+    ],
+)
+def test_ice_that_is_not_the_agency_is_not_named(text: str) -> None:
+    assert "ICE" not in extract_facts("", text, None).agencies
+
+
+def test_all_caps_headline_is_not_read_for_acronyms() -> None:
+    assert extract_facts("ICE STORM HITS TEXAS OVERNIGHT", "", None).agencies == []
+
+
+def test_agencies_are_listed_in_order_of_first_mention_title_first() -> None:
+    signals = extract_facts("Border Patrol finds migrants", "ICE took custody. CBP said so.", None)
+    assert signals.agencies == ["Border Patrol", "ICE", "CBP"]
+
+
+# ---- actions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Agents raided a meatpacking plant.", "raid"),
+        ("Una redada en la planta.", "raid"),
+        ("Officers arrested a father of four.", "arrest"),
+        ("Agents apprehended migrants near Yuma.", "arrest"),
+        ("He has been held in immigration detention since May.", "detention"),
+        ("Fue detenido en su casa.", "detention"),
+        ("She was deported to Honduras.", "deportation"),
+        ("He faces removal proceedings.", "deportation"),
+        ("Employers received I-9 audits.", "audit"),
+        ("Agents stopped the van at a checkpoint near Laredo.", "checkpoint"),
+        ("A federal judge ruled the policy unlawful.", "court ruling"),
+        ("The court issued an injunction.", "court ruling"),
+    ],
+)
+def test_each_action_is_found(text: str, action: str) -> None:
+    assert action in extract_facts("", text, None).actions
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("The guild finished the raid and beat the final boss in the game.", "raid"),
+        ("Israeli troops raided a hospital.", "raid"),
+        ("A runner went into cardiac arrest.", "arrest"),
+        ("Students serve after-school detention.", "detention"),
+        ("Snow removal costs rose.", "deportation"),
+        ("The tax audit found nothing.", "audit"),
+        ("Police set up DUI checkpoints.", "checkpoint"),
+        ("The ruling party won the election.", "court ruling"),
+        ("The deportation of Jews in 1944 was remembered.", "deportation"),
+    ],
+)
+def test_action_words_in_other_senses_are_not_actions(text: str, action: str) -> None:
+    assert action not in extract_facts("", text, None).actions
+
+
+# ---- states ---------------------------------------------------------------------------------
+
+
+def test_states_come_as_usps_codes_most_mentioned_first() -> None:
+    text = "Texas and Arizona sent troops. Texas officials said Texas would pay. Arizona agreed."
+    assert extract_facts("", text, None).states == ["TX", "AZ"]
+
+
+def test_new_mexico_is_not_mexico() -> None:
+    assert extract_facts("", "Migrants returned to Mexico from New Mexico.", None).states == ["NM"]
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Washington announced new sanctions.", []),  # the federal government
+        ("The Washington Post reported it.", []),
+        ("Officials in Washington state objected.", ["WA"]),
+        ("The state of Washington sued.", ["WA"]),
+        ("Rallies in Washington, D.C., drew thousands.", ["DC"]),
+    ],
+)
+def test_washington_is_a_state_only_when_the_text_says_so(text: str, states: list[str]) -> None:
+    assert extract_facts("", text, None).states == states
+
+
+def test_georgia_the_country_is_not_the_state() -> None:
+    country = "Georgia's prime minister spoke in Tbilisi. Georgia wants to join the EU."
+    assert extract_facts("", country, None).states == []
+    state = "Farmworkers were detained in Georgia onion fields."
+    assert extract_facts("", state, None).states == ["GA"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Indiana Jones and Virginia Woolf walked into a bar.",
+        "Hannah Montana and Joe Montana.",
+        "Raids in Kansas City drew protests.",  # the city, not the state of Kansas
+    ],
+)
+def test_state_names_inside_other_names_are_not_states(text: str) -> None:
+    assert extract_facts("", text, None).states == []
+
+
+def test_title_case_headline_still_yields_its_state() -> None:
+    assert extract_facts("Feds Raid Mississippi Poultry Plants", "", None).states == ["MS"]
+
+
+# ---- cities ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Agents raided a plant in Canton, Miss., on Wednesday.", "Canton, MS"),
+        ("Police in El Paso, Texas, said migrants crossed.", "El Paso, TX"),
+        ("The office in Houston, TX, opened.", "Houston, TX"),
+        ("JACKSON, Miss. (AP) — Agents detained workers.", "Jackson, MS"),
+        ("Agents arrested 40 people in Houston.", "Houston, TX"),
+        ("The mayor of Chicago objected.", "Chicago, IL"),
+        ("Dallas County deputies honored the detainer.", "Dallas, TX"),
+        ("Raids in Paris, Texas, and Columbia, S.C.", "Paris, TX"),
+    ],
+)
+def test_cities_are_found_with_their_state(text: str, city: str) -> None:
+    signals = extract_facts("", text, None)
+    assert city in signals.cities
+    assert city[-2:] in signals.states
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arrests were reported in Paris and in Jordan.",  # bigger places abroad
+        "The meeting in Columbia ran late.",  # four US Columbias, none dominant
+        "ICE spokesman Bryan Cox said so, and U.S. Attorney Mike Hurst agreed.",  # people
+        "The Dallas Cowboys and Austin Powers.",  # a team and a film
+        "Charlotte told reporters she was afraid.",  # a first name
+        "Migrants in Guatemala City waited.",  # not a US city
+        "Protests in Odessa continued.",  # Odesa, Ukraine
+    ],
+)
+def test_city_names_that_may_mean_something_else_are_not_cities(text: str) -> None:
+    assert extract_facts("", text, None).cities == []
+
+
+# ---- counts of people -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At least 680 undocumented immigrants were detained.", (680, "at least", "detained")),
+        ("More than 300 of them had been released by Thursday.", (300, "more than", "released")),
+        ("The raids led to the detention of nearly 400 workers.", (400, "nearly", "detained")),
+        ("Agents arrested 42 people.", (42, None, "arrested")),
+        ("Border agents expelled more than 1,000 migrants.", (1000, "more than", "deported")),
+        ("A flight carried 130 deportees.", (130, None, "deported")),
+        ("Prosecutors charged 12 people with harboring.", (12, None, "charged")),
+        ("About two dozen farmworkers were detained.", (24, "about", "detained")),
+        ("ICE carried out 1,500 removals last week.", (1500, None, "deported")),
+        ("Of those, 12 were later released.", (12, None, "released")),
+        ("Roughly 90 Guatemalans were deported.", (90, "about", "deported")),
+        ("Unos 400 migrantes fueron detenidos.", (400, "about", "detained")),
+        ("Agentes detuvieron a más de 100 trabajadores.", (100, "more than", "detained")),
+        ("Llegaron 120 hondureños deportados.", (120, None, "deported")),
+    ],
+)
+def test_counts_of_people_with_what_happened_to_them(
+    text: str, expected: tuple[int, str | None, str]
+) -> None:
+    assert counts(extract_facts("", text, None)) == [expected]
+
+
+def test_a_count_keeps_the_words_that_said_it() -> None:
+    (count,) = extract_facts("", "Agents detained about 90 workers at the plant.", None).counts
+    assert count == PeopleCount(90, "about", "detained", "detained about 90 workers")
+
+
+def test_the_same_count_told_twice_is_listed_once() -> None:
+    text = "Agents detained 680 workers. In all, 680 workers were detained. 300 were released."
+    assert counts(extract_facts("", text, None)) == [(680, None, "detained"), (300, None, "released")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2019 workers were detained across the state.",  # a year
+        "A 34-year-old man was arrested; he is 34 years old.",  # an age
+        "The smuggler charged $8,000 per person.",  # money
+        "About 15 percent of detainees were released.",  # a share
+        "Under Title 42, expulsions rose; 287(g) agreements grew.",  # numbers that name things
+        "Employers must keep I-9 forms for 300 employees.",  # no outcome
+        "Agents raided seven plants in six cities.",  # not people
+        "No one was arrested.",  # not a count
+        "Agents seized 200 pounds of fentanyl.",  # not people
+        "Hundreds of workers were detained.",  # no number
+    ],
+)
+def test_numbers_that_are_not_counts_of_people_are_skipped(text: str) -> None:
+    assert extract_facts("", text, None).counts == []
+
+
+# ---- event date ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("In Wednesday's raids, agents detained 40.", FRIDAY, date(2019, 8, 7)),
+        ("Agents arrested 12 people on Friday.", FRIDAY, date(2019, 8, 9)),  # the same day
+        ("Agents raided the plant yesterday.", FRIDAY, date(2019, 8, 8)),
+        ("On Aug. 7, agents raided seven plants.", FRIDAY, date(2019, 8, 7)),
+        ("The raids on August 7, 2019 were the largest.", None, date(2019, 8, 7)),
+        ("La redada del miércoles dejó 40 detenidos.", FRIDAY, date(2019, 8, 7)),
+        ("Fueron detenidos el 7 de agosto.", FRIDAY, date(2019, 8, 7)),
+        ("The Dec. 30 raid was the last of the year.", datetime(2020, 1, 3), date(2019, 12, 30)),
+    ],
+)
+def test_event_date_is_the_date_of_the_action(text: str, published: datetime | None, expected: date) -> None:
+    assert extract_facts("", text, published).event_date == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Agents arrested 42 people, the agency said Monday.", FRIDAY),  # the statement's date
+        ("Raids this week alarmed families.", FRIDAY),  # too vague
+        ("Agents raided the plant on Wednesday.", None),  # which Wednesday?
+        ("His deportation hearing is set for Dec. 12.", FRIDAY),  # in the future
+        ("Trump spoke on Friday. Separately, agents had detained workers.", FRIDAY),  # another sentence
+        ("The mayor spoke on Tuesday about parks.", FRIDAY),  # no action near it
+    ],
+)
+def test_dates_that_are_not_the_event_are_ignored(text: str, published: datetime | None) -> None:
+    assert extract_facts("", text, published).event_date is None
