@@ -67,7 +67,7 @@ KIND_ORDER = (
 @dataclass
 class Outcome:
     record: dict[str, object]
-    stage: str  # url | exact | near | new | short (too few words for a fingerprint)
+    stage: str  # url | exact | near | new | short (too few words for a signature)
     linked_story: str | None
     seconds: float = 0.0  # near-duplicate lookup time
     candidates: int = 0
@@ -109,7 +109,7 @@ def arrival_order(records: list[dict[str, object]], seed: int) -> list[dict[str,
 
 def simulate(
     records: list[dict[str, object]],
-    fingerprints: dict[str, MinHashSignature | None],
+    signatures: dict[str, MinHashSignature | None],
     thresholds: Thresholds,
     scheme: Scheme,
 ) -> Result:
@@ -125,7 +125,7 @@ def simulate(
         for number, record in enumerate(records, start=1):
             url = canonical_url(str(record["url"])) or str(record["url"])
             digest = content_hash(str(record["text"]))
-            fp = fingerprints[str(record["id"])]
+            fp = signatures[str(record["id"])]
             if url in by_url:
                 outcome = Outcome(record, "url", by_url[url])
             elif digest in by_hash:
@@ -210,7 +210,7 @@ def print_pairs(result: Result, pairs_path: Path) -> None:
     print(f"same-day same-topic pairs: {len(pairs)}, later one linked to anything: {len(linked)}")
 
 
-def fingerprints_for(records: list[dict[str, object]], scheme: Scheme) -> dict[str, MinHashSignature | None]:
+def signatures_for(records: list[dict[str, object]], scheme: Scheme) -> dict[str, MinHashSignature | None]:
     return {str(r["id"]): minhash_signature(str(r["text"]), scheme) for r in records}
 
 
@@ -227,7 +227,7 @@ def sweep(records: list[dict[str, object]]) -> None:
     ]
     grid = [Thresholds(c, j) for c in (0.3, 0.4, 0.5, 0.6, 0.7) for j in (0.1, 0.15, 0.2, 0.25, 0.3)]
     for scheme in schemes:
-        fps = fingerprints_for(records, scheme)
+        fps = signatures_for(records, scheme)
         for thresholds in grid if scheme == DEFAULT_SCHEME else [DEFAULT_THRESHOLDS]:
             result = simulate(records, fps, thresholds, scheme)
             right, wrong, copies = result.counts()
@@ -250,7 +250,7 @@ def main() -> None:
     if not args.set.exists():
         sys.exit(f"{args.set} is missing: run bench/build_dedup_set.py first")
     records = arrival_order([json.loads(line) for line in args.set.open(encoding="utf-8")], args.seed)
-    result = simulate(records, fingerprints_for(records, DEFAULT_SCHEME), DEFAULT_THRESHOLDS, DEFAULT_SCHEME)
+    result = simulate(records, signatures_for(records, DEFAULT_SCHEME), DEFAULT_THRESHOLDS, DEFAULT_SCHEME)
     scheme, thresholds = DEFAULT_SCHEME, DEFAULT_THRESHOLDS
     print(
         f"{len(records)} pages; scheme {scheme.shingle_words}-word shingles, {scheme.slots} slots, "

@@ -5,12 +5,12 @@
     .venv/bin/python bench/neardup_scale.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
     .venv/bin/python bench/neardup_scale.py --no-sqlite --postgres postgresql://...   # PostgreSQL only
 
-The store is filled with synthetic fingerprints (random signatures and band keys, which is
+The store is filled with synthetic signatures (random slot values and band keys, which is
 what the hashes of unrelated texts look like), loaded in bulk straight through the driver.
 Then a child process, so that its peak memory is the check's own, runs the check for
 ``--queries`` fresh articles the way the store will, inside the write transaction that stores
 the article: the lookup (candidates from the band index plus verification against stored
-signatures), then the insert of the article's fingerprint when it is new. The commit is the
+signatures), then the insert of the article's signature when it is new. The commit is the
 article's own cost and is left out. Queries are synthetic stories:
 
 * ``new``: a story the store has never seen (most articles);
@@ -66,7 +66,7 @@ def story(rng: random.Random, words: int = 450) -> list[str]:
     return [" ".join(tokens[i : i + 45]) for i in range(0, words, 45)]
 
 
-def must_fingerprint(paragraphs: list[str]) -> MinHashSignature:
+def must_sign(paragraphs: list[str]) -> MinHashSignature:
     fp = minhash_signature("\n".join(paragraphs))
     assert fp is not None
     return fp
@@ -77,10 +77,10 @@ def make_queries(rng: random.Random, count: int) -> dict[str, list[MinHashSignat
     originals = [story(rng) for _ in range(count // 3)]
     copies = [paragraphs[1 : int(len(paragraphs) * 0.7)] + story(rng, 40) for paragraphs in originals]
     return {
-        "originals": [must_fingerprint(p) for p in originals],
-        "copy": [must_fingerprint(p) for p in copies],
-        "new": [must_fingerprint(story(rng)) for _ in range(count // 3)],
-        "crowded": [must_fingerprint(story(rng)) for _ in range(count - 2 * (count // 3))],
+        "originals": [must_sign(p) for p in originals],
+        "copy": [must_sign(p) for p in copies],
+        "new": [must_sign(story(rng)) for _ in range(count // 3)],
+        "crowded": [must_sign(story(rng)) for _ in range(count - 2 * (count // 3))],
     }
 
 
@@ -88,7 +88,7 @@ def make_queries(rng: random.Random, count: int) -> dict[str, list[MinHashSignat
 
 
 def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -> float:
-    """Filler fingerprints for article ids first_id..last_id, straight through the DBAPI driver.
+    """Filler signatures for article ids first_id..last_id, straight through the DBAPI driver.
 
     PostgreSQL gets COPY into the band table without its primary key, which is built again
     afterwards (one sort instead of millions of random index inserts), then ANALYZE.
@@ -256,8 +256,8 @@ def database_size(engine: Engine) -> dict[str, float]:
     return {"total_mib": (total or 0) / 2**20, "bands_mib": (bands or 0) / 2**20}
 
 
-def fingerprint_cost(rng: random.Random, count: int = 300) -> float:
-    """Median ms to fingerprint a synthetic 450-word story (shingles, signature, band keys)."""
+def signature_cost(rng: random.Random, count: int = 300) -> float:
+    """Median ms to sign a synthetic 450-word story (shingles, signature, band keys)."""
     texts = ["\n".join(story(rng)) for _ in range(count)]
     times = []
     for body in texts:
@@ -291,7 +291,7 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
                 path.write_text(
                     json.dumps(
                         {
-                            kind: [[fp.signature, fp.shingle_count] for fp in fps]
+                            kind: [[fp.values, fp.shingle_count] for fp in fps]
                             for kind, fps in queries.items()
                         }
                         | {"next_id": next_id}
@@ -346,7 +346,7 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.queries_file, args.cold)))
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    print(f"fingerprint of a 450-word article: median {fingerprint_cost(random.Random(args.seed)):.2f} ms")
+    print(f"signature of a 450-word article: median {signature_cost(random.Random(args.seed)):.2f} ms")
     if not args.no_sqlite:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Near-duplicate fingerprints: copies are found, different stories are not, on SQLite and PostgreSQL."""
+"""Near-duplicates by MinHash: copies are found, different stories are not, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def joined(paragraphs: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
-def must_fingerprint(body: str) -> MinHashSignature:
+def must_sign(body: str) -> MinHashSignature:
     fp = minhash_signature(body)
     assert fp is not None
     return fp
@@ -114,7 +114,7 @@ def cut_end(paragraphs: list[str], share: float) -> list[str]:
     return kept
 
 
-ORIGINAL = must_fingerprint(joined(WIRE_STORY))
+ORIGINAL = must_sign(joined(WIRE_STORY))
 
 COPIES = {
     "another site's template": [
@@ -149,51 +149,51 @@ NOT_COPIES = {
 
 @pytest.mark.parametrize("kind", COPIES)
 def test_syndicated_copies_are_near_duplicates(kind: str):
-    copy = must_fingerprint(joined(COPIES[kind]))
+    copy = must_sign(joined(COPIES[kind]))
 
     assert is_near_duplicate(copy, ORIGINAL), (kind, similarity(copy, ORIGINAL), containment(copy, ORIGINAL))
     assert is_near_duplicate(ORIGINAL, copy)  # the order of arrival does not matter
 
 
 def test_a_copy_cut_to_70_percent_is_contained_though_less_than_70_percent_similar():
-    copy = must_fingerprint(joined(cut_end(WIRE_STORY, 0.30)))
+    copy = must_sign(joined(cut_end(WIRE_STORY, 0.30)))
 
     assert similarity(copy, ORIGINAL) < 0.75
     assert containment(copy, ORIGINAL) > 0.85
 
 
-def test_case_punctuation_and_whitespace_changes_give_the_same_fingerprint():
+def test_case_punctuation_and_whitespace_changes_give_the_same_signature():
     restyled = joined(WIRE_STORY).replace("—", "--").replace(". ", ".  ").replace("'", "\u2019").upper()
     rewrapped = "\n\n".join(line for paragraph in WIRE_STORY for line in paragraph.split(", "))
 
-    assert must_fingerprint(restyled) == ORIGINAL
-    assert must_fingerprint(rewrapped) == ORIGINAL
+    assert must_sign(restyled) == ORIGINAL
+    assert must_sign(rewrapped) == ORIGINAL
 
 
 @pytest.mark.parametrize("kind", NOT_COPIES)
 def test_different_stories_are_not_near_duplicates(kind: str):
-    other = must_fingerprint(joined(NOT_COPIES[kind]))
+    other = must_sign(joined(NOT_COPIES[kind]))
 
     assert not is_near_duplicate(other, ORIGINAL), (kind, similarity(other, ORIGINAL))
 
 
 def test_different_stories_framed_by_the_same_boilerplate_are_not_near_duplicates():
-    first = must_fingerprint(joined([INTRO, *WIRE_STORY, OUTRO]))
-    second = must_fingerprint(joined([INTRO, *OTHER_STORY, OUTRO]))
+    first = must_sign(joined([INTRO, *WIRE_STORY, OUTRO]))
+    second = must_sign(joined([INTRO, *OTHER_STORY, OUTRO]))
 
     assert not is_near_duplicate(first, second)
     assert similarity(first, second) < DEFAULT_THRESHOLDS.min_jaccard
 
 
-def test_texts_too_short_to_judge_get_no_fingerprint():
+def test_texts_too_short_to_judge_get_no_signature():
     assert minhash_signature("ICE detains 84 at Harlan poultry plant, officials say") is None
     assert minhash_signature("") is None
 
 
 def test_short_texts_are_densified_so_every_slot_is_filled():
-    fp = must_fingerprint(WIRE_STORY[0])  # about 35 shingles for 128 slots
+    fp = must_sign(WIRE_STORY[0])  # about 35 shingles for 128 slots
 
-    assert len(fp.signature) == 128
+    assert len(fp.values) == 128
     assert similarity(fp, fp) == 1.0
 
 
@@ -207,7 +207,7 @@ def test_a_fingerprint_survives_storage_as_bytes():
 def test_fingerprints_are_the_same_in_every_process():
     script = (
         "import json, sys; from crawler.dedup.minhash import minhash_signature; "
-        "fp = minhash_signature(sys.stdin.read()); print(json.dumps([fp.signature, fp.band_keys]))"
+        "fp = minhash_signature(sys.stdin.read()); print(json.dumps([fp.values, fp.band_keys]))"
     )
     outputs = set()
     for seed in ("1", "2", "random"):
@@ -223,13 +223,13 @@ def test_fingerprints_are_the_same_in_every_process():
         outputs.add(done.stdout)
 
     assert len(outputs) == 1
-    assert json.loads(outputs.pop()) == [list(ORIGINAL.signature), list(ORIGINAL.band_keys)]
+    assert json.loads(outputs.pop()) == [list(ORIGINAL.values), list(ORIGINAL.band_keys)]
 
 
 def test_band_keys_are_pinned_because_stored_ones_must_stay_comparable():
-    # Changing the hashing or the scheme silently orphans every stored fingerprint: it needs a
+    # Changing the hashing or the scheme silently orphans every stored signature: it needs a
     # migration that recomputes them, and this value updated on purpose.
-    fp = must_fingerprint(" ".join(f"word{i}" for i in range(40)))
+    fp = must_sign(" ".join(f"word{i}" for i in range(40)))
 
     assert fp.band_keys[:2] == PINNED_BAND_KEYS
 
@@ -251,10 +251,10 @@ def conn(database_url: str) -> Iterator[Connection]:
 
 
 def test_a_copy_finds_its_original_in_the_database(conn: Connection):
-    add_signature(conn, 1, must_fingerprint(joined(OTHER_STORY)))
+    add_signature(conn, 1, must_sign(joined(OTHER_STORY)))
     add_signature(conn, 2, ORIGINAL)
 
-    match = find_original(conn, must_fingerprint(joined(COPIES["all of those at once"])))
+    match = find_original(conn, must_sign(joined(COPIES["all of those at once"])))
 
     assert match is not None
     assert match.article_id == 2
@@ -265,7 +265,7 @@ def test_a_different_story_finds_nothing(conn: Connection):
     add_signature(conn, 1, ORIGINAL)
 
     assert (
-        find_original(conn, must_fingerprint(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
+        find_original(conn, must_sign(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
     )
 
 
@@ -278,7 +278,7 @@ def test_stored_fingerprints_read_back_unchanged(conn: Connection):
 
 def test_removing_a_fingerprint_removes_all_its_rows(conn: Connection):
     add_signature(conn, 1, ORIGINAL)
-    add_signature(conn, 2, must_fingerprint(joined(OTHER_STORY)))
+    add_signature(conn, 2, must_sign(joined(OTHER_STORY)))
 
     remove_signature(conn, 1)
 

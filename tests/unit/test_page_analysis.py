@@ -1,4 +1,4 @@
-"""crawler.page_analysis: what an extraction worker computes for one page."""
+"""crawler.pages.analysis: what an extraction worker computes for one page."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ URL = "https://news.example.org/raid"
 def test_worker_results_equal_the_stages_own_functions() -> None:
     analysed = analyse_page(article_html(RAID).decode(), URL, TOPIC)
     assert analysed.article is not None
-    # normalized once in the worker: the same hash and fingerprint as computed separately
+    # normalized once in the worker: the same hash and signature as computed separately
     assert analysed.content_hash == content_hash(analysed.article.text)
-    assert analysed.fingerprint == minhash_signature(analysed.article.text)
+    assert analysed.signature == minhash_signature(analysed.article.text)
     assert analysed.relevance is not None and analysed.relevance.relevant
-    assert analysed.signals is not None and "ICE" in analysed.signals["agencies"]
+    assert analysed.facts is not None and "ICE" in analysed.facts["agencies"]
 
 
 def test_bytes_are_decoded_in_the_worker() -> None:
@@ -31,7 +31,7 @@ def test_bytes_are_decoded_in_the_worker() -> None:
     assert from_bytes == from_text
 
 
-def test_page_without_text_yields_no_fingerprints() -> None:
+def test_page_without_text_yields_no_hash_or_signature() -> None:
     shell = "<html><head><title>Loading</title></head><body><script>render()</script></body></html>"
     analysed = analyse_page(shell, URL, TOPIC)
-    assert analysed.article is None and analysed.content_hash is None and analysed.fingerprint is None
+    assert analysed.article is None and analysed.content_hash is None and analysed.signature is None

@@ -1,4 +1,4 @@
-"""Section pages: which links look like articles, allow/deny, fingerprints, hostile HTML."""
+"""Section pages: which links look like articles, allow/deny, the link set hash, hostile HTML."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def test_invalid_pattern_is_a_value_error_naming_it() -> None:
         article_links(section_page(), PAGE_URL, deny=["(unclosed"])
 
 
-def test_fingerprint_is_stable_under_order_text_and_tracking_changes() -> None:
+def test_link_set_hash_is_stable_under_order_text_and_tracking_changes() -> None:
     links = article_links(section_page(), PAGE_URL)
     shuffled = [ArticleLink(link.url + "?utm_source=x", "Updated 5 minutes ago") for link in reversed(links)]
     assert link_set_hash(links) == link_set_hash(shuffled)
