@@ -290,10 +290,7 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
                 path = Path(scratch) / f"queries-{size}-{label}.json"
                 path.write_text(
                     json.dumps(
-                        {
-                            kind: [[fp.values, fp.shingle_count] for fp in fps]
-                            for kind, fps in queries.items()
-                        }
+                        {kind: [[fp.values, fp.shingle_count] for fp in fps] for kind, fps in queries.items()}
                         | {"next_id": next_id}
                     )
                 )

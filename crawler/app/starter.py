@@ -1,6 +1,6 @@
 """`newswatch init`: a commented starter configuration, and the folder its database goes in.
 
-The starter is the configuration newswatch ships (``crawler.packaged``), with the one thing
+The starter is the configuration newswatch ships (``crawler.core.packaged``), with the one thing
 that only makes sense inside the repository changed: the database sits in ``data/`` beside
 the new file instead of one folder up.
 """
@@ -35,7 +35,7 @@ class StarterFiles:
 def starter_config() -> str:
     """The shipped configuration with its database in ``data/`` beside it."""
     text, replaced = _STORAGE_URL_LINE.subn(rf"\g<1>{STARTER_DATABASE_URL}", starter_config_text(), count=1)
-    if not replaced:  # tests/test_init.py loads the result, so this only fires on a broken package
+    if not replaced:  # tests/cli/test_init.py loads the result, so this only fires on a broken package
         raise RuntimeError("the shipped newswatch.yaml has no sqlite storage.url line to rewrite")
     return _HEADER + text
 

@@ -3,8 +3,9 @@
 Every link that reaches newswatch (feed entries, sitemaps, redirects) passes through
 here twice: ``is_fetchable_url`` decides whether a request may be made, and
 ``canonical_url`` gives the one string under which the article is stored and
-deduplicated (DESIGN.md decision 4). Private addresses are *not* judged here: a name
-can resolve anywhere, so the private-address guard (HOSTILE.md 23) runs after name
+deduplicated: the store, not the crawl, decides what was seen, across runs and machines.
+Private addresses are *not* judged here: a name can resolve anywhere, so the
+private-address guard (``crawler.scrapy_components.address_guard``) runs after name
 resolution and uses ``parse_ip_disguise`` and ``is_private_address``.
 
 Library choice. ``w3lib.url`` (a Scrapy dependency) does the standards work:

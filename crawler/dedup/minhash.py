@@ -23,9 +23,10 @@ The decision therefore uses the estimated containment (shared shingles over the 
 text's), computed from the signatures and the stored shingle counts, with a Jaccard floor
 that keeps a short brief quoted inside a long roundup from counting as the same story.
 
-Defaults were chosen on the labelled set of bench/build_dedup_set.py (2,517 pages: copies of
-300 NAEB articles as syndicating outlets make them, and hard negatives), scored by
-bench/eval_dedup.py with its ``--sweep``; the reasons are beside ``Scheme`` and ``Thresholds``.
+Defaults were chosen on the labelled set of bench/build_dedup_set.py (copies of NAEB articles
+as syndicating outlets make them, and hard negatives; its size and scores are in the README),
+scored by bench/eval_dedup.py with its ``--sweep``; the reasons are beside ``Scheme`` and
+``Thresholds``.
 """
 
 from __future__ import annotations

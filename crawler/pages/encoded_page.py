@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # the extraction workers unpickle this class: they need not i
 class EncodedPage:
     """The body as fetched and the encoding Scrapy settled on for it.
 
-    Decoding a news page costs ~1 ms; on the crawling process that millisecond is taken from
-    the reactor and the pool's dispatchers, so the spider ships bytes and the worker decodes.
+    Decoding a page costs CPU; on the crawling process it is taken from the reactor and the
+    pool's dispatchers, so the spider ships bytes and the worker decodes.
     """
 
     body: bytes

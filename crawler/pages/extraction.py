@@ -1,8 +1,8 @@
 """Article text and metadata from fetched HTML: the one place trafilatura is called (its
-metadata readers are driven from ``crawler.page_metadata``).
+metadata readers are driven from ``crawler.pages.metadata``).
 
 The extractor is trafilatura, steered by what the page itself declares. Measured on the
-development corpus (see tests/test_extraction_quality.py), each step earns its place:
+development corpus (see tests/unit/test_extraction_quality.py), each step earns its place:
 
 1. The page is parsed once; the metadata newswatch stores is read from that tree (skipping
    trafilatura's categories, tags and licence readers), then trafilatura runs in precision
@@ -108,7 +108,7 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
 
 
 def _read_metadata(tree: HtmlElement, url: str) -> Document:
-    """The page's metadata; empty when a reader breaks, so the page still yields its text (HOSTILE 14)."""
+    """The page's metadata; empty when a reader breaks, so that broken metadata never costs the text."""
     try:
         return read_metadata(tree, url, _date_params())
     except Exception:  # lxml, htmldate and trafilatura raise many types on hostile input
@@ -135,8 +135,8 @@ def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> Any:
 
 def _date_params() -> dict[str, Any]:
     # extensive_search=False skips htmldate's free-text scan through dateparser: on the
-    # corpus it added about 15% to the cost of a page and found no date the page's markup
-    # did not already declare. The time of day is kept when the page gives it.
+    # corpus it added to the cost of every page and found no date the page's markup did not
+    # already declare. The time of day is kept when the page gives it.
     return {
         "extensive_search": False,
         "original_date": True,

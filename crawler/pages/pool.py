@@ -5,7 +5,7 @@ the interpreter down with it. So extraction never runs in the crawling process: 
 slot is one dispatcher thread here and one child process there, talking over a pipe. The
 thread sends one page, waits at most the deadline, and on silence kills *that* child only;
 the next page that slot takes starts a fresh one. Workers are also retired after a number
-of pages, which bounds what a leaky parse can hold on to (HOSTILE 17).
+of pages, which bounds what a leaky parse can hold on to.
 
 Futures are ``concurrent.futures.Future``, so asyncio code awaits them with
 ``asyncio.wrap_future`` and Scrapy's reactor thread never blocks.
@@ -36,7 +36,7 @@ WORKER_START_TIMEOUT = 60.0  # seconds for a new worker to import its modules an
 _EXIT_OUT_OF_MEMORY = 75  # worker exit status after a MemoryError, for the crash message
 
 
-# A page is HTML text, or bytes the target decodes (crawler.encoded_page): anything with a len().
+# A page is HTML text, or bytes the target decodes (crawler.pages.encoded_page): anything with a len().
 PageInput = str | EncodedPage
 _Job = tuple["Future[Any]", PageInput, str]
 _STOP = None  # queue sentinel: one per dispatcher thread at close
@@ -57,10 +57,8 @@ class ExtractionPool:
         target: Callable[[Any, str], Any] = extract_article,
     ) -> None:
         # One worker more than cores: a worker waiting for its dispatcher thread (which needs
-        # this process's GIL, shared with Scrapy's reactor) leaves a core idle otherwise.
-        # Measured on 2 cores when the crawling process did more per page: 3 workers moved NAEB
-        # pages 1.9x faster than 2. Now that it does less, `bench/throughput.py --workers 2` and
-        # `--workers 3` are within noise; the extra worker costs ~90 MB.
+        # this process's GIL, shared with Scrapy's reactor) would otherwise leave a core idle.
+        # The extra worker costs memory; `bench/throughput.py --workers N` measures the trade.
         self.workers = workers or (os.cpu_count() or 1) + 1
         self.deadline_seconds = deadline_seconds
         self.max_input_chars = max_input_chars
@@ -79,7 +77,7 @@ class ExtractionPool:
         ExtractionError subclass; it never hangs."""
         future: Future[Any] = Future()
         if len(page) > self.max_input_chars:
-            # refused here: a page this size never reaches a worker (HOSTILE 11)
+            # refused here: a page this size never reaches a worker
             unit = "characters" if isinstance(page, str) else "bytes"
             future.set_exception(InputTooLarge(f"{len(page)} {unit}, limit {self.max_input_chars}"))
             return future

@@ -2,7 +2,7 @@
 
 Scrapy's MetaRefreshMiddleware looks for ``<meta http-equiv="refresh">`` in the first 4,096
 characters, but gets them by decoding the entire body on the crawling process, whose CPU
-the reactor needs (about 1.5 ms a news page). This subclass hands it a copy cut to the first
+the reactor needs. This subclass hands it a copy cut to the first
 bytes that can hold those characters, with the full page's encoding, and otherwise behaves
 exactly like Scrapy's middleware and honours the same settings.
 """

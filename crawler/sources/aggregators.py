@@ -2,9 +2,10 @@
 
 Search feeds link to the aggregator, not to the article: a Bing News RSS item points at
 ``bing.com/news/apiclick.aspx?...&url=<publisher URL>``, a Google News RSS item at
-``news.google.com/rss/articles/<id>``. Deduplication (DESIGN.md decision 4) must see the
-publisher's URL, or the same article found through a search feed and through the
-outlet's own feed would be stored twice. This module recovers it without any request:
+``news.google.com/rss/articles/<id>``. Deduplication, done against the store by canonical
+URL before any article request, must see the publisher's URL, or the same article found
+through a search feed and through the outlet's own feed would be stored twice. This module
+recovers it without any request:
 
 - Bing: the ``url`` parameter of ``/news/apiclick.aspx``; the ``u`` parameter of
   ``/ck/a`` (``a1`` + base64url).

@@ -1,32 +1,31 @@
 """Parse feed bodies that Scrapy fetched: RSS 0.9x/2.0, RSS 1.0 (RDF), Atom and JSON Feed.
 
-feedparser does the lenient XML work (DESIGN.md decision 2: it is given bytes only,
-never a URL or a str, which it may open as a file). This module adds what a crawler
-reading strangers' bytes needs and feedparser does not do safely (HOSTILE.md 1-9):
+feedparser does the lenient XML work, given bytes only: never a URL or a str, which it
+may open as a file (fetching is Scrapy's job). This module adds what a crawler reading
+strangers' bytes needs and feedparser does not do safely; the costs it guards against,
+measured on the pinned feedparser and expat, are in the README:
 
 Decoding. The body is decoded here, the way Scrapy's TextResponse does it
 (w3lib.encoding: BOM, then the HTTP charset, then the XML declaration), falling back
 to UTF-8 and windows-1252 when the declared encoding does not fit. feedparser then
 receives UTF-8 whose first line is only an XML declaration. Its own decoder matches
 an encoding-declaration regex against the whole first line of the raw body, which
-is super-linear: a one-line 40 KB feed of crafted items took 9 s, a 52 KB crafted
-declaration 188 s. It would also honour declared EBCDIC or escape codecs that hide
-markup from any check made on the raw bytes.
+is super-linear in a crafted one-line feed or declaration. It would also honour
+declared EBCDIC or escape codecs that hide markup from any check made on the raw bytes.
 
 DTDs. Every DOCTYPE is removed from the decoded text, internal subset included,
 wherever it is. feedparser's own filter is a line-anchored regex over the text before
 the root element, so entity declarations that share a line with the DOCTYPE reach
 expat. Expat (2.4+) stops billion laughs at its amplification limit, but only after
-about 0.7 s and 60 MB per document, a limit that grows with document size, and older
-expat builds have none. Without a DTD nothing can be expanded or loaded: ``&lol9;``
+spending CPU and memory on every such document, a limit that grows with document size,
+and older expat builds have none. Without a DTD nothing can be expanded or loaded: ``&lol9;``
 is undefined, the strict parse fails, the lenient parse keeps it as text.
 
-CPU. feedparser runs a quadratic email regex over author fields (32 KB: 3.7 s); see
+CPU. feedparser runs a quadratic email regex over author fields; see
 ``_bounded_sync_author_detail``. Documents with more than twice ``max_entries``
-items are cut before parsing (feedparser needs 15 s for 50,000 items), keeping the
+items are cut before parsing (feedparser's time grows with every item), keeping the
 head and the closing tags. Other pathological markup may still be slow inside
-feedparser or its HTML sanitizer, linearly (about 3 s per MB of empty elements):
-callers apply the feed size cap and a per-feed CPU deadline (HOSTILE 4, 5).
+feedparser or its HTML sanitizer, linearly: callers apply the feed size cap.
 
 Compression. Scrapy decodes Content-Encoding. A body that is still gzip (a .xml.gz
 served as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES.
@@ -497,7 +496,7 @@ def _unique_texts(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(text for text in map(_text, values) if text))
 
 
-# --- feedparser's quadratic author regex (HOSTILE.md 4) -----------------------------
+# --- feedparser's quadratic author regex -------------------------------------------
 
 
 _original_sync_author_detail: Callable[..., None] | None = getattr(
@@ -510,8 +509,8 @@ def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
 
     ``_sync_author_detail`` searches ``<author>``, ``<dc:creator>``,
     ``<managingEditor>``, ``<itunes:author>``... text with a pattern that backtracks
-    quadratically: 32 KB costs 3.7 s, 64 KB 15 s (kurtmckee/feedparser#562; the fix
-    proposed upstream in #580 is the same length guard). Wrapping the method is the
+    quadratically in the text's length (kurtmckee/feedparser#562; the fix proposed
+    upstream in #580 is the same length guard). Wrapping the method is the
     only reliable hook: the text can be assembled from entities, CDATA sections,
     comments and child elements, so no rewrite of the document bounds it. Remove this
     once a feedparser release bounds the match itself.

@@ -3,7 +3,7 @@
 Pure: HTML text in, links out, never an exception for bad markup (lxml's HTML parser
 recovers from anything; an empty or undecodable page has no links).
 
-Which links count. A link must stay on the page's site (``crawler.urls.site_of``,
+Which links count. A link must stay on the page's site (``crawler.core.urls.site_of``,
 resolved against ``<base href>``: a hostile base cannot pull links off-site, they are
 judged against the page URL), must not be the page itself or the home page, and must
 not name a file (.jpg, .pdf, .mp4...). Then the user's ``deny`` patterns drop links and
@@ -35,7 +35,7 @@ from crawler.core.config import link_patterns
 from crawler.core.urls import canonical_url, is_fetchable_url, site_of
 
 DEFAULT_MAX_LINKS = 200
-MAX_ANCHORS = 5_000  # links examined per page (about 70 µs each); a real section page has a few hundred
+MAX_ANCHORS = 5_000  # links examined per page; a real section page has a few hundred
 MAX_TEXT_CHARS = 300
 
 # Whole path segments of pages that list, sell or log in, never report.

@@ -1,10 +1,10 @@
 """Parse sitemaps that Scrapy fetched: Google News sitemaps, plain urlsets, indexes, robots.txt.
 
-Pure, like ``crawler.feedparse``: bytes in, dataclasses out, ``NotASitemap`` for bodies
+Pure, like ``crawler.sources.feeds``: bytes in, dataclasses out, ``NotASitemap`` for bodies
 that are no sitemap at all. Following an index's children (and how deep) is the caller's
 business; this module only lists them.
 
-Safety (HOSTILE.md 1-3, 20). lxml parses with entity substitution, DTD loading and
+Safety: a sitemap is a stranger's XML. lxml parses with entity substitution, DTD loading and
 network access off, and libxml2's size limits on (``huge_tree=False``): an internal
 subset is read but nothing in it is expanded, an external DTD or ``SYSTEM`` entity is
 never opened, and a value that still holds an unexpanded entity reference is dropped

@@ -51,7 +51,7 @@ class EditsMixin:
     ) -> Change | None:
         """Compare a re-fetched article with the stored one; keep the old one as a version if it changed.
 
-        `change(old_title, old_text)` decides (crawler.edits.compare_versions with the new text).
+        `change(old_title, old_text)` decides (crawler.dedup.versions.compare_versions with the new text).
         The article row always holds the latest version.
         """
         with write_transaction(self.engine) as conn:

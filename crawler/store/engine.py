@@ -2,7 +2,7 @@
 
 SQLite: WAL (readers never block the writer), a busy timeout, and write transactions that
 begin IMMEDIATE, because a deferred transaction that reads then writes fails at once with
-"database is locked" when another writer got there first (HOSTILE.md 27). PostgreSQL needs
+"database is locked" when another writer got there first. PostgreSQL needs
 nothing special: row locks and ON CONFLICT do the work.
 """
 

@@ -86,7 +86,7 @@ class QueriesMixin:
     def export_rows(
         self, since: datetime | None = None, relevant_only: bool = False
     ) -> Iterator[dict[str, Any]]:
-        """Stream export records (contract fields plus signals) without loading them all."""
+        """Stream export records (contract fields plus the facts, as `signals`) without loading them all."""
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=500).execute(
                 export_query(since, relevant_only)

@@ -107,7 +107,7 @@ class ArticleRecord:
     content_hash: str
     fetched_at: datetime
     cycle_id: int | None = None  # column run_id
-    signals: dict[str, Any] | None = None
+    signals: dict[str, Any] | None = None  # the facts (ArticleItem.facts), under the column's name
     frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
     next_recheck_at: datetime | None = None  # when to look for edits (None: never)
     signature: MinHashSignature | None = None  # near-duplicate signature (None: too short to judge)

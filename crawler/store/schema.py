@@ -114,12 +114,13 @@ articles = Table(
     Column("relevance", Float, nullable=False),
     Column("relevant", Boolean, nullable=False),
     Column("matched_terms", JSON, nullable=False),
-    Column("signals", JSON),
+    Column("signals", JSON),  # the facts of a relevant article (crawler.topic.facts; exported as `signals`)
     Column("duplicate_of", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
     Column("content_hash", String(64), nullable=False),
     Column("text_length", Integer, nullable=False),
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("fetched_at", UTCDateTime(), nullable=False),
+    # The cycle that stored it (ArticleRecord.cycle_id): the `runs` table keeps its public name.
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
     # Edits: the row always holds the latest version; earlier ones are in article_versions.
     Column("version_count", Integer, nullable=False, server_default=text("1")),
@@ -129,7 +130,7 @@ articles = Table(
     Index("ix_articles_next_recheck_at", "next_recheck_at"),
     Index("ix_articles_duplicate_of", "duplicate_of"),  # a story's copies, for `newswatch stories`
     # One original per text: a second writer racing with the same text gets a conflict
-    # and links its copy instead of storing it twice (HOSTILE 30).
+    # and links its copy instead of storing it twice.
     Index(
         "ux_articles_original_hash",
         "content_hash",
@@ -172,7 +173,7 @@ failures = Table(
     "failures",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE")),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE")),  # the cycle that recorded it
     Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE")),
     Column("url", Text, nullable=False),
     Column("reason", String(40), nullable=False),

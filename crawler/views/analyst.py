@@ -1,4 +1,7 @@
-"""Filters on extracted signals and the per-state, per-week count analysts chart."""
+"""Filters on an article's facts and the per-state, per-week count analysts chart.
+
+Rows are export rows, where the facts are the `signals` field (the column's public name).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 def matches_signals(
     row: dict[str, Any], agencies: Iterable[str] = (), actions: Iterable[str] = (), states: Iterable[str] = ()
 ) -> bool:
-    """Whether an article's signals name any of each requested kind (case-insensitive; empty = any)."""
+    """Whether an article's facts name any of each requested kind (case-insensitive; empty = any)."""
     signals = row.get("signals") or {}
     for wanted, key in ((agencies, "agencies"), (actions, "actions"), (states, "states")):
         wanted = {value.casefold() for value in wanted}

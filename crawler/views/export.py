@@ -67,7 +67,7 @@ PARQUET_INSTALL = "pip install 'newswatch[parquet]'"
 
 
 def parquet_available() -> bool:
-    """pyarrow is an optional extra: a 55 MB wheel (170 MB installed) for one output format."""
+    """pyarrow is an optional extra: a large wheel for one output format."""
     import importlib.util
 
     return importlib.util.find_spec("pyarrow") is not None

@@ -135,7 +135,7 @@ def test_wheel_installed_outside_the_repository_inits_and_runs_a_cycle(tmp_path:
         project,
         bin_dir / "python",
         "-c",
-        "import crawler, crawler.packaged as p; print(crawler.__file__); print(p.packaged_topic_path())",
+        "import crawler, crawler.core.packaged as p; print(crawler.__file__); print(p.packaged_topic_path())",
     )
     assert where.returncode == 0, where.stderr
     module, topic = (Path(line) for line in where.stdout.split())

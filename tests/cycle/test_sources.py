@@ -219,3 +219,27 @@ def test_search_feed_links_are_resolved_so_outlet_and_search_store_one_copy(
     server.clear_log()
     assert newswatch("run", "--feed", "search", config=config).returncode == 0
     assert article_requests(server) == [] and server.requests_to("/aggregator/AU_yqLopaque") == []
+
+
+def test_a_sitemap_repeating_its_urls_is_untidy_not_a_feed_problem(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    """Like a feed repeating a link, a sitemap repeating a location is dropped quietly: reported on
+    every poll, it would bury the problems a feed's owner can fix."""
+    story = numbered_story(1)
+    server.serve(story.path, Page(article_html(story)))
+    server.serve(
+        "/sitemap.xml", Page(sitemap(server, [story.path, story.path, story.path]), content_type=XML)
+    )
+    config = write_config(
+        tmp_path,
+        sqlite_url,
+        [{"name": "s", "url": server.url("/sitemap.xml"), "type": "sitemap", "keep": "all"}],
+    )
+
+    assert newswatch("run", config=config).returncode == 0
+    assert newswatch("run", "--feed", "s", config=config).returncode == 0
+
+    assert article_requests(server) == [story.path]
+    assert stored_urls(sqlite_url) == [f"https://127.0.0.1:{server.base.rsplit(':', 1)[1]}{story.path}"]
+    assert query(sqlite_url, "SELECT reason, detail FROM failures") == []

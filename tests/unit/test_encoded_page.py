@@ -1,4 +1,4 @@
-"""crawler.encoded_page: the worker decodes a page exactly as Scrapy's TextResponse.text would."""
+"""crawler.pages.encoded_page: the worker decodes a page exactly as Scrapy's TextResponse.text would."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Extraction quality gate: crawler.extraction against the development corpora.
+"""Extraction quality gate: crawler.pages.extraction against the development corpora.
 
 Scored exactly as ../shared/tools/extract_score.py scores (that file is imported, not
 copied), against floors pinned in extraction_floor.json that may only go up.

@@ -264,9 +264,7 @@ def test_a_copy_finds_its_original_in_the_database(conn: Connection):
 def test_a_different_story_finds_nothing(conn: Connection):
     add_signature(conn, 1, ORIGINAL)
 
-    assert (
-        find_original(conn, must_sign(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
-    )
+    assert find_original(conn, must_sign(joined(NOT_COPIES["a follow-up quoting one paragraph"]))) is None
 
 
 def test_stored_fingerprints_read_back_unchanged(conn: Connection):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.core.errors import NotASitemap
+from crawler.core.errors import NotASitemap, ProblemKind
+from crawler.sources.feeds import parse_feed
 from crawler.sources.sitemaps import (
     MAX_GUNZIPPED_BYTES,
     ParsedSitemap,
@@ -123,6 +124,15 @@ def test_gzip_child_is_decompressed_and_repeats_are_dropped() -> None:
     assert first.title == "ICE agents arrest workers at meatpacking plant"
     assert first.keywords == ["ICE", "immigration", "workplace raid"]
     assert "dropped 1 entries repeating an earlier location" in problem_texts(parsed.problems)
+
+
+def test_repeated_locations_are_the_same_kind_of_problem_as_a_feeds_repeated_links() -> None:
+    """The ledger keeps quiet about both kinds alike (tests/cycle/test_sources.py shows the cycle)."""
+    sitemap = parse_sitemap(gzip.compress(fixture("news-sitemap-child.xml")), SITEMAP_URL)
+    link = "<item><link>https://www.example-news.com/a</link></item>"
+    feed = parse_feed(f"<rss><channel>{link}{link}</channel></rss>".encode(), SITEMAP_URL)
+    assert ProblemKind.REPEATED_ENTRIES in {problem.kind for problem in sitemap.problems}
+    assert [problem.kind for problem in feed.problems] == [ProblemKind.REPEATED_ENTRIES]
 
 
 def test_news_window_of_two_days() -> None:
