@@ -1,4 +1,4 @@
-"""Build the labelled near-duplicate set from the NAEB development corpus (issue 5).
+"""Build the labelled near-duplicate set from the NAEB development corpus.
 
     .venv/bin/python bench/build_dedup_set.py [--stories 300] [--seed 5] [--output PATH]
 

@@ -13,7 +13,7 @@ that none of them links is a new original and is indexed, so later pages are che
 everything stored before them, copies' false matches included.
 
 A link is right when it points into the page's own story. Precision = right links / all links;
-recall = right links / copies. Targets (issue 5): precision >= 0.99, recall >= 0.95.
+recall = right links / copies. Targets: precision >= 0.99, recall >= 0.95.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ store (not measured), then `newswatch daemon` (tick 1s, metrics off) runs until 
 200 cycles or the time bound passes, and is stopped with SIGTERM.
 
 Every tick is a real cycle over all 500 feeds. Feed intervals cannot go below 60 s
-(``MIN_INTERVAL_SECONDS`` in crawler/config.py), so with a 1 s tick most ticks would find
+(``MIN_INTERVAL_SECONDS`` in crawler/core/config.py), so with a 1 s tick most ticks would find
 nothing due. Rather than lower the floor, the bench moves the clock's effect instead: as soon
 as a cycle ends it clears ``feeds.next_check_at`` in the store, as if the interval had passed,
 and publishes one new entry (with a new ETag) in 5% of the feeds. So each cycle polls every

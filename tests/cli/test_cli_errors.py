@@ -1,4 +1,4 @@
-"""Every CLI error is one clear line with its exit status, never a traceback (DESIGN.md).
+"""Every CLI error is one clear line with its exit status, never a traceback.
 
 Each subcommand is started for real, in a child process, with bad input: a configuration that
 cannot be read, a topic that cannot be used, a database that is not newswatch's, a bad

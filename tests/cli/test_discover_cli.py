@@ -1,4 +1,4 @@
-"""`newswatch feeds discover URL [--add]` against a local site (issue 4)."""
+"""`newswatch feeds discover URL [--add]` against a local site."""
 
 from __future__ import annotations
 

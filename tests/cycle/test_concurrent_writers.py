@@ -1,4 +1,4 @@
-"""Concurrent writers (HOSTILE 27, 30): a daemon, two ad-hoc crawls and readers on one SQLite file at once.
+"""Concurrent writers: a daemon, two ad-hoc crawls and readers on one SQLite file at once.
 
 The cycle lock keeps two `newswatch run` apart, so the ad-hoc crawls are `scrapy crawl feeds`
 (which does not take it). The three writers poll overlapping feeds: the same articles are

@@ -1,4 +1,4 @@
-"""Crash safety (HOSTILE 28): `kill -9` at random points of a real cycle never costs the store anything.
+"""Crash safety: `kill -9` at random points of a real cycle never costs the store anything.
 
 Rounds of real `newswatch run` processes are killed with SIGKILL after a random delay, against a
 local server whose article pages answer slowly enough that the kills land in every phase of a

@@ -1,7 +1,8 @@
-"""HOSTILE.md 1-10 end to end: hostile feeds served from a local server through a real cycle.
+"""Hostile feeds end to end, served from a local server through a real cycle: each is a typed
+failure or a recorded problem, the cycle goes on, and the good articles are stored.
 
 The parser-level cases (dates, GUID collisions, encodings, corpus feeds) are in
-tests/test_feedparse.py and tests/test_feed_corpus.py; here each case runs the whole cycle.
+tests/unit/test_feedparse.py and tests/unit/test_feed_corpus.py; here each case runs the whole cycle.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Servers that misbehave (HOSTILE 18-25). Each case: a typed failure, the cycle goes on, nothing lost."""
+"""Servers that misbehave. Each case: a typed failure, the cycle goes on, nothing lost."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HOSTILE.md 11-17: article pages that are too big, too slow, malformed, mis-encoded or not HTML."""
+"""Article pages that are too big, too slow, malformed, mis-encoded or not HTML: each is a typed
+failure against its URL, the extraction pool recovers, the good article is stored."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every source type end to end (issue 4): news sitemaps, indexes with gzip children, robots.txt
+"""Every source type end to end: news sitemaps, indexes with gzip children, robots.txt
 sitemaps, section pages, search feeds with redirect links — and a second cycle over unchanged
 sources makes no article requests, whatever the type."""
 

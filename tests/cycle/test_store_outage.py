@@ -1,4 +1,5 @@
-"""HOSTILE.md 29: a store that cannot be used gives a clear error; the next cycle resumes."""
+"""A store that cannot be used gives a clear error (exit 3, nothing crawled); mid-cycle, the cycle
+closes and the next one resumes."""
 
 from __future__ import annotations
 

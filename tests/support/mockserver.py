@@ -161,7 +161,7 @@ def redirect(location: str, status: int = 301) -> Behaviour:
 
 
 def trickle(body: bytes, every_seconds: float) -> Behaviour:
-    """Send the body one byte at a time (HOSTILE 19)."""
+    """Send the body one byte at a time: a download that must stop at the total timeout."""
 
     def behave(handler: _Handler) -> None:
         handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 200))
@@ -181,7 +181,7 @@ def trickle(body: bytes, every_seconds: float) -> Behaviour:
 
 
 def stall_after_headers(content_type: str = "application/rss+xml") -> Behaviour:
-    """Promise a body, send a few bytes, then go silent until the server shuts down (HOSTILE 18)."""
+    """Promise a body, send a few bytes, then go silent until the server shuts down: a stalled download."""
 
     def behave(handler: _Handler) -> None:
         handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 200))

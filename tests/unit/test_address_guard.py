@@ -1,4 +1,4 @@
-"""The private-address guard, on by default, checked after name resolution (HOSTILE 22-23).
+"""The private-address guard, on by default, checked after name resolution.
 
 Only http(s) is fetched, and never from a loopback, private, link-local or reserved address,
 whatever numeric disguise the URL uses; a name is judged by what it resolves to."""

@@ -1,4 +1,4 @@
-"""Configuration errors are refused at start, naming file, key and problem (HOSTILE 36-37)."""
+"""Configuration errors are refused at start, naming file, key and problem."""
 
 from __future__ import annotations
 

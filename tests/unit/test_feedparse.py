@@ -1,4 +1,5 @@
-"""Feed parsing (crawler/feedparse.py): formats, links, dates, caps, and HOSTILE.md cases 1-9."""
+"""Feed parsing (crawler/sources/feeds.py): formats, links, dates, caps, and hostile feeds: nothing
+expanded or fetched, bounded CPU, impossible dates and unfetchable links dropped, never a crash."""
 
 import gzip
 import random
@@ -200,7 +201,7 @@ def test_not_a_feed_is_a_value_error_with_a_typed_reason() -> None:
     assert NotAFeed.reason == "not-a-feed"
 
 
-# --- links (HOSTILE.md 6, 7) ---------------------------------------------------------
+# --- links: only fetchable http(s) links, one per canonical URL, capped -----------------
 
 
 def test_entry_link_is_kept_as_published_not_canonicalized() -> None:
@@ -319,7 +320,7 @@ def test_hostile_07_json_feed_entries_are_capped() -> None:
     assert problem_texts(feed.problems) == ["entries capped at 500 of 2000"]
 
 
-# --- dates (HOSTILE.md 8) ------------------------------------------------------------
+# --- dates: impossible or implausible dates become None --------------------------------
 
 
 @pytest.mark.parametrize(
@@ -402,7 +403,7 @@ def test_hostile_08_json_feed_dates_must_be_rfc_3339() -> None:
     assert [entry.published for entry in parse_feed(body, FEED_URL).entries] == [None, None, None]
 
 
-# --- not a feed (HOSTILE.md 9) ------------------------------------------------------
+# --- not a feed: a typed NotAFeed, never a guess --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -455,7 +456,7 @@ def test_hostile_09_bodies_without_feed_structure_are_not_a_feed(
         parse_feed(body, FEED_URL, headers)
 
 
-# --- malformed and mis-encoded feeds (HOSTILE.md 3) ----------------------------------
+# --- malformed and mis-encoded feeds: keep what is recoverable, record the problem ------
 
 
 def test_hostile_03_ill_formed_xml_keeps_recovered_entries_and_records_the_problem() -> None:
@@ -539,7 +540,7 @@ def test_hostile_03_gzip_bombs_stacks_and_corrupt_gzip_are_not_a_feed(body: byte
         parse_feed(body, FEED_URL)
 
 
-# --- entity expansion and external entities (HOSTILE.md 1, 2) ------------------------
+# --- entity expansion and external entities: nothing expanded, read or fetched ---------
 
 _LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
 BILLION_LAUGHS = f'<!DOCTYPE rss [<!ENTITY lol0 "lol">{_LAUGHS}]>'
@@ -664,7 +665,7 @@ def test_hostile_02_external_entities_naming_a_loopback_url_are_not_fetched(
     assert requests == []
 
 
-# --- CPU (HOSTILE.md 4) ---------------------------------------------------------------
+# --- CPU: pathological input costs bounded time ---------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Topic relevance: the vocabulary in config/topics and the scoring rules in crawler/relevance.py."""
+"""Topic relevance: the vocabulary in config/topics and the scoring rules in crawler/topic/relevance.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sitemaps: real samples from ../shared, written fixtures, and hostile XML (HOSTILE.md 1-3, 20)."""
+"""Sitemaps: real samples from ../shared, written fixtures, and hostile XML (nothing expanded or
+loaded, recoverable entries kept, bombs and huge files bounded)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""URL canonicalization and fetchability (crawler/urls.py); HOSTILE.md cases 6, 22, 23, 26."""
+"""URL canonicalization and fetchability (crawler/core/urls.py): one canonical form per article
+or none, only http(s), numeric disguises of addresses seen through."""
 
 import random
 from ipaddress import IPv6Address
