@@ -7,7 +7,16 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from crawler.core.errors import CycleCounter as C
 from crawler.store import FeedState
+
+# newswatch_articles_total{outcome}
+ARTICLE_OUTCOMES = {
+    "new": C.ARTICLES_NEW,
+    "duplicate": C.ARTICLES_DUPLICATE,
+    "irrelevant": C.ARTICLES_IRRELEVANT,
+    "failed": C.ARTICLES_FAILED,
+}
 
 
 class DaemonMetrics:
@@ -51,12 +60,13 @@ class DaemonMetrics:
 
     def observe_cycle(self, cycle: dict[str, Any]) -> None:
         """Add one finished cycle's counts (its `runs` row)."""
-        polled, not_modified = cycle["feeds_polled"], cycle["feeds_not_modified"]
+        polled, not_modified = cycle[C.FEEDS_POLLED], cycle[C.FEEDS_NOT_MODIFIED]
+        failed = cycle[C.FEEDS_FAILED]
         self.feeds_polled.labels("not-modified").inc(not_modified)
-        self.feeds_polled.labels("failed").inc(cycle["feeds_failed"])
-        self.feeds_polled.labels("changed").inc(max(polled - not_modified - cycle["feeds_failed"], 0))
-        for outcome in ("new", "duplicate", "irrelevant", "failed"):
-            self.articles.labels(outcome).inc(cycle[f"articles_{outcome}"])
+        self.feeds_polled.labels("failed").inc(failed)
+        self.feeds_polled.labels("changed").inc(max(polled - not_modified - failed, 0))
+        for outcome, counter in ARTICLE_OUTCOMES.items():
+            self.articles.labels(outcome).inc(cycle[counter])
         for reason, count in (cycle["failures"] or {}).items():
             self.failures.labels(reason).inc(count)
 

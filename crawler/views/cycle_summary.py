@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from crawler.core.errors import CycleCounter as C
+
 
 def print_cycle_summary(console: Console, cycle: dict[str, Any], failures: list[dict[str, Any]]) -> None:
     """Counts of the cycle (its `runs` row), then failures by reason and by feed."""
@@ -17,18 +19,18 @@ def print_cycle_summary(console: Console, cycle: dict[str, Any], failures: list[
         f"[bold]Cycle {cycle['id']}[/bold] {cycle['status']} ({cycle['finish_reason'] or '?'}){took}"
     )
     table = Table(show_header=False, box=None, padding=(0, 2))
-    for label, key in (
-        ("feeds due", "feeds_due"),
-        ("feeds polled", "feeds_polled"),
-        ("  not modified (304)", "feeds_not_modified"),
-        ("  failed", "feeds_failed"),
-        ("articles requested", "articles_requested"),
-        ("  new", "articles_new"),
-        ("  duplicates", "articles_duplicate"),
-        ("  off-topic (seen, not kept)", "articles_irrelevant"),
-        ("  failed", "articles_failed"),
+    for label, counter in (
+        ("feeds due", C.FEEDS_DUE),
+        ("feeds polled", C.FEEDS_POLLED),
+        ("  not modified (304)", C.FEEDS_NOT_MODIFIED),
+        ("  failed", C.FEEDS_FAILED),
+        ("articles requested", C.ARTICLES_REQUESTED),
+        ("  new", C.ARTICLES_NEW),
+        ("  duplicates", C.ARTICLES_DUPLICATE),
+        ("  off-topic (seen, not kept)", C.ARTICLES_IRRELEVANT),
+        ("  failed", C.ARTICLES_FAILED),
     ):
-        table.add_row(label, str(cycle[key]))
+        table.add_row(label, str(cycle[counter]))
     console.print(table)
     if not failures:
         return
