@@ -6,6 +6,7 @@ import asyncio
 import logging
 import threading
 import weakref
+from typing import Any
 
 from scrapy.crawler import Crawler
 
@@ -68,11 +69,11 @@ class CycleRuntime:
         return counts_from_stats(self.crawler.stats.get_stats())
 
 
-def counts_from_stats(stats: dict[str, object]) -> CycleCounts:
+def counts_from_stats(stats: dict[str, Any]) -> CycleCounts:
     """CycleCounts from a crawl's stats (every CycleCounter, and the failures by reason)."""
 
     def value(key: str) -> int:
-        return int(stats.get(key, 0))  # type: ignore[call-overload]
+        return int(stats.get(key, 0))
 
     return CycleCounts(
         **{counter.value: value(STAT_PREFIX + counter) for counter in CycleCounter},
