@@ -34,8 +34,15 @@ from crawler.sources.polling import (
     parse_retry_after,
     server_hint_seconds,
 )
-from crawler.store import ArticleRecord, FeedState, NewEntry, PendingUrl, PollOutcome, RecheckTarget
-from crawler.store.records import SaveOutcome
+from crawler.store import (
+    ArticleRecord,
+    FeedState,
+    NewEntry,
+    PendingUrl,
+    PollOutcome,
+    RecheckTarget,
+    SaveOutcome,
+)
 
 if TYPE_CHECKING:
     from crawler.cycle.runtime import CycleRuntime
@@ -52,9 +59,6 @@ class FollowUp:
 
     sitemaps: list[str]
     articles: list[PendingUrl]
-
-
-NOTHING = FollowUp([], [])
 
 
 class CycleLedger:
