@@ -128,11 +128,12 @@ class ExtractionPool:
 
 def _process_context() -> multiprocessing.context.BaseContext:
     # forkserver: safe to start from a threaded process (the reactor's, ours), and fast,
-    # because the server has imported trafilatura once and each worker is a fork of it.
+    # because the server has loaded trafilatura and the gazetteer once and each worker is a
+    # fork of it.
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.pages.extraction", "crawler.pages.analysis"])
+    context.set_forkserver_preload(["crawler.pages.worker_preload"])
     return context
 
 

@@ -10,10 +10,13 @@ import os
 import signal
 import threading
 
+from crawler.topic.facts import places
+
 
 def scripted(html: str, url: str) -> object:
     """Behave as ``html`` says: hang, crash in some way, fail, return something unpicklable,
-    report the worker's pid, meet another job through a FIFO, or echo the page upper-cased."""
+    report the worker's pid or whether it holds the gazetteer before any page needed it, meet
+    another job through a FIFO, or echo the page upper-cased."""
     command, _, argument = html.partition(":")
     if command == "hang":
         threading.Event().wait()  # never set: only the deadline ends this
@@ -29,6 +32,8 @@ def scripted(html: str, url: str) -> object:
         return lambda: None
     if command == "pid":
         return os.getpid()
+    if command == "gazetteer-loaded":
+        return places.gazetteer_loaded()
     if command == "fifo-write":
         return _fifo_write(argument)
     if command == "fifo-read":

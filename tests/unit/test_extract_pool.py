@@ -54,6 +54,10 @@ def test_pages_are_extracted_in_worker_processes(pool: ExtractionPool) -> None:
     assert worker_pid(pool) != os.getpid()
 
 
+def test_workers_inherit_the_gazetteer_instead_of_loading_it(pool: ExtractionPool) -> None:
+    assert run(pool, "gazetteer-loaded") is True
+
+
 def test_default_target_is_the_real_extractor() -> None:
     paragraph = "The county board voted on Tuesday to end its agreement with federal authorities. " * 5
     html = f"<html lang='en'><body><article><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
