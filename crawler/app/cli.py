@@ -15,11 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.app.commands import articles, cycle, feeds, init
+from crawler.app.commands import articles, cycle, feeds, init, maintenance
 from crawler.app.commands.common import configuration, first_line
 from crawler.core.errors import CliError, ConfigError, ExitStatus
 
-COMMAND_GROUPS = (init, cycle, feeds, articles)
+COMMAND_GROUPS = (init, cycle, feeds, articles, maintenance)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

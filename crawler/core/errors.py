@@ -149,6 +149,7 @@ class ExitStatus(IntEnum):
     OK = 0
     UNEXPECTED = 1  # anything unforeseen
     NOT_FOUND = 1  # `article ID` of an article that is not stored
+    DAMAGED = 1  # `check` found the store unsound
     CONFIG = 2  # usage or configuration error
     STORE = 3  # the database cannot be opened or written: nothing was crawled
     LOCKED = 75  # EX_TEMPFAIL: another cycle holds the lock; cron may simply try again next time

@@ -8,7 +8,9 @@ database is refused with :class:`UnusableDatabase` before anything is written to
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -55,20 +57,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and current == HEAD_REVISION:
         _UPGRADED.add(key)
         return
-    if current is None and tables:
-        shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
-        raise UnusableDatabase(
-            f"not a newswatch database: it has tables of its own ({shown}) and no newswatch schema; "
-            "left untouched"
-        )
+    refuse_foreign(current, tables)
     from alembic import command  # only when there is something to migrate (see HEAD_REVISION)
 
     config = alembic_config()
-    if current is not None and current not in known_revisions(config):
-        raise UnusableDatabase(
-            f"schema revision {current!r} is unknown to this newswatch (newest {HEAD_REVISION}): "
-            "a newer newswatch's database, or another application's; left untouched"
-        )
     with write_transaction(engine) as connection:
         if connection.dialect.name == "postgresql":
             # Two processes starting at once must not both create the tables.
@@ -77,6 +69,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
     if revision == "head":
         _UPGRADED.add(key)
+
+
+def refuse_foreign(current: str | None, tables: list[str]) -> None:
+    """UnusableDatabase for another application's tables or a revision this code does not know."""
+    if current is None and tables:
+        shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+        raise UnusableDatabase(
+            f"not a newswatch database: it has tables of its own ({shown}) and no newswatch schema; "
+            "left untouched"
+        )
+    if current is not None and current != HEAD_REVISION and current not in known_revisions(alembic_config()):
+        raise UnusableDatabase(
+            f"schema revision {current!r} is unknown to this newswatch (newest {HEAD_REVISION}): "
+            "a newer newswatch's database, or another application's; left untouched"
+        )
 
 
 def known_revisions(config: AlembicConfig) -> set[str]:
@@ -105,10 +112,15 @@ def schema_state(engine: Engine) -> tuple[str | None, list[str]]:
 
 
 def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
-    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
-        return None, []  # SQLite makes a new database of a missing or empty file
+    if not path.exists():
+        _create_sqlite_file(path)
+        return None, []
     if not path.is_file():
         raise UnusableDatabase("a directory, not a database file" if path.is_dir() else "not a regular file")
+    if path.stat().st_size == 0:
+        # newswatch never leaves an empty file (see _create_sqlite_file): this one is somebody
+        # else's, or a truncated copy, and SQLite would quietly make a new database of it.
+        raise UnusableDatabase("an empty file, not a newswatch database; left untouched")
     try:
         with contextlib.closing(
             sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=60)
@@ -124,6 +136,21 @@ def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
             raise UnusableDatabase("not a SQLite database (nor a newswatch one); left untouched") from None
         raise UnusableDatabase(f"cannot read it: {exc}") from None
     return (row[0] if row else None), tables
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """Make a new, empty SQLite database at ``path`` that no other process ever sees half-made.
+
+    sqlite3 creates a 0-byte file on connect and writes its header only later; a second starter
+    looking in between would see an empty file and refuse it. So the database is made under a
+    private name and hard-linked into place, which fails if another starter got there first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".new") as scratch:
+        with contextlib.closing(sqlite3.connect(scratch.name)) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")  # writes the header: the file is a database
+        with contextlib.suppress(FileExistsError):
+            os.link(scratch.name, path)
 
 
 def stored_revision(engine: Engine) -> str | None:

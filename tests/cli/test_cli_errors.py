@@ -39,6 +39,8 @@ CONFIG_COMMANDS = [
     ["article", "1"],
     ["stories"],
     ["search", "raid"],
+    ["check"],
+    ["backup", "copy.db"],
 ]
 STORE_COMMANDS = [
     c for c in CONFIG_COMMANDS if c[0] != "daemon" and c[:2] not in (["feeds", "list"], ["feeds", "discover"])
@@ -185,6 +187,11 @@ def newer_newswatch(path: Path) -> str:
     return "schema revision '9999' is unknown"
 
 
+def an_empty_file(path: Path) -> str:
+    path.write_bytes(b"")
+    return "an empty file"
+
+
 def a_directory(path: Path) -> str:
     path.mkdir()
     return "a directory"
@@ -195,6 +202,7 @@ UNUSABLE_STORES: dict[str, Callable[[Path], str]] = {
     "another-apps-sqlite": another_apps_sqlite,
     "newer-revision": newer_newswatch,
     "directory": a_directory,
+    "empty-file": an_empty_file,
 }
 
 
@@ -240,19 +248,6 @@ def test_every_store_command_refuses_another_apps_database(tmp_path: Path, comma
     with sqlite3.connect(database) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"notes"}
-
-
-def test_an_empty_file_is_a_new_database_as_sqlite_defines_it(tmp_path: Path):
-    database = tmp_path / "data" / "newswatch.db"
-    database.parent.mkdir()
-    database.write_bytes(b"")
-    config = write_config(tmp_path, f"sqlite:///{database}", [FEED])
-
-    result = cli_run("--config", str(config), "export")
-
-    assert result.returncode == 0, result.stderr
-    assert "exported 0 articles" in result.stderr
-    Store.open(f"sqlite:///{database}").close()  # a newswatch store now
 
 
 @pytest.mark.postgres

@@ -236,3 +236,27 @@ def test_search_finds_every_word(store: Store):
     store.save_article(record("https://a.example/1", "ICE agents raided a plant", title="Plant raid"))
     store.save_article(record("https://a.example/2", "Hockey on ice", title="Game"))
     assert [hit["title"] for hit in store.search(["raided", "plant"])] == ["Plant raid"]
+
+
+def test_starters_racing_to_create_a_new_sqlite_file_all_open_it(tmp_path):
+    # An empty file is refused as not newswatch's, so creating one must never show an empty file.
+    url = f"sqlite:///{tmp_path / 'data' / 'newswatch.db'}"
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            Store.open(url).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert migrate.schema_state(Store.open(url).engine)[0] == migrate.HEAD_REVISION
+    assert sorted(path.name for path in (tmp_path / "data").iterdir() if path.name.startswith(".")) == []
