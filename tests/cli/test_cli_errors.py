@@ -223,7 +223,7 @@ def fingerprint(database: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("command", [["run"], ["export"]], ids=" ".join)
+@pytest.mark.parametrize("command", [["run"], ["export"], ["check"]], ids=" ".join)
 @pytest.mark.parametrize("kind", sorted(UNUSABLE_STORES))
 def test_database_that_is_not_newswatchs_is_exit_3_and_left_untouched(
     tmp_path: Path, kind: str, command: list[str]
