@@ -1,5 +1,7 @@
 """The database: schema, engines, migrations and the store API."""
 
+from crawler.store.article_filter import ArticleFilter
+from crawler.store.full_text import SearchHit
 from crawler.store.records import (
     ArticleRecord,
     CycleCounts,
@@ -13,6 +15,7 @@ from crawler.store.records import (
 from crawler.store.store import Store
 
 __all__ = [
+    "ArticleFilter",
     "ArticleRecord",
     "CycleCounts",
     "FeedState",
@@ -21,5 +24,6 @@ __all__ = [
     "PollOutcome",
     "RecheckTarget",
     "SaveOutcome",
+    "SearchHit",
     "Store",
 ]

@@ -22,7 +22,8 @@ from crawler.store.records import (
     ArticleRecord,
     SaveOutcome,
 )
-from crawler.store.schema import articles, urls
+from crawler.store.schema import article_signals, articles, urls
+from crawler.store.signal_rows import signal_rows
 from crawler.store.upsert import insert_for_dialect
 
 NOT_COLUMNS = ("frontier_url", "signature")
@@ -90,6 +91,9 @@ class ArticlesMixin:
         article_id = inserted[0]
         if original is None and record.signature is not None:
             add_signature(conn, article_id, record.signature)
+        facts = list(signal_rows(article_id, record.signals))
+        if facts:
+            conn.execute(article_signals.insert(), facts)
         status: Literal["new", "duplicate"] = "duplicate" if original is not None else "new"
         url_row = {
             "canonical_url": record.canonical_url,

@@ -1,13 +1,14 @@
-"""Read-only views for the CLI and analysts: stories, counts, export, search."""
+"""Read-only views for the CLI and analysts: stories, counts, export."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
+from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
 from crawler.store.engine import read_transaction
 from crawler.store.schema import articles, urls
 
@@ -83,41 +84,18 @@ class QueriesMixin:
         with read_transaction(self.engine) as conn:
             return {feed_id: count for feed_id, count in conn.execute(query) if feed_id is not None}
 
-    def export_rows(
-        self, since: datetime | None = None, relevant_only: bool = False
-    ) -> Iterator[dict[str, Any]]:
+    def export_rows(self, chosen: ArticleFilter = NO_FILTER) -> Iterator[dict[str, Any]]:
         """Stream export records (contract fields plus the facts, as `signals`) without loading them all."""
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=500).execute(
-                export_query(since, relevant_only)
-            )
+            result = conn.execution_options(stream_results=True, yield_per=500).execute(export_query(chosen))
             try:
                 for row in result.mappings():
                     yield dict(row)
             finally:
                 result.close()  # a consumer that stops early must not leave a server cursor open
 
-    def search(self, words: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
-        """Articles whose title or text contains every word (case-insensitive), newest first."""
-        query = select(
-            articles.c.id,
-            articles.c.title,
-            articles.c.source,
-            articles.c.published,
-            articles.c.first_seen,
-            articles.c.url,
-            articles.c.text,
-            articles.c.relevance,
-        ).where(articles.c.duplicate_of.is_(None))
-        for word in words:
-            pattern = f"%{word}%"
-            query = query.where(or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern)))
-        query = query.order_by(func.coalesce(articles.c.published, articles.c.first_seen).desc()).limit(limit)
-        with read_transaction(self.engine) as conn:
-            return [dict(row) for row in conn.execute(query).mappings()]
 
-
-def export_query(since: datetime | None, relevant_only: bool) -> Any:
+def export_query(chosen: ArticleFilter) -> Any:
     """Articles in first-seen order, with an exact copy's text taken from its original."""
     original = articles.alias("original")
     query = (
@@ -145,8 +123,4 @@ def export_query(since: datetime | None, relevant_only: bool) -> Any:
         .select_from(articles.outerjoin(original, articles.c.duplicate_of == original.c.id))
         .order_by(articles.c.first_seen, articles.c.id)
     )
-    if since is not None:
-        query = query.where(articles.c.first_seen >= since)
-    if relevant_only:
-        query = query.where(articles.c.relevant.is_(True))
-    return query
+    return query.where(*conditions(chosen))

@@ -199,3 +199,32 @@ article_versions = Table(
     Column("summary", Text, nullable=False),
     Index("ux_article_versions", "article_id", "version", unique=True),
 )
+
+# One row per fact of an article (agency, action, state, city, count of people, event date), so
+# filters and reports are indexed SQL, and an analyst can `select value, count(*) ... group by`.
+# Generic on purpose: any extractor's facts fit, with the words that said so when it keeps them.
+article_signals = Table(
+    "article_signals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # SignalKind: agency|action|state|city|count|event_date
+    Column("value", Text, nullable=False),  # "ICE", "raid", "MS", "Canton, MS", "detained", "2026-11-26"
+    Column("value_key", Text, nullable=False),  # the value casefolded: filters ignore case
+    Column("amount", Integer),  # count: how many people
+    Column("evidence", Text),  # the words that said so, when the extractor keeps them
+    Column("span_start", Integer),  # their character offsets in the text, when known
+    Column("span_end", Integer),
+    Index("ix_article_signals_kind_key", "kind", "value_key", "article_id"),
+    Index("ix_article_signals_article", "article_id", "kind"),
+)
+
+# Objects the full-text search keeps beside the tables above, which SQLAlchemy cannot declare:
+# on SQLite the FTS5 index `articles_fts` (external content: the text stays in `articles`) with
+# its shadow tables and the triggers that keep it in step; on PostgreSQL the generated tsvector
+# column `articles.search_vector` and its GIN index. Migration 0003 creates them.
+FULL_TEXT_TABLES = frozenset(
+    {"articles_fts", "articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config"}
+)
+FULL_TEXT_COLUMN = "search_vector"
+FULL_TEXT_INDEX = "ix_articles_search_vector"

@@ -18,11 +18,15 @@ from crawler.store.edits_store import EditsMixin
 from crawler.store.engine import make_engine
 from crawler.store.feed_state_store import FeedsMixin
 from crawler.store.frontier import FrontierMixin
+from crawler.store.full_text import SearchMixin
 from crawler.store.queries import QueriesMixin
+from crawler.store.reports import ReportsMixin
 
 
-class Store(FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, CyclesMixin):
-    """Feeds' polling state, the seen-URL frontier, articles and cycles."""
+class Store(
+    FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, SearchMixin, ReportsMixin, CyclesMixin
+):
+    """Feeds' polling state, the seen-URL frontier, articles, their search and cycles."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

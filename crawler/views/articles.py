@@ -1,4 +1,4 @@
-"""`newswatch article ID [--history]`, `stories` and `search`: an article, stories and their copies."""
+"""`newswatch article ID [--history]` and `stories`: an article, stories and their copies."""
 
 from __future__ import annotations
 
@@ -68,22 +68,3 @@ def print_stories(console: Console, stories: list[dict[str, Any]]) -> None:
                 "first" if member is original else f"{delta:+.0%}",
             )
         console.print(table)
-
-
-def print_search_hits(console: Console, hits: list[dict[str, Any]], word: str) -> None:
-    """Each hit: id, date, source and title, a snippet around the first match of `word`, the URL."""
-    for hit in hits:
-        when = (hit["published"] or hit["first_seen"]).date().isoformat()
-        console.print(
-            f"[bold]{hit['id']}[/bold] {when} [cyan]{hit['source']}[/cyan] {hit['title'] or '(untitled)'}"
-        )
-        console.print(f"    {_snippet(hit['text'] or '', word)}", highlight=False)
-        console.print(f"    [dim]{hit['url']}[/dim]")
-    if not hits:
-        console.print("no matches")
-
-
-def _snippet(text: str, word: str, width: int = 160) -> str:
-    at = text.lower().find(word.lower())
-    start = max(0, at - width // 3) if at >= 0 else 0
-    return ("…" if start else "") + " ".join(text[start : start + width].split()) + "…"

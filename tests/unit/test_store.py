@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from crawler.core.config import FeedConfig
 from crawler.store import CycleCounts, NewEntry, PollOutcome, Store, migrate
-from crawler.store.schema import metadata
+from crawler.store.schema import FULL_TEXT_COLUMN, FULL_TEXT_INDEX, FULL_TEXT_TABLES, metadata
 from tests.support.records import NOW, record
 
 
@@ -27,8 +27,16 @@ def store(database_url: str):
 
 def test_migrations_create_exactly_the_declared_schema(store: Store):
     with store.engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": declared_by_sqlalchemy})
+        differences = compare_metadata(context, metadata)
     assert differences == []
+
+
+def declared_by_sqlalchemy(name: str | None, kind: str, _parent: object) -> bool:
+    """Everything but the full-text index objects, which SQLAlchemy cannot declare."""
+    if kind == "table":
+        return name not in FULL_TEXT_TABLES
+    return name not in (FULL_TEXT_COLUMN, FULL_TEXT_INDEX)
 
 
 def test_head_revision_constant_is_alembics_head(store: Store):
@@ -230,12 +238,6 @@ def test_datetimes_come_back_timezone_aware_utc(store: Store):
     row = next(store.export_rows())
     assert row["published"] == NOW - timedelta(days=1)
     assert row["first_seen"].tzinfo is not None
-
-
-def test_search_finds_every_word(store: Store):
-    store.save_article(record("https://a.example/1", "ICE agents raided a plant", title="Plant raid"))
-    store.save_article(record("https://a.example/2", "Hockey on ice", title="Game"))
-    assert [hit["title"] for hit in store.search(["raided", "plant"])] == ["Plant raid"]
 
 
 def test_starters_racing_to_create_a_new_sqlite_file_all_open_it(tmp_path):

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.app.commands.common import console, iso_date, opened_store, output, positive_int
 from crawler.core.config import Config
 from crawler.core.errors import CliError, ExitStatus
+
+if TYPE_CHECKING:  # imported when used, as every command imports the store
+    from crawler.store import ArticleFilter
 
 
 def add_commands(commands: Any) -> None:
     export = commands.add_parser("export", help="write stored articles as jsonl, csv or parquet")
     export.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     export.add_argument("--output", help="file to write (default: standard output; required for parquet)")
-    export.add_argument(
-        "--since", type=iso_date, help="only articles first seen on or after this date/time (ISO 8601)"
-    )
-    export.add_argument(
-        "--relevant-only", action="store_true", help="only articles above the relevance threshold"
-    )
-    for flag, example in (("agency", "ICE"), ("action", "raid"), ("state", "MS")):
-        export.add_argument(
-            f"--{flag}",
-            action="append",
-            default=[],
-            metavar=example,
-            help=f"only articles whose signals name this {flag} (repeatable)",
-        )
+    add_filter_arguments(export)
     export.set_defaults(handler=export_articles)
 
     report = commands.add_parser("report", help="relevant stories per state and week, as CSV for charting")
-    report.add_argument("--since", type=iso_date, help="only articles first seen on or after this date")
     report.add_argument("--output", help="file to write (default: standard output)")
+    add_filter_arguments(report, relevance=False)
     report.set_defaults(handler=report_states)
 
     article = commands.add_parser("article", help="show one stored article; --history shows its edits")
@@ -46,10 +36,58 @@ def add_commands(commands: Any) -> None:
     stories.add_argument("--limit", type=positive_int, default=20)
     stories.set_defaults(handler=show_stories)
 
-    search = commands.add_parser("search", help="find stored articles containing every word of QUERY")
-    search.add_argument("query", nargs="+")
-    search.add_argument("--limit", type=positive_int, default=20)
+    search = commands.add_parser(
+        "search",
+        help='full-text search: words (all must match), "a phrase", a OR b, -word; best first',
+        description='Words match as words, stemmed ("raid" finds "raids", never "afraid"). Quote a '
+        "phrase for the shell as well: newswatch search '\"workplace raid\" OR sweep -hockey'. "
+        "Copies of one story are one hit, with how many outlets ran it.",
+    )
+    search.add_argument("query", nargs="+", help="the query; its arguments are joined with spaces")
+    search.add_argument("--limit", type=positive_int, default=20, help="hits per page [20]")
+    search.add_argument("--page", type=positive_int, default=1, help="which page of hits [1]")
+    search.add_argument("--format", choices=["text", "jsonl"], default="text")
+    add_filter_arguments(search)
     search.set_defaults(handler=search_articles)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser, relevance: bool = True) -> None:
+    """The article filters export, search and report share (see crawler.store.ArticleFilter)."""
+    parser.add_argument(
+        "--since", type=iso_date, help="only articles first seen on or after this date/time (ISO 8601)"
+    )
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="FEED",
+        help="only articles from this feed (repeatable)",
+    )
+    if relevance:
+        parser.add_argument(
+            "--relevant-only", action="store_true", help="only articles above the relevance threshold"
+        )
+    for flag, example in (("agency", "ICE"), ("action", "raid"), ("state", "MS")):
+        parser.add_argument(
+            f"--{flag}",
+            action="append",
+            default=[],
+            metavar=example,
+            help=f"only articles whose signals name this {flag} (repeatable: any of them)",
+        )
+
+
+def article_filter(args: argparse.Namespace) -> ArticleFilter:
+    from crawler.store import ArticleFilter
+
+    return ArticleFilter(
+        since=args.since,
+        sources=tuple(args.source),
+        relevant_only=getattr(args, "relevant_only", False),
+        agencies=tuple(args.agency),
+        actions=tuple(args.action),
+        states=tuple(args.state),
+    )
 
 
 def export_articles(args: argparse.Namespace, config: Config) -> int:
@@ -66,11 +104,7 @@ def export_articles(args: argparse.Namespace, config: Config) -> int:
                 ExitStatus.CONFIG, f"export --format parquet needs pyarrow: {export.PARQUET_INSTALL}"
             )
     with opened_store(config.database_url) as store:
-        rows = store.export_rows(args.since, args.relevant_only)
-        if args.agency or args.action or args.state:
-            from crawler.views.analyst import filter_rows
-
-            rows = filter_rows(rows, args.agency, args.action, args.state)
+        rows = store.export_rows(article_filter(args))
         if args.format == "parquet":
             with output(args.output, binary=True) as out:
                 count = export.write_parquet(rows, out)
@@ -86,10 +120,8 @@ def report_states(args: argparse.Namespace, config: Config) -> int:
     """CSV of week, state, stories: relevant originals counted once per state they name."""
     import csv
 
-    from crawler.views.analyst import state_week_counts
-
     with opened_store(config.database_url) as store:
-        counts = state_week_counts(store.export_rows(args.since, relevant_only=True))
+        counts = store.state_week_counts(article_filter(args))
     with output(args.output) as out:
         writer = csv.writer(out)
         writer.writerow(["week", "state", "stories"])
@@ -120,10 +152,22 @@ def show_stories(args: argparse.Namespace, config: Config) -> int:
 
 
 def search_articles(args: argparse.Namespace, config: Config) -> int:
-    """Print matching articles, newest first, with a snippet around the first match."""
-    from crawler.views.articles import print_search_hits
+    """Print the stories matching the query, best first, each with a highlighted snippet."""
+    from crawler.core.search_syntax import SearchSyntaxError, parse_query
+    from crawler.views.search_hits import print_hits, write_hits_jsonl
 
+    try:
+        query = parse_query(" ".join(args.query))
+    except SearchSyntaxError as exc:
+        raise CliError(ExitStatus.CONFIG, f"search: {exc}") from None
     with opened_store(config.database_url) as store:
-        hits = store.search(args.query, limit=args.limit)
-    print_search_hits(console(), hits, args.query[0])
+        hits = store.search(
+            query, article_filter(args), limit=args.limit, offset=(args.page - 1) * args.limit
+        )
+    if args.format == "jsonl":
+        import sys
+
+        write_hits_jsonl(hits, sys.stdout)
+    else:
+        print_hits(console(), hits)
     return ExitStatus.OK

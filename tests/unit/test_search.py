@@ -1,0 +1,173 @@
+"""Full-text search on a real SQLite file (FTS5) and the real PostgreSQL server (tsvector + GIN)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+
+from crawler.core.search_syntax import SearchSyntaxError, parse_query
+from crawler.dedup.versions import compare_versions
+from crawler.store import ArticleFilter, Store
+from crawler.store.full_text import MATCH_END, MATCH_START
+from tests.support.dates import ago
+from tests.support.records import record
+
+RAID = (
+    "Federal immigration agents carried out a workplace raid at a meatpacking plant on Thursday. "
+    "ICE said 80 workers were detained."
+)
+ADVICE = "Afraid of being alone after a breakup? Our columnist has advice for readers who are afraid."
+CULTURE = "An Icelandic film festival opens downtown with a week of premieres and concerts."
+SWEEP = "Border Patrol agents conducted a sweep along the highway; raids were reported near the river."
+
+
+@pytest.fixture
+def store(database_url: str):
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+def save(store: Store, slug: str, body: str, **changes) -> int:
+    changes.setdefault("published", ago(days=2))
+    changes.setdefault("fetched_at", ago(days=1))
+    changes.setdefault("content_hash", hashlib.sha256(body.encode()).hexdigest())
+    outcome = store.save_article(record(f"https://{slug}.example/story", body, **changes))
+    assert outcome.article_id is not None
+    return outcome.article_id
+
+
+def titles(store: Store, query: str, **filters) -> list[str | None]:
+    return [hit.title for hit in store.search(parse_query(query), ArticleFilter(**filters))]
+
+
+@pytest.fixture
+def stocked(store: Store) -> Store:
+    save(store, "raid", RAID, title="ICE raids meatpacking plant")
+    save(store, "advice", ADVICE, title="Breakup advice")
+    save(store, "culture", CULTURE, title="Festival preview")
+    save(store, "sweep", SWEEP, title="Highway sweep")
+    return store
+
+
+def test_a_word_matches_words_not_letters(stocked: Store):
+    # "ICE raid" must not find "Icelandic" or "advice"/"afraid", the letters-not-words failure
+    assert titles(stocked, "ICE raid") == ["ICE raids meatpacking plant"]
+    assert "Breakup advice" not in titles(stocked, "raid")
+    assert titles(stocked, "afraid") == ["Breakup advice"]
+
+
+def test_stemming_finds_other_forms_of_a_word(stocked: Store):
+    assert set(titles(stocked, "raid")) == {"ICE raids meatpacking plant", "Highway sweep"}
+    assert set(titles(stocked, "raided")) == {"ICE raids meatpacking plant", "Highway sweep"}
+    assert titles(stocked, "detain") == ["ICE raids meatpacking plant"]
+
+
+def test_a_phrase_needs_its_words_together_and_in_order(stocked: Store):
+    save(stocked, "apart", "The raid came weeks after a workplace inspection.", title="Apart")
+    assert titles(stocked, '"workplace raid"') == ["ICE raids meatpacking plant"]
+    assert titles(stocked, '"raid workplace"') == []
+
+
+def test_or_takes_either_and_minus_excludes(stocked: Store):
+    assert set(titles(stocked, "meatpacking OR festival")) == {
+        "ICE raids meatpacking plant",
+        "Festival preview",
+    }
+    assert titles(stocked, "raid -meatpacking") == ["Highway sweep"]
+    assert titles(stocked, 'raid -"Border Patrol"') == ["ICE raids meatpacking plant"]
+
+
+def test_more_relevant_first_and_newest_first_among_equals(store: Store):
+    once = "The county board met on Tuesday. Among many items, a raid was mentioned briefly. " * 3
+    save(store, "once", once, title="County board", published=ago(days=1))
+    save(store, "title", RAID, title="Raid at the plant", published=ago(days=9))
+    # identical text and title (distinct hashes, so not linked as copies): only the date differs
+    save(store, "older", SWEEP, title="Sweep", content_hash="older", published=ago(days=5))
+    save(store, "newer", SWEEP, title="Sweep", content_hash="newer", published=ago(days=3))
+    hits = store.search(parse_query("raid"))
+    assert hits[0].title == "Raid at the plant"  # in the title and the text beats once in a long text
+    sweeps = [hit for hit in hits if hit.title == "Sweep"]
+    assert [hit.site for hit in sweeps] == ["example.org", "example.org"]
+    assert sweeps[0].published > sweeps[1].published
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_copies_of_a_story_are_one_hit_with_their_outlet_count(store: Store):
+    original = save(store, "wire", RAID, title="ICE raids meatpacking plant", site="wire.example")
+    for outlet in ("one", "two"):
+        save(store, outlet, RAID, title="ICE raids meatpacking plant", site=f"{outlet}.example")
+    save(store, "again", RAID, title="ICE raids meatpacking plant", site="one.example", source="second-feed")
+    [hit] = store.search(parse_query("meatpacking raid"))
+    assert hit.story_id == original
+    assert (hit.outlets, hit.copies) == (3, 4)
+
+
+def test_snippet_marks_the_matched_words(stocked: Store):
+    [hit] = stocked.search(parse_query("meatpacking"))
+    assert f"{MATCH_START}meatpacking{MATCH_END}" in hit.snippet
+
+
+def test_index_follows_an_edit_found_by_a_recheck(store: Store):
+    article_id = save(store, "edit", RAID, title="ICE raids meatpacking plant")
+    edited = RAID.replace("meatpacking plant", "poultry processor")
+    found = store.record_recheck(
+        article_id,
+        "ICE raids poultry processor",
+        edited,
+        "h-edited",
+        ago(),
+        None,
+        lambda title, text: compare_versions(title, text, "ICE raids poultry processor", edited),
+    )
+    assert found is not None
+    assert titles(store, "poultry") == ["ICE raids poultry processor"]
+    assert titles(store, "meatpacking") == []
+
+
+def test_filters_are_the_exports(store: Store):
+    save(
+        store,
+        "ms",
+        RAID,
+        title="Mississippi",
+        signals={"agencies": ["ICE"], "actions": ["raid"], "states": ["MS"]},
+        fetched_at=ago(days=1),
+    )
+    save(
+        store,
+        "tx",
+        SWEEP,
+        title="Texas",
+        source="border-feed",
+        signals={"agencies": ["Border Patrol"], "actions": ["raid"], "states": ["TX"]},
+        fetched_at=ago(days=10),
+    )
+    save(store, "off", SWEEP + " Off topic.", title="Irrelevant", relevant=False, relevance=0.1)
+    assert titles(store, "agents", agencies=("ice",)) == ["Mississippi"]
+    assert set(titles(store, "agents", states=("MS", "TX"), actions=("RAID",))) == {"Mississippi", "Texas"}
+    assert titles(store, "agents", sources=("border-feed",)) == ["Texas"]
+    assert set(titles(store, "agents", since=ago(days=5))) == {"Mississippi", "Irrelevant"}
+    assert "Irrelevant" not in titles(store, "agents", relevant_only=True)
+
+
+def test_paging_continues_where_the_first_page_stopped(store: Store):
+    for index in range(5):
+        save(store, f"p{index}", f"{SWEEP} Item {index}.", title=f"Sweep {index}", published=ago(days=index))
+    first = store.search(parse_query("sweep"), limit=3)
+    second = store.search(parse_query("sweep"), limit=3, offset=3)
+    assert len(first) == 3 and len(second) == 2
+    assert {hit.title for hit in first}.isdisjoint(hit.title for hit in second)
+
+
+@pytest.mark.parametrize("query", ["-raid", "raid OR", "OR raid", '"workplace raid', "raid OR -sweep"])
+def test_queries_that_cannot_mean_what_was_typed_are_refused(query: str):
+    with pytest.raises(SearchSyntaxError):
+        parse_query(query)
+
+
+def test_dates_in_hits_are_aware(stocked: Store):
+    [hit] = stocked.search(parse_query("meatpacking"))
+    assert hit.published is not None and hit.published.utcoffset() == timedelta(0)
