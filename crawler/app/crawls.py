@@ -47,7 +47,11 @@ def run_cycle(
         # Every given-up download is a typed failure in the cycle summary; one ERROR line each
         # from Scrapy's retry middleware would only repeat it.
         # The same for robots.txt fetches that fail: the request behind them fails typed too.
-        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        for name in (
+            "scrapy.downloadermiddlewares.retry",
+            "scrapy.downloadermiddlewares.robotstxt",
+            "crawler.scrapy_components.robots_cache",
+        ):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FEEDS_SPIDER)
     process.crawl(crawler, feed=list(feed_names))

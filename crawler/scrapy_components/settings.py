@@ -61,6 +61,9 @@ ITEM_PIPELINES = {
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.scrapy_components.address_guard.PrivateAddressGuardMiddleware": 50,
+    # Scrapy's robots.txt policy, with each origin's robots.txt kept in the store for a day.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.scrapy_components.robots_cache.StoredRobotsTxtMiddleware": 100,
     # After RetryMiddleware (550) in the response path, so it sees 429/503 before a retry.
     "crawler.scrapy_components.host_backoff.HostBackoffMiddleware": 560,
     # Scrapy's meta-refresh redirects, without decoding the whole page to read its head.

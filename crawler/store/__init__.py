@@ -11,6 +11,7 @@ from crawler.store.records import (
     PollOutcome,
     RecheckTarget,
     SaveOutcome,
+    StoredRobotsTxt,
 )
 from crawler.store.store import Store
 
@@ -26,4 +27,5 @@ __all__ = [
     "SaveOutcome",
     "SearchHit",
     "Store",
+    "StoredRobotsTxt",
 ]

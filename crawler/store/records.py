@@ -150,3 +150,17 @@ class CycleCounts:
     articles_rechecked: int = 0
     articles_updated: int = 0
     failures: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredRobotsTxt:
+    """A robots.txt as fetched for one origin ("https://example.org:443"), and until when it holds."""
+
+    origin: str
+    status: int
+    body: bytes
+    fetched_at: datetime
+    expires_at: datetime
+
+    def is_fresh(self, now: datetime) -> bool:
+        return self.fetched_at <= now < self.expires_at

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -228,3 +229,15 @@ FULL_TEXT_TABLES = frozenset(
 )
 FULL_TEXT_COLUMN = "search_vector"
 FULL_TEXT_INDEX = "ix_articles_search_vector"
+
+# robots.txt per origin (scheme://host:port) as last fetched, reused by later cycles and
+# processes until `expires_at`; `body` is what the parser reads (empty for a failed fetch).
+robots_txt = Table(
+    "robots_txt",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("status", Integer, nullable=False),  # HTTP status of the robots.txt response
+    Column("body", LargeBinary, nullable=False),
+    Column("fetched_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+)

@@ -21,12 +21,21 @@ from crawler.store.frontier import FrontierMixin
 from crawler.store.full_text import SearchMixin
 from crawler.store.queries import QueriesMixin
 from crawler.store.reports import ReportsMixin
+from crawler.store.robots_store import RobotsTxtMixin
 
 
 class Store(
-    FeedsMixin, FrontierMixin, ArticlesMixin, EditsMixin, QueriesMixin, SearchMixin, ReportsMixin, CyclesMixin
+    FeedsMixin,
+    FrontierMixin,
+    ArticlesMixin,
+    EditsMixin,
+    QueriesMixin,
+    SearchMixin,
+    ReportsMixin,
+    CyclesMixin,
+    RobotsTxtMixin,
 ):
-    """Feeds' polling state, the seen-URL frontier, articles, their search and cycles."""
+    """Feeds' polling state, the seen-URL frontier, articles, their search, cycles and robots.txt."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -17,15 +17,18 @@ def cli_command(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", CLI_MODULE, "--config", str(config), *args]
 
 
-def newswatch(*args: str, config: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a child process (Twisted's reactor cannot restart in one process)."""
+def newswatch(
+    *args: str, config: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a child process (Twisted's reactor cannot restart in one process);
+    `env` adds variables, such as a clock offset."""
     return subprocess.run(
         cli_command(config, *args),
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
 
 
