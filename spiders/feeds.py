@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from crawler.core.clock import utcnow
 from crawler.core.errors import NotAListing, Reason, reason_for_status
+from crawler.core.secrets import without_credentials
 from crawler.core.urls import canonical_url
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.ledger import FollowUp
@@ -83,12 +84,14 @@ class FeedsSpider(Spider):
     # -- requests ------------------------------------------------------------------------------
 
     def _feed_request(self, feed: FeedState) -> Request:
-        validators = {"If-None-Match": feed.etag, "If-Modified-Since": feed.last_modified}
+        url, authorization = without_credentials(feed.fetch_url)
+        headers = {"If-None-Match": feed.etag, "If-Modified-Since": feed.last_modified}
+        headers["Authorization"] = authorization
         return Request(
-            feed.fetch_url,
+            url,
             callback=self.parse_feed,
             errback=self.feed_failed,
-            headers={name: value for name, value in validators.items() if value},
+            headers={name: value for name, value in headers.items() if value},
             dont_filter=True,
             priority=100,
             meta={FEED_META: feed, **self._caps(self.runtime.config.crawl.feed_max_bytes)},

@@ -18,6 +18,7 @@ from pathlib import Path
 from crawler.app.commands import articles, cycle, feeds, init, maintenance
 from crawler.app.commands.common import configuration, first_line
 from crawler.core.errors import CliError, ConfigError, ExitStatus
+from crawler.core.secrets import mask_secrets
 
 COMMAND_GROUPS = (init, cycle, feeds, articles, maintenance)
 
@@ -30,10 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a reader gone away shows here, inside this net, not in Python's exit
         return int(status or 0)
     except ConfigError as exc:
-        print(f"newswatch: configuration error:\n{exc}", file=sys.stderr)
+        print(f"newswatch: configuration error:\n{mask_secrets(str(exc))}", file=sys.stderr)
         return ExitStatus.CONFIG
     except CliError as exc:
-        print(f"newswatch: {exc}", file=sys.stderr)
+        print(f"newswatch: {mask_secrets(str(exc))}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("newswatch: interrupted", file=sys.stderr)
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"newswatch: unexpected error: {type(exc).__name__}: {first_line(exc)} "
+            f"newswatch: unexpected error: {type(exc).__name__}: {mask_secrets(first_line(exc))} "
             "(run again with --debug for the traceback)",
             file=sys.stderr,
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.core.secrets import mask_logged_secrets
 from crawler.cycle.runtime import CYCLE_ID_STAT
 from crawler.sources.discovery import DiscoveredSource
 
@@ -43,6 +44,7 @@ def run_cycle(
 ) -> int | None:
     """Crawl once and return the id of the cycle's `runs` row (None if the crawl never opened)."""
     process = CrawlerProcess(crawl_settings(config_path, trigger, progress, log_level))
+    mask_logged_secrets()
     if log_level != "DEBUG":
         # Every given-up download is a typed failure in the cycle summary; one ERROR line each
         # from Scrapy's retry middleware would only repeat it.
@@ -66,6 +68,7 @@ def discover_sources(config_path: Path, url: str) -> list[DiscoveredSource]:
     process = CrawlerProcess(
         crawl_settings(config_path, trigger="discover", progress=False, log_level="ERROR")
     )
+    mask_logged_secrets()
     crawler = process.create_crawler(DISCOVER_SPIDER)
     process.crawl(crawler, url=url)
     process.start()

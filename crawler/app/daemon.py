@@ -28,6 +28,7 @@ from crawler.app.metrics import DaemonMetrics
 from crawler.core.clock import scheduler_now, utcnow
 from crawler.core.config import Config
 from crawler.core.errors import ExitStatus
+from crawler.core.secrets import mask_logged_secrets
 from crawler.store import Store
 from crawler.store.engine import make_engine
 
@@ -246,3 +247,4 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    mask_logged_secrets()

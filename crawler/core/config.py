@@ -30,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from crawler.core.durations import parse_duration
 from crawler.core.errors import ConfigError
 from crawler.core.packaged import packaged_topic_path
+from crawler.core.secrets import mask_secrets
 from crawler.core.urls import is_private_address, parse_ip_disguise
 
 LOCAL_CONFIG_PATH = Path("newswatch.yaml")  # what `newswatch init` writes in the working folder
@@ -70,9 +71,9 @@ class FeedConfig(_Strict):
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https"):
-            raise ValueError(f"must be an http(s) URL, got {value!r}")
+            raise ValueError(f"must be an http(s) URL, got {mask_secrets(value)!r}")
         if not parts.hostname:
-            raise ValueError(f"has no host: {value!r}")
+            raise ValueError(f"has no host: {mask_secrets(value)!r}")
         return value.strip()
 
     @field_validator("interval", "min_interval", "max_interval")
@@ -317,8 +318,8 @@ def load_config(path: Path | str | None = None) -> Config:
 def _check_database_url(path: Path, url: str) -> None:
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError(f"{path}: storage.url: not a database URL: {url!r}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ConfigError(f"{path}: storage.url: not a database URL: {mask_secrets(url)!r}") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(
             f"{path}: storage.url: unsupported database {parsed.get_backend_name()!r}; "

@@ -7,8 +7,10 @@ may contain one of them passes it through here first.
 
 from __future__ import annotations
 
+import base64
+import logging
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -32,3 +34,35 @@ def masked_url(url: str) -> str:
 def mask_secrets(text: str) -> str:
     """Every ``scheme://user:password@`` in ``text`` with the password masked."""
     return _CREDENTIALS.sub(lambda match: f"{match['head']}:{MASK}@", text)
+
+
+def without_credentials(url: str) -> tuple[str, str | None]:
+    """(the URL without ``user:password@``, its ``Authorization: Basic`` value or None).
+
+    Scrapy cannot fetch a URL with credentials in it (its host would be ``user:pw@host``), and
+    a URL is logged and recorded wherever it goes: the credentials travel in a header instead.
+    """
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    bare = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    return bare, "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+
+
+class MaskingFilter(logging.Filter):
+    """Masks credentials in a log record's message and traceback before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_secrets(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_secrets(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def mask_logged_secrets() -> None:
+    """Every handler on the root logger masks credentials (call after the handlers are set up)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(existing, MaskingFilter) for existing in handler.filters):
+            handler.addFilter(MaskingFilter())

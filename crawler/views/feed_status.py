@@ -10,6 +10,7 @@ from rich.table import Table
 
 from crawler.core.config import Config
 from crawler.core.durations import format_duration
+from crawler.core.secrets import masked_url
 from crawler.store import FeedState, Store
 
 SILENT_WINDOW = timedelta(days=2)
@@ -28,7 +29,7 @@ def print_feed_list(console: Console, config: Config) -> None:
             format_duration(feed.interval),
             feed.keep,
             "yes" if feed.enabled else "no",
-            feed.url,
+            masked_url(feed.url),
         )
     console.print(table)
 
