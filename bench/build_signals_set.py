@@ -149,14 +149,22 @@ def build(mirrors: dict[str, Path], *, record_digests: bool = False) -> int:
             out.write(json.dumps({**record, "text": article.text}, ensure_ascii=False) + "\n")
     if record_digests:
         LABELS.write_text("".join(json.dumps(label, ensure_ascii=False) + "\n" for label in labels), "utf-8")
-    print(f"{len(labels)} articles written to {ARTICLES.relative_to(ROOT)}; {problems} differ from their labels")
+    print(
+        f"{len(labels)} articles written to {ARTICLES.relative_to(ROOT)}; {problems} differ from their labels"
+    )
     return 1 if problems else 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mirror", action="append", default=[], help="REPO=GIT_DIR: read REPO from a local copy")
-    parser.add_argument("--record-digests", action="store_true", help="(labelling only) store each text's digest")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--mirror", action="append", default=[], help="REPO=GIT_DIR: read REPO from a local copy"
+    )
+    parser.add_argument(
+        "--record-digests", action="store_true", help="(labelling only) store each text's digest"
+    )
     args = parser.parse_args()
     mirrors = {}
     for item in args.mirror:

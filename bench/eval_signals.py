@@ -127,14 +127,17 @@ def figures(cases: list[Case]) -> dict[str, Any]:
     for split in SPLITS:
         tallies = score(split_cases(cases, split))
         result[split] = {
-            kind: {"precision": round(t.precision, 3), "recall": round(t.recall, 3)} for kind, t in tallies.items()
+            kind: {"precision": round(t.precision, 3), "recall": round(t.recall, 3)}
+            for kind, t in tallies.items()
         }
     result["median_ms"] = round(statistics.median(case.seconds for case in cases) * 1000, 2)
     return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--errors", choices=SPLITS, default="dev", help="list the errors of this split [dev]")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
@@ -151,7 +154,8 @@ def main() -> int:
     print(f"{'signal':<11}" + "".join(f"{split:>17}" for split in SPLITS))
     for kind in SIGNALS:
         row = "".join(
-            f"   P {result[split][kind]['precision']:.2f} R {result[split][kind]['recall']:.2f}" for split in SPLITS
+            f"   P {result[split][kind]['precision']:.2f} R {result[split][kind]['recall']:.2f}"
+            for split in SPLITS
         )
         print(f"{kind:<11}{row}")
     print(f"\nErrors on {args.errors}:")
