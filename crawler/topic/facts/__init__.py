@@ -37,7 +37,7 @@ look; a wrong fact costs their trust. The rules, in short:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -45,14 +45,28 @@ from crawler.topic.facts.counts import PeopleCount, find_counts
 from crawler.topic.facts.event_date import find_event_date
 from crawler.topic.facts.labels import ACTIONS, AGENCIES, find_labels
 from crawler.topic.facts.places import find_places
-from crawler.topic.facts.text import fold_keeping_offsets
+from crawler.topic.facts.text import Mention, fold_keeping_offsets, sentence_bounds
 
-__all__ = ["Facts", "PeopleCount", "extract_facts"]
+__all__ = ["Evidence", "Facts", "PeopleCount", "extract_facts"]
+
+SIGNAL_KINDS = ("agencies", "actions", "states", "cities", "event_date")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact came from; `span` is where the fact's own words are in the text
+    (character offsets), None when they are in the title."""
+
+    sentence: str
+    span: tuple[int, int] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"evidence": self.sentence, "span": list(self.span) if self.span else None}
 
 
 @dataclass(frozen=True)
 class Facts:
-    """The facts extracted from one article."""
+    """The facts extracted from one article, each value with the sentence that said so."""
 
     agencies: list[str]
     actions: list[str]
@@ -60,12 +74,30 @@ class Facts:
     cities: list[str]  # "City, ST", in order of first mention
     counts: list[PeopleCount]
     event_date: date | None
+    # kind ("agencies", "actions", "states", "cities", "event_date") -> value -> evidence;
+    # a count carries its own (PeopleCount.start/end, counted in the text).
+    evidence: dict[str, dict[str, Evidence]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serializable form, as stored and exported."""
+        """JSON-serializable form, as stored and exported: the lists of values as before, each count
+        with its `evidence` sentence and `span`, and `evidence` for every other value by kind."""
         data = asdict(self)
         data["event_date"] = self.event_date.isoformat() if self.event_date else None
+        data["counts"] = [_count_dict(count, self.evidence.get("counts", {})) for count in self.counts]
+        data["evidence"] = {
+            kind: {value: evidence.to_dict() for value, evidence in by_value.items()}
+            for kind, by_value in self.evidence.items()
+            if kind != "counts"
+        }
         return data
+
+
+def _count_dict(count: PeopleCount, evidence: dict[str, Evidence]) -> dict[str, Any]:
+    data = asdict(count)
+    del data["start"], data["end"]
+    found = evidence.get(f"{count.number} {count.outcome}")
+    data.update(found.to_dict() if found else {"evidence": count.phrase, "span": None})
+    return data
 
 
 def extract_facts(title: str, text: str, published: datetime | date | None) -> Facts:
@@ -73,12 +105,43 @@ def extract_facts(title: str, text: str, published: datetime | date | None) -> F
     title = fold_keeping_offsets(title or "")
     text = fold_keeping_offsets(text or "")
     day = published.date() if isinstance(published, datetime) else published
-    states, cities = find_places(title, text)
+    sources = (title, text)
+    agencies = find_labels(AGENCIES, title, text)
+    actions = find_labels(ACTIONS, title, text, scoped=True)
+    places = find_places(title, text)
+    combined = f"{title}.\n{text}" if title else text
+    counts = find_counts(combined)
+    event = find_event_date(title, text, day)
+    evidence: dict[str, dict[str, Evidence]] = {
+        "agencies": {label: _evidence(sources, mention) for label, mention in agencies.items()},
+        "actions": {label: _evidence(sources, mention) for label, mention in actions.items()},
+        "states": {code: _evidence(sources, places.first_mentions[code]) for code in places.states},
+        "cities": {city: _evidence(sources, places.first_mentions[city]) for city in places.cities},
+        "counts": {f"{c.number} {c.outcome}": _count_evidence(c, title, text) for c in counts},
+    }
+    if event is not None:
+        evidence["event_date"] = {
+            event.day.isoformat(): _evidence(sources, Mention(event.zone, event.start, event.end))
+        }
     return Facts(
-        agencies=find_labels(AGENCIES, title, text),
-        actions=find_labels(ACTIONS, title, text),
-        states=states,
-        cities=cities,
-        counts=find_counts(f"{title}.\n{text}" if title else text),
-        event_date=find_event_date(title, text, day),
+        agencies=list(agencies),
+        actions=list(actions),
+        states=places.states,
+        cities=places.cities,
+        counts=counts,
+        event_date=event.day if event else None,
+        evidence=evidence,
     )
+
+
+def _evidence(sources: tuple[str, str], mention: Mention) -> Evidence:
+    source = sources[mention.zone]
+    start, end = sentence_bounds(source, mention.start, mention.end)
+    return Evidence(source[start:end].strip(), (mention.start, mention.end) if mention.zone == 1 else None)
+
+
+def _count_evidence(count: PeopleCount, title: str, text: str) -> Evidence:
+    shift = len(title) + 2 if title else 0  # find_counts read "title.\ntext"
+    if count.start < shift:
+        return Evidence(title, None)
+    return _evidence((title, text), Mention(1, count.start - shift, count.end - shift))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.topic.facts.scope import reported_as_happening
 from crawler.topic.facts.text import any_of, numbered
 
 
@@ -14,8 +15,10 @@ class PeopleCount:
 
     number: int
     qualifier: str | None  # "at least", "more than", "nearly", "about", "up to", "fewer than"
-    outcome: str  # detained, arrested, released, deported, charged, convicted, sentenced
+    outcome: str  # detained, arrested, released, deported, charged, convicted, sentenced, separated
     phrase: str
+    start: int  # the phrase's span in the text searched
+    end: int
 
 
 def _normalizing(forms: dict[str, str]) -> dict[str, str]:
@@ -45,23 +48,29 @@ _SMALL_NUMBERS = {
 _OUTCOMES = _normalizing(
     {
         "detained": "held, jailed, detaining, holding, detention, detentions, detainees, taken into custody, "
+        "locked up, locking up, in custody, in detention, behind bars, "
         "detenidos, detenidas, detuvieron, detuvo, detenciones, retenidos",
-        "arrested": "apprehended, arresting, apprehending, arrest, arrests, apprehensions, rounded up, "
+        "arrested": "apprehended, arresting, apprehending, apprehend, arrest, arrests, apprehensions, rounded up, "
+        "rounding up, round up, rounds up, swept up, sweeping up, picked up, captured, nabbed, "
         "booked, arrestados, arrestadas, arrestaron, arresto, arrestos",
         "released": "freed, releasing, freeing, release, liberados, liberadas, liberaron",
         "deported": "removed, expelled, repatriated, deporting, removing, expelling, deportation, "
-        "deportations, removal, removals, expulsions, deportees, deportados, deportadas, deportaron, "
+        "deportations, removal, removals, expulsions, deportees, sent back, deportados, deportadas, deportaron, "
         "deportaciones, expulsados, repatriados",
         "charged": "indicted, prosecuted, charging, acusados",
         "convicted": "condenados",
         "sentenced": "sentenciados",
+        "separated": "separating, separation, separations",
     }
 )
 _PEOPLE = (
     r"(?:people|persons|individuals|immigrants|migrants|workers|employees|noncitizens|non-citizens|adults|"
     r"children|kids|minors|teenagers|men|women|families|parents|fathers|mothers|detainees|deportees|"
     r"asylum[- ]seekers|foreign nationals|nationals|aliens|residents|farmworkers|laborers|passengers|"
-    r"students|suspects|members|personas|inmigrantes|migrantes|trabajadores|indocumentados|detenidos|"
+    r"students|suspects|members|day laborers|executives|managers|supervisors|officials|activists|protesters|demonstrators|"
+    r"bystanders|observers|evacuees|riders|janitors|(?:border )?crossers|family units|refugees|teens|"
+    r"citizens|Americans|others|relatives|fugitives|cooks|drivers|staffers|"
+    r"personas|inmigrantes|migrantes|trabajadores|indocumentados|detenidos|"
     r"menores|ninos|adultos|familias|jornaleros|empleados|hondurenos|guatemaltecos|mexicanos|venezolanos|"
     r"salvadorenos|cubanos|haitianos|nicaraguenses|ecuatorianos|colombianos|"
     r"(?-i:[A-Z][a-z]+(?:ans|ese|is)))"
@@ -71,12 +80,18 @@ _PEOPLE = (
 _QUAL = r"(?:(?P<qual>" + any_of(_QUALIFIERS) + r")\s+)?"
 _NUMBER_WORDS = any_of(_SMALL_NUMBERS)
 _UNITS = any_of(k for k, v in _SMALL_NUMBERS.items() if v < 10)
+_WORD_NUMBER = rf"(?:{_NUMBER_WORDS})(?:-(?:{_UNITS}|one))?"
 _NUMBER = (
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?"
-    rf"|(?:a|{_NUMBER_WORDS})\s+dozen|(?:{_NUMBER_WORDS})(?:-(?:{_UNITS}))?)"
+    rf"|(?:{_NUMBER_WORDS})\s+hundred(?:\s+(?:and\s+)?{_WORD_NUMBER})?"
+    rf"|(?:a|{_NUMBER_WORDS})\s+dozen|{_WORD_NUMBER})"
 )
-# Up to three modifiers ("undocumented", "detained", "Guatemalan"), never a unit of time or age.
-_MODIFIERS = r"(?P<mods>(?:(?!(?:years?|months?|weeks?|days?|old|percent)\b)[\w'-]+\s+){0,3}?)"
+# Up to four modifiers ("undocumented", "detained", "Guatemalan", "so-called"), never a unit of
+# time or age, another number or "of" ("19 of the 107 people arrested" counts the 107).
+_MODIFIERS = (
+    r"(?P<mods>(?:cases of\s+)?(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
+    r"(?!\d)[\w'\".-]+\s+){0,4}?)"
+)
 _NUMBER_THEN_PEOPLE = (
     r"\b"
     + _QUAL
@@ -90,14 +105,30 @@ _NUMBER_THEN_PEOPLE = (
 _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
 _GAP = (
+    r"(?:\s*--[^-\n]{1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"  # an aside between dashes or commas
+    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+)?(?=\s+(?:were|was|had|have)\b))?"
     r"(?:\s+(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|already|"
-    r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly))*"
+    r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
+    r"remains|still|in total|in all|all told|altogether))*"
+)
+_CUSTODY = r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
+_AND_THEN = r"(?:\s+and\s+(?P<after2>" + "{outcomes}" + r"))?"
+
+_AND_OUTCOME = _AND_THEN.format(outcomes=_OUTCOME_WORDS)
+_ACTIVE_VERBS = (
+    r"arrested|arresting|detained|detaining|deported|deporting|rounded up|rounding up|round up|swept up|"
+    r"apprehended|apprehend|removed|released|freed|charged|indicted|convicted|sentenced"
 )
 
 _COUNT_PATTERNS = [
-    # "at least 680 undocumented immigrants were detained", "300 of them had been released"
-    re.compile(_NUMBER_THEN_PEOPLE + _GAP + r"\s+(?P<after>" + _OUTCOME_WORDS + r")\b", re.IGNORECASE),
-    # "agents arrested 42 people", "detuvieron a 400 migrantes"
+    # "at least 680 undocumented immigrants were detained", "300 of them had been released",
+    # "Thirty-five people were arrested and released", "1,360 aliens in Minnesota's custody"
+    re.compile(
+        _NUMBER_THEN_PEOPLE + _GAP + r"\s+(?:(?P<after>" + _OUTCOME_WORDS + r")|(?P<custody>" + _CUSTODY + r"))\b"
+        + _AND_OUTCOME,
+        re.IGNORECASE,
+    ),
+    # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     re.compile(
         r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+)?" + _NUMBER_THEN_PEOPLE,
         re.IGNORECASE,
@@ -106,21 +137,32 @@ _COUNT_PATTERNS = [
     re.compile(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+" + _NUMBER_THEN_PEOPLE, re.IGNORECASE),
     # "680 detained workers" (the participle is among the modifiers), "60 detainees"
     re.compile(_NUMBER_THEN_PEOPLE, re.IGNORECASE),
-    # "1,500 removals", "2,000 immigration arrests", "12 were arrested"
+    # "1,500 removals", "2,000 immigration arrests", "Three total arrests"
     re.compile(
-        r"\b" + _QUAL + _NUMBER + r"\s+(?:(?:immigration|enforcement|border)\s+)?(?P<after>arrests|removals|"
-        r"deportations|detentions|apprehensions|expulsions|deportaciones|arrestos|detenciones)\b",
+        r"\b" + _QUAL + _NUMBER + r"\s+(?:(?:total|immigration|enforcement|border|ICE|workplace)\s+)?"
+        r"(?P<after>arrests|removals|deportations|detentions|apprehensions|expulsions|deportaciones|arrestos|"
+        r"detenciones)\b",
         re.IGNORECASE,
     ),
+    # "12 were arrested", "30 detained by ICE", "three still held", "five people in total were detained"
     re.compile(
-        r"\b"
-        + _QUAL
-        + _NUMBER
-        + r"\s+(?:were|have been|had been|fueron|han sido)"
-        + _GAP
-        + r"\s+(?P<after>"
-        + _OUTCOME_WORDS
-        + r")\b",
+        r"\b" + _QUAL + _NUMBER + r"(?:\s+(?:were|have been|had been|are|was|fueron|han sido))?" + _GAP
+        + r"\s+(?:(?P<after>arrested|detained|deported|apprehended|held|released|charged|indicted|convicted|"
+        r"sentenced|separated|rounded up|swept up|locked up|taken into custody)|(?P<custody>" + _CUSTODY + r"))\b"
+        + _AND_OUTCOME,
+        re.IGNORECASE,
+    ),
+    # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
+    re.compile(
+        r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + _NUMBER
+        + r"(?=\s*(?:[.,;:)]|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)",
+        re.IGNORECASE,
+    ),
+    # "100 of 1,700 Swift plant workers in his union were detained": the part, not the whole
+    re.compile(
+        r"\b" + _QUAL + _NUMBER + r"\s+of\s+(?:the\s+|their\s+|these\s+)?(?:\d[\d,]*\s+)?"
+        + _MODIFIERS.replace("?P<mods>", "?:")
+        + r"(?:" + _PEOPLE + r")" + _GAP + r"\s+(?:were|was|had been|have been)\s+(?P<after>" + _OUTCOME_WORDS + r")\b",
         re.IGNORECASE,
     ),
 ]
@@ -135,17 +177,15 @@ _AFTER_NUMBER_TRAPS = re.compile(r"\s*(?:%|percent|por ciento|-year|years? old|a
 
 def find_counts(text: str) -> list[PeopleCount]:
     """Counts of people with their outcome, in text order, one per (number, outcome)."""
-    found: dict[tuple[int, str], tuple[int, PeopleCount]] = {}
+    found: dict[tuple[int, str], PeopleCount] = {}
     for offset, paragraph in _paragraphs_with_numbers(text):
         for pattern in _COUNT_PATTERNS:
             for match in pattern.finditer(paragraph):
-                count = _count_from(match, paragraph)
-                position = offset + match.start()
-                if count is not None:
+                for count in _counts_from(match, paragraph, offset):
                     key = (count.number, count.outcome)
-                    if key not in found or position < found[key][0]:
-                        found[key] = (position, count)
-    return [count for _, count in sorted(found.values(), key=lambda item: item[0])]
+                    if key not in found or count.start < found[key].start:
+                        found[key] = count
+    return sorted(found.values(), key=lambda count: count.start)
 
 
 def _paragraphs_with_numbers(text: str) -> list[tuple[int, str]]:
@@ -159,42 +199,71 @@ def _paragraphs_with_numbers(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _count_from(match: re.Match[str], text: str) -> PeopleCount | None:
+_PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
+# "held a silent march", "held signs": the people held something, nobody held them.
+_HELD_SOMETHING = re.compile(r"\s+(?:a|an|the|their|its|up|hands|signs|banners|rallies|protests?|vigils?|meetings?)\b")
+
+
+def _counts_from(match: re.Match[str], text: str, offset: int) -> list[PeopleCount]:
     groups = match.groupdict()
-    outcome = _outcome_of(groups)
     number = _number_of(match.group("num"))
     start = match.start("num")
-    if outcome is None or number is None or number < 2:
-        return None
+    if number is None or number < 2:
+        return []
     if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(
         text, match.end("num")
     ):
-        return None
+        return []
     if re.fullmatch(r"(?:19|20)\d\d", match.group("num")):
-        return None  # a year: "in 2019 workers were detained" is not a count of 2,019
+        return []  # a year: "in 2019 workers were detained" is not a count of 2,019
+    if _PART_OF.search(text[max(0, start - 30) : start]):
+        return []  # "100 of 1,700 workers were detained": the part is counted, not the whole
+    if not reported_as_happening(text, match.start()):
+        return []  # "a goal of deporting 75,000", "barring ICE from deporting 110 workers"
+    outcomes = [_outcome_of(groups)]
+    if groups.get("after") and groups["after"].lower() in ("held", "holding") and _HELD_SOMETHING.match(
+        text, match.end("after")
+    ):
+        return []
+    if groups.get("after2"):
+        outcomes.append(_OUTCOMES.get(" ".join(groups["after2"].lower().split())))
     qualifier = _QUALIFIERS.get((groups.get("qual") or "").lower())
-    return PeopleCount(number, qualifier, outcome, " ".join(match.group().split()))
+    phrase = " ".join(match.group().split())
+    return [
+        PeopleCount(number, qualifier, outcome, phrase, offset + match.start(), offset + match.end())
+        for outcome in outcomes
+        if outcome is not None
+    ]
 
 
 def _outcome_of(groups: dict[str, str | None]) -> str | None:
+    if groups.get("custody"):
+        return "detained"
     for key in ("after", "before"):
         word = groups.get(key)
         if word:
             return _OUTCOMES.get(" ".join(word.lower().split()))
     for word in [*(groups.get("mods") or "").split(), groups.get("people") or ""]:
-        outcome = _OUTCOMES.get(word.lower())
+        outcome = _OUTCOMES.get(word.lower().strip("\"'"))
         if outcome:
             return outcome  # "680 detained workers", "60 detainees", "120 deportados"
     return None
 
 
 def _number_of(raw: str) -> int | None:
-    words = raw.lower().split()
+    words = raw.lower().replace(" and ", " ").split()
     if words[-1] == "dozen":
         return 12 * (1 if words[0] == "a" else _SMALL_NUMBERS[words[0]])
     if words[-1] in ("million", "thousand"):
         return round(float(words[0]) * (1_000_000 if words[-1] == "million" else 1_000))
     if raw[0].isdigit():
         return int(float(raw.replace(",", "")))
-    tens, _, units = raw.lower().partition("-")
-    return _SMALL_NUMBERS[tens] + (_SMALL_NUMBERS[units] if units else 0)
+    if len(words) >= 2 and words[1] == "hundred":
+        rest = _word_number(words[2]) if len(words) > 2 else 0
+        return _SMALL_NUMBERS[words[0]] * 100 + rest
+    return _word_number(words[0])
+
+
+def _word_number(word: str) -> int:
+    tens, _, units = word.partition("-")
+    return _SMALL_NUMBERS[tens] + ({**_SMALL_NUMBERS, "one": 1}[units] if units else 0)

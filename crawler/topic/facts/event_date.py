@@ -1,11 +1,27 @@
-"""The date of the event, when the text ties a date to an action word."""
+"""The date of the lead enforcement event, when the text gives its day.
+
+Every date expression is a candidate: a calendar date ("Aug. 7", "January 8-9, 2026",
+"2026-01-16", "7 de agosto"), a weekday, "yesterday", a fixed holiday ("Valentine's Day") or
+"the next morning" after a dated day. The first candidate, in reading order (title first),
+whose sentence reports an enforcement event (a raid, an arrest, a ruling ...) wins; when
+none does, the first whose sentence names the agents who acted. Relative expressions resolve
+against the publication date in the direction of the sentence's tense; in an incident report's
+source list ("KARE 11 (Jan 9, 2026): ICE arrests ...") against that line's own date.
+
+Never an event date: the publication date of a byline or a source line, a date after
+publication (a hearing, a deadline), a date introduced as a limit ("by December 16", "since
+January 6", "before the January 7 shooting"), a statement's date ("the agency said Monday"),
+the date of a press conference, rally or vigil about the event, and weekdays with no
+publication date to count from.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crawler.topic.facts.text import any_of, numbered
+from crawler.topic.facts.text import any_of, numbered, sentence_bounds
 
 _MONTHS_EN = numbered("jan feb mar apr may jun jul aug sep oct nov dec", start=1)
 _MONTHS_ES = {
@@ -18,87 +34,226 @@ _WEEKDAYS = {
     **numbered("monday tuesday wednesday thursday friday saturday sunday", start=0),
     **numbered("lunes martes miercoles jueves viernes sabado domingo", start=0),
 }
+# Holidays on a fixed day only: a moving one ("Labor Day") is as often a weekend as a day.
+_HOLIDAYS = {
+    "valentine's day": (2, 14),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "fourth of july": (7, 4),
+    "independence day": (7, 4),
+    "halloween": (10, 31),
+}
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _DATE = re.compile(
-    r"\b(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    r"\b(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+    r"|(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
     r"|(?P<es_day>\d{1,2})\s+de\s+(?P<es_month>" + any_of(_MONTHS_ES) + r")"
     r"(?:\s+(?:de|del)\s+(?P<es_year>(?:19|20)\d\d))?"
     r"|(?P<weekday>" + any_of(_WEEKDAYS) + r")(?:'s)?"
-    r"|(?P<yesterday>yesterday|ayer))\b",
+    r"|(?P<yesterday>yesterday|ayer)"
+    r"|(?P<holiday>" + any_of(_HOLIDAYS) + r")"
+    r"|(?P<next_day>the next (?:morning|day)|the following (?:morning|day)|a day later))\b",
     re.IGNORECASE,
 )
 _EVENT_WORDS = re.compile(
-    r"\b(?:raid\w*|arrest\w*|detain\w*|detention\w*|deport\w*|apprehen\w*|sweep\w*|operation\w*|"
-    r"redada\w*|operativo\w*|detuv\w*|detenid\w*|arrestad\w*|deportad\w*|custody)\b",
+    r"\b(?:raid\w*|arrest\w*|detain\w*|detention\w*|deport\w*|apprehen\w*|sweep\w*|swept|"
+    r"round(?:ed|ing|s)? up|operation\w*|custody|removed|removal|expelled|handcuff\w*|"
+    r"subpoena\w*|audit\w*|I-9|checkpoint\w*|"
+    r"redada\w*|operativo\w*|detuv\w*|detenid\w*|arrestad\w*|deportad\w*)\b",
     re.IGNORECASE,
 )
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|announced|told|reported|confirmed|dijo|informo|anuncio)\s+(?:on\s+)?$", re.IGNORECASE
+_RULING_WORDS = re.compile(
+    r"\b(?:ruled|ruling|ordered|orders|blocked|upheld|injunction|restraining order|dismissed|granted)\b",
+    re.IGNORECASE,
 )
-_EVENT_DATE_REACH = 40  # characters between the date and the action word
+_COURT = re.compile(r"\b(?:judge|court|justices)\b", re.IGNORECASE)
+# The actors of an event, for a sentence that tells what they did without an event word.
+_AGENT_WORDS = re.compile(
+    r"\b(?:ICE|CBP|HSI|INS|Border Patrol|FBI|agents|officers|deputies|police|incident)\b"
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+_LIMIT = re.compile(
+    r"\b(?:by|since|until|till|through|before|after|as of|deadline|scheduled for|set for|hasta|desde)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_GATHERING = re.compile(
+    r"\b(?:press conference|news conference|news briefing|rally|rallies|vigil|protest|march|meeting|forum|"
+    r"picket|demonstration|hearing|interview|broadcast|ceremony)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",
+    re.IGNORECASE,
+)
+# "By X | March 2, 2007 | Page 2" and "KARE 11 (Jan 9, 2026): headline" state when a text
+# was published, not when anything happened.
+_BYLINE = re.compile(r"\|\s*$|^\s*\|\s*Pages?\b", re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    r"^[^\n():]{2,80}\((?P<date>(?:" + _MONTH + r")\.?\s+\d{1,2},?\s+(?:19|20)\d\d)\):", re.IGNORECASE | re.M
+)
 _LAST_YEAR_REACH = 90  # days back a year-less date may reach across New Year
-_SENTENCE_END = re.compile(r"[.!?]\s+|\n")
 
 
-def find_event_date(title: str, text: str, published: date | None) -> date | None:
-    """The first date expression close to an action word, resolved against `published`."""
-    for source in (title, text):
+@dataclass(frozen=True)
+class EventDate:
+    """The day and where the text says it: the date expression's span and its sentence."""
+
+    day: date
+    zone: int  # 0: the title, 1: the text
+    start: int
+    end: int
+    sentence: str
+
+
+def find_event_date(title: str, text: str, published: date | None) -> EventDate | None:
+    """The lead event's day (see the module docstring), resolved against `published`."""
+    weak: EventDate | None = None
+    for zone, source in enumerate((title, text)):
+        source_lines = {match.start(): match for match in _SOURCE_LINE.finditer(source)}
+        previous: date | None = None
         for match in _DATE.finditer(source):
-            if _ATTRIBUTION.search(source[max(0, match.start() - 25) : match.start()]):
-                continue  # "the agency said Monday" dates the statement, not the event
-            if not _EVENT_WORDS.search(_sentence_window(source, match, _EVENT_DATE_REACH)):
+            reference = _reference_date(source, match, source_lines, published)
+            if reference is _IS_PUBLICATION_DATE:
                 continue
-            resolved = _resolve_date(match.groupdict(), published)
-            if resolved is not None:
-                return resolved
-    return None
+            resolved = _resolve(match, source, reference, previous)
+            if resolved is None:
+                continue
+            if not match.group("next_day"):
+                previous = resolved
+            if published is not None and resolved > published + timedelta(days=1):
+                continue  # a hearing, a deadline: not the event
+            if _excluded(source, match):
+                continue
+            start, end = sentence_bounds(source, match.start(), match.end())
+            context = _context(source, start, end)
+            found = EventDate(resolved, zone, match.start(), match.end(), source[start:end].strip())
+            if _reports_event(context):
+                return found
+            if weak is None and _AGENT_WORDS.search(context):
+                weak = found
+    return weak
 
 
-def _sentence_window(source: str, match: re.Match[str], near: int) -> str:
-    """Up to `near` characters either side of a match, without crossing a sentence end."""
-    start = max(0, match.start() - near)
-    end = min(len(source), match.end() + near)
-    for boundary in _SENTENCE_END.finditer(source, start, match.start()):
-        start = boundary.end()
-    after = _SENTENCE_END.search(source, match.end(), end)
-    return source[start : after.start() if after else end]
+class _Marker:
+    pass
 
 
-def _resolve_date(groups: dict[str, str | None], published: date | None) -> date | None:
-    """A calendar date for a matched expression; None when it cannot be pinned down."""
+_IS_PUBLICATION_DATE = _Marker()
+
+
+def _reference_date(
+    source: str, match: re.Match[str], source_lines: dict[int, re.Match[str]], published: date | None
+) -> date | None | _Marker:
+    """The date relative expressions count from; the marker when the match is a publication date."""
+    line_start = source.rfind("\n", 0, match.start()) + 1
+    line = source_lines.get(line_start)
+    if line is not None:
+        if line.start("date") <= match.start() < line.end("date"):
+            return _IS_PUBLICATION_DATE
+        parsed = _parse_absolute(line.group("date"), None)
+        return parsed or published
+    if _BYLINE.search(source[match.end() : match.end() + 12]) or _BYLINE.search(
+        source[max(0, match.start() - 3) : match.start()]
+    ):
+        return _IS_PUBLICATION_DATE
+    return published
+
+
+def _excluded(source: str, match: re.Match[str]) -> bool:
+    before = source[max(0, match.start() - 40) : match.start()]
+    if _ATTRIBUTION.search(before) or _LIMIT.search(before):
+        return True
+    if match.group("weekday") or match.group("yesterday"):
+        # "Monday, Jan 13" and "Yesterday [Wednesday, October 24]": the calendar date decides.
+        following = _DATE.search(source, match.end(), match.end() + 25)
+        if following and (following.group("month") or following.group("iso") or following.group("weekday")):
+            return True
+    near = source[max(0, match.start() - 45) : match.end() + 30]
+    return bool(_GATHERING.search(near)) and not _EVENT_WORDS.search(near)
+
+
+def _context(source: str, start: int, end: int) -> str:
+    """The date's sentence; a short one ("The next morning, things got worse.") reads on."""
+    sentence = source[start:end]
+    if len(sentence.split()) <= 8 or re.match(r"\s*(?:They|Agents|Officers)\b", source[end : end + 12]):
+        next_start, next_end = sentence_bounds(source, min(end + 1, len(source)), min(end + 2, len(source)))
+        return sentence + " " + source[next_start:next_end]
+    return sentence
+
+
+def _reports_event(context: str) -> bool:
+    if _EVENT_WORDS.search(context):
+        return True
+    return bool(_RULING_WORDS.search(context) and _COURT.search(context))
+
+
+def _resolve(match: re.Match[str], source: str, reference: date | None, previous: date | None) -> date | None:
+    groups = match.groupdict()
+    if groups["next_day"]:
+        return previous + timedelta(days=1) if previous else None
+    if groups["iso"]:
+        try:
+            return date.fromisoformat(groups["iso"])
+        except ValueError:
+            return None
     if groups["weekday"] or groups["yesterday"]:
-        if published is None:
-            return None  # "on Wednesday" needs the publication date
+        if reference is None:
+            return None  # "on Wednesday" needs a date to count from
         if groups["yesterday"]:
-            return published - timedelta(days=1)
-        # The most recent such weekday on or before publication: news reports the past.
+            return reference - timedelta(days=1)
+        start, end = sentence_bounds(source, match.start(), match.end())
+        if _FUTURE.search(source[start:end]):
+            return None  # "starting this Sunday": later than the text, so never the event
         weekday = _WEEKDAYS[str(groups["weekday"]).lower()]
-        return published - timedelta(days=(published.weekday() - weekday) % 7)
+        return reference - timedelta(days=(reference.weekday() - weekday) % 7)
+    if groups["holiday"]:
+        if reference is None:
+            return None
+        month, day = _HOLIDAYS[str(groups["holiday"]).lower()]
+        return _in_year_before(reference, month, day)
+    return _parse_absolute(match.group(), reference)
+
+
+def _parse_absolute(expression: str, reference: date | None) -> date | None:
+    match = _DATE.fullmatch(expression.strip())
+    if match is None:
+        return None
+    groups = match.groupdict()
     if groups["month"]:
         month, day_text, year_text = _MONTHS_EN[groups["month"].lower()[:3]], groups["day"], groups["year"]
+    elif groups["es_month"]:
+        month = _MONTHS_ES[str(groups["es_month"]).lower()]
+        day_text, year_text = groups["es_day"], groups["es_year"]
     else:
-        month, day_text, year_text = (
-            _MONTHS_ES[str(groups["es_month"]).lower()],
-            groups["es_day"],
-            groups["es_year"],
-        )
+        return None
     if year_text:
-        year = int(year_text)
-    elif published is not None:
-        year = published.year
-    else:
+        try:
+            return date(int(year_text), month, int(str(day_text)))
+        except ValueError:
+            return None
+    if reference is None:
         return None  # "Aug. 7" of which year?
     try:
-        resolved = date(year, month, int(str(day_text)))
+        resolved = date(reference.year, month, int(str(day_text)))
     except ValueError:
         return None
-    if published is None:
-        return resolved
-    if year_text is None and resolved > published + timedelta(days=7):
+    if resolved > reference + timedelta(days=7):
         # "Dec. 30" in a January story is last year's; "Dec. 12" in an August one is a hearing.
-        resolved = resolved.replace(year=year - 1)
-        if published - resolved > timedelta(days=_LAST_YEAR_REACH):
-            return None
-    # A date after publication is a scheduled hearing or a deadline, not the event.
-    return resolved if resolved <= published + timedelta(days=1) else None
+        earlier = resolved.replace(year=reference.year - 1)
+        return earlier if reference - earlier <= timedelta(days=_LAST_YEAR_REACH) else None
+    return resolved
+
+
+def _in_year_before(reference: date, month: int, day: int) -> date:
+    this_year = date(reference.year, month, day)
+    return this_year if this_year <= reference else date(reference.year - 1, month, day)

@@ -5,19 +5,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.topic.facts.scope import reported_as_happening
+from crawler.topic.facts.text import Mention
+
 
 @dataclass(frozen=True)
 class _Label:
-    """A fact's value and the pattern that finds it; `unless` is checked near each match."""
+    """A fact's value and the pattern that finds it; `unless` is checked near each match,
+    `unless_before` against the words just before it."""
 
     label: str
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None
+    unless_before: re.Pattern[str] | None = None
 
 
-def _label(label: str, pattern: str, unless: str | None = None, *, exact_case: bool = False) -> _Label:
+def _label(
+    label: str,
+    pattern: str,
+    unless: str | None = None,
+    *,
+    exact_case: bool = False,
+    unless_before: str | None = None,
+) -> _Label:
     flags = 0 if exact_case else re.IGNORECASE
-    return _Label(label, re.compile(pattern, flags), re.compile(unless, re.IGNORECASE) if unless else None)
+    return _Label(
+        label,
+        re.compile(pattern, flags),
+        re.compile(unless, re.IGNORECASE) if unless else None,
+        re.compile(unless_before + r"\s*$", re.IGNORECASE) if unless_before else None,
+    )
 
 
 _ICE_TRAPS = (
@@ -32,10 +49,10 @@ AGENCIES = [
     _label("ICE", r"\bICE\b", _ICE_TRAPS, exact_case=True),
     _label("ERO", r"\bEnforcement and Removal Operations\b"),
     _label("ERO", r"\bERO\b", exact_case=True),
-    _label("HSI", r"\b(?:Homeland Security Investigations|Investigaciones de Seguridad Nacional)\b"),
+    _label("HSI", r"\b(?:Homeland Security Investigations?|Investigaciones de Seguridad Nacional)\b"),
     _label("HSI", r"\bHSI\b", exact_case=True),
     _label("CBP", r"\b(?:Customs and Border Protection|Aduanas y Proteccion Fronteriza)\b"),
-    _label("CBP", r"\bCBP\b", exact_case=True),
+    _label("CBP", r"\bCBP\b(?! One)", exact_case=True),  # CBP One is an app
     _label("Border Patrol", r"\b(?:Border Patrol|Patrulla Fronteriza)\b"),
     _label("USCIS", r"\b(?:Citizenship and Immigration Services|Servicio de Ciudadania e Inmigracion)\b"),
     _label("USCIS", r"\bUSCIS\b", exact_case=True),
@@ -51,75 +68,108 @@ AGENCIES = [
         r"U\.? ?S\.? Attorney|federal prosecutors?|fiscales federales)\b",
     ),
     _label("DOJ", r"\bDOJ\b", exact_case=True),
-    _label("287(g) local police", r"(?<!\w)287\s?\(g\)"),
-    _label("National Guard", r"\b(?:National Guard|Guardia Nacional)\b"),
+    _label("FBI", r"\b(?:FBI|Federal Bureau of Investigation)\b"),
+    _label("INS", r"\b(?:Immigration and Naturalization Service|INS)\b", exact_case=True),
+    _label("National Guard", r"\b(?:National Guard|Guardia Nacional)\b(?! (?:facility|base|armory))"),
+    # Officers under a 287(g) agreement are local police or deputies doing immigration work.
+    _label("local police", r"(?<!\w)287\s?\(g\)"),
+    _label(
+        "local police",
+        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|polic[ií]a local)\b",
+        unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal)",
+    ),
+    _label("sheriff", r"\b(?:sheriffs?|sheriff's|deputies|sheriff's deputies|alguacil)\b"),
+    _label(
+        "state police",
+        r"\b(?:state police|state troopers?|troopers?|highway patrol|state patrol|"
+        r"Department of Public Safety)\b",
+    ),
 ]
 
 _GAME_MILITARY_DRUGS = (
     r"\b(?:game|gamers?|players?|boss|guild|legends|warcraft|destiny|fortnite|pokemon|dungeon|"
-    r"troops|soldiers|militants?|military|special forces|israeli|viking|hamas|"
+    r"troops|soldiers|militants?|military|special forces|israeli|viking|hamas|peacekeepers|"
     r"drugs?|narcotics?|fentanyl|cocaine|antidrogas|gambling|casino|swat|fbi)\b"
 )
+_AGENTS = r"(?:ICE|INS|FBI|the Border Patrol|Border Patrol|immigration|federal|agents|officers|police|authorities)"
 
 ACTIONS = [
     _label("raid", r"\b(?:raid(?:s|ed|ing)?|redadas?)\b", _GAME_MILITARY_DRUGS),
     _label(
         "arrest",
         r"\b(?:arrest(?:s|ed|ing)?|apprehen(?:d|ds|ded|ding|sions?)|taken into custody|"
-        r"took into custody|arrestad[oa]s?|arrestaron|arrest[oó]|arrestos?)\b",
+        r"took into custody|round(?:s|ed|ing)? up|swept up|sweeps? up|picked up by " + _AGENTS + r"|"
+        r"arrestad[oa]s?|arrestaron|arrest[oó]|arrestos?)\b",
         r"\b(?:cardiac|house) arrest",
     ),
     _label(
         "detention",
         r"\b(?:detain(?:s|ed|ing)?|detention|detainees?|detenid[oa]s?|detenci[oó]n(?:es)?|"
-        r"detuvieron|detuvo|held in custody)\b",
+        r"detuvieron|detuvo|held in custody|in (?:ICE |federal |immigration )?custody|locked up|locking up)\b",
         r"\b(?:after-school|school|basin|stormwater)\b",
     ),
     _label(
         "deportation",
-        r"\b(?:deport\w*|removal(?:s| proceedings| orders?| flights?)|removed from the|"
+        r"\b(?:deport(?!ment)\w*|removal(?:s| proceedings| orders?| flights?)|removed from the|"
         r"ordered removed|expedited removal|expel(?:s|led|ling)?|expulsions?|"
         r"deportad[oa]s?|deportaci[oó]n(?:es)?|deportaron|expulsad[oa]s?)\b",
         r"\b(?:jews|jewish|holocaust|nazis?|auschwitz|soviet|snow|trees?|trash|statue)\b",
+        unless_before=r"\bself-",
     ),
     _label(
         "audit",
-        r"\b(?:audits?|notices? of inspection|I-9 inspections?|auditor[ií]as?)\b",
+        r"\b(?:audits?|notices? of inspection|I-9 (?:inspections?|audits?|subpoenas?|forms)|auditor[ií]as?)\b",
         r"\b(?:tax|irs|financial|budget|election|pentagon|accounting|audit committee)\b",
     ),
     _label(
         "checkpoint",
-        r"\b(?:checkpoints?|ret[eé]n(?:es)?|puntos? de control)\b",
+        r"\b(?:checkpoints?|roadblocks?|ret[eé]n(?:es)?|puntos? de control)\b",
         r"\b(?:dui|sobriety|drunk|inhibitors?|immunotherapy)\b",
     ),
     _label(
         "court ruling",
         r"\b(?:judge|court|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
-        r"ruling|blocked|blocks|halted|halts|ordered|orders|upheld|struck down|sided|"
-        r"enjoined|dismissed|fallo|bloque[oó]|bloquea|orden[oó]|ordena|frena|suspendi[oó])\b",
+        r"ruling|blocked|blocks|blocking|halted|halts|ordered|orders|upheld|upholding|struck down|sided|"
+        r"enjoined|dismissed|rejected|granted|barring|barred|fallo|bloque[oó]|bloquea|orden[oó]|ordena|"
+        r"frena|suspendi[oó])\b",
     ),
     _label(
         "court ruling",
-        r"\b(?:injunction|restraining order|ruling|fallo judicial)\b",
+        r"\b(?:injunction|restraining order|ruling|fallo judicial|(?:judge|court)'s (?:order|decision)|"
+        r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed)\b",
         r"\bruling (?:party|coalition|class|elite|family)\b",
     ),
 ]
 
+def find_labels(labels: list[_Label], title: str, text: str, *, scoped: bool = False) -> dict[str, Mention]:
+    """Each label found, with its first mention (title first), in order of first mention.
 
-def find_labels(labels: list[_Label], title: str, text: str) -> list[str]:
-    """Labels in order of first mention (title first), each once."""
-    firsts: dict[str, tuple[int, int]] = {}
+    `scoped`: only mentions reported as happening or planned count (`scope.reported_as_happening`).
+    """
+    firsts: dict[str, Mention] = {}
     for zone, source in enumerate((title, text)):
         if zone == 0 and _is_shouting(title):
             continue  # "ICE STORM" in an all-caps headline says nothing about the agency
         for item in labels:
+            known = firsts.get(item.label)
+            if known is not None and known.zone <= zone:
+                continue
             for match in item.pattern.finditer(source):
-                if item.unless is None or not item.unless.search(_window(source, match, 40)):
-                    position = (zone, match.start())
-                    if position < firsts.get(item.label, (9, 0)):
-                        firsts[item.label] = position
+                if _counts(item, source, match, scoped):
+                    mention = Mention(zone, match.start(), match.end())
+                    if known is None or (mention.zone, mention.start) < (known.zone, known.start):
+                        firsts[item.label] = mention
                     break
-    return sorted(firsts, key=lambda label: firsts[label])
+    return dict(sorted(firsts.items(), key=lambda entry: (entry[1].zone, entry[1].start)))
+
+
+def _counts(item: _Label, source: str, match: re.Match[str], scoped: bool) -> bool:
+    if item.unless is not None and item.unless.search(_window(source, match, 40)):
+        return False
+    before = source[max(0, match.start() - 60) : match.start()]
+    if item.unless_before is not None and item.unless_before.search(before):
+        return False
+    return not scoped or reported_as_happening(source, match.start())
 
 
 def _window(source: str, match: re.Match[str], near: int) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crawler.core.built_index import load_or_build
-from crawler.topic.facts.text import fold_keeping_offsets, words
+from crawler.topic.facts.text import Mention, fold_keeping_offsets, words
 
 _BARE_CITY_MIN_POPULATION = 100_000
 _DOMINANCE = 5  # a bare name means the biggest US place of that name only if it is this much bigger
@@ -42,6 +42,30 @@ _STATE_NOT_PLACE = re.compile(
 _GEORGIA_COUNTRY = re.compile(
     r"\b(?:Tbilisi|Caucasus|Republic of Georgia|country of Georgia|Georgian (?:government|president|"
     r"prime minister|parliament|Dream|foreign|capital|opposition)|former Soviet)\b"
+)
+
+
+# A state name that belongs to a person, an organisation, a newspaper, a street or a case,
+# not to the place where something happened.
+_STATE_NAME_BEFORE = re.compile(
+    r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+|\bv\.?\s+|\bfrom\s+)$"
+)
+_STATE_NAME_AFTER = re.compile(
+    r"(?:'s)?\s+(?:Democrats?|Republicans?|Democratic|GOP|Sen\.|Senator|Rep\.|Representative|Gov\.|"
+    r"Governor|governor|congressman|congresswoman|lawmakers?|delegation|natives?|dentist|"
+    r"Times|Post|Tribune|Chronicle|Globe|Herald|Journal|Reformer|Examiner|Sun|Observer|Inquirer|Daily|"
+    r"Star|Gazette|Dispatch|Courier|Register|Bee|Citizen|Online|Public Radio|Coalition|Committee|Council|"
+    r"Association|Alliance|Center|Institute|Foundation|Project|Network|Party|University|College|"
+    r"State University|Minutemen|Guild|Federation|Tribes?|Avenue|Ave\.|Street|Road|Boulevard|Blvd\.?|"
+    r"Drive|Highway|v\.)\b"
+)
+_REGIONS = re.compile(r"\bthe (?P<region>Carolinas|Dakotas)\b")
+_REGION_STATES = {"Carolinas": ("NC", "SC"), "Dakotas": ("ND", "SD")}
+_DC_ALONE = re.compile(r"\b(?:D\.C\.|District of Columbia)(?!\s+(?:Committee|Council|Coalition))")
+# "Chicago, Cincinnati, Phoenix and Houston" after "in": every city of the list stands in place.
+_PLACE_LIST_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|across|throughout|including|like|such as|cities of)\s+"
+    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))+$"
 )
 
 
@@ -92,8 +116,10 @@ def _build_gazetteer() -> _Gazetteer:
     for city in geonames.get_cities().values():
         name, population = fold_keeping_offsets(city["name"]), int(city["population"] or 0)
         if city["countrycode"] == "US":
-            cities[(name.lower(), city["admin1code"])] = name
-            by_name.setdefault(name, []).append((population, city["admin1code"]))
+            # News writes "St. Paul" where GeoNames has "Saint Paul".
+            for spelling in {name, re.sub(r"^Saint ", "St. ", name)}:
+                cities[(spelling.lower(), city["admin1code"])] = spelling
+                by_name.setdefault(spelling, []).append((population, city["admin1code"]))
             continue
         # Foreign names include other spellings: "Odessa" is Odesa, "St. Petersburg" Russia's.
         # Only a city big enough to overshadow a bare-name US city needs its aliases.
@@ -142,35 +168,60 @@ def _bare_cities(
     return bare
 
 
-def find_places(title: str, text: str) -> tuple[list[str], list[str]]:
-    """States (most mentioned first) and cities ("City, ST", in order of mention)."""
+@dataclass(frozen=True)
+class Places:
+    """States (most mentioned first) and cities ("City, ST", in order of mention), with where each
+    was first mentioned."""
+
+    states: list[str]
+    cities: list[str]
+    first_mentions: dict[str, Mention]  # by state code and by "City, ST"
+
+
+def find_places(title: str, text: str) -> Places:
+    """The US states and cities where the article's events take place (see the package docstring)."""
     gazetteer = _gazetteer()
-    state_hits: list[tuple[str, int]] = []  # (code, position) with the title before the text
-    city_hits: dict[str, int] = {}
-    for offset, source in ((0, title), (len(title) + 1, text)):
+    state_hits: list[tuple[str, int, Mention]] = []  # (code, rank position, mention); title before text
+    city_hits: dict[str, Mention] = {}
+    for zone, source in enumerate((title, text)):
+        offset = 0 if zone == 0 else len(title) + 1
         # Headlines in Title Case capitalize every word, so the name guard cannot work there.
-        title_case = offset == 0 and _is_title_case(source)
+        title_case = zone == 0 and _is_title_case(source)
         explicit_spans: list[tuple[int, int]] = []
+
+        def hit(code: str, match: re.Match[str], *, zone: int = zone, offset: int = offset) -> None:
+            state_hits.append((code, offset + match.start(), Mention(zone, match.start(), match.end())))
+
         for match in gazetteer.explicit_city.finditer(source):
             found = _explicit_city(gazetteer, match)
-            if found:
+            if found and not source.startswith("-based", match.end()):
                 city, code = found
-                city_hits.setdefault(f"{city}, {code}", offset + match.start())
-                state_hits.append((code, offset + match.start()))
+                if city:
+                    city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end()))
+                hit(code, match)
                 explicit_spans.append(match.span())
-
         for match in gazetteer.state_names.finditer(source):
             if not _covered(explicit_spans, match.start()) and _state_counts(
                 source, match, guard_names=not title_case
             ):
-                state_hits.append((gazetteer.state_codes[match.group()], offset + match.start()))
+                hit(gazetteer.state_codes[match.group()], match)
+        for match in _REGIONS.finditer(source):
+            for code in _REGION_STATES[match.group("region")]:
+                hit(code, match)
+        for match in _DC_ALONE.finditer(source):
+            if not _covered(explicit_spans, match.start()):
+                hit("DC", match)
         if gazetteer.bare_city_names is not None and not title_case:
             for match in gazetteer.bare_city_names.finditer(source):
                 if not _covered(explicit_spans, match.start()) and _bare_city_counts(source, match):
                     city, code = gazetteer.bare_cities[match.group()]
-                    city_hits.setdefault(f"{city}, {code}", offset + match.start())
-                    state_hits.append((code, offset + match.start()))
-    return _rank_states(state_hits), sorted(city_hits, key=lambda c: city_hits[c])
+                    city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end()))
+                    hit(code, match)
+    first_mentions = dict(city_hits)
+    for code, _, mention in sorted(state_hits, key=lambda item: item[1]):
+        first_mentions.setdefault(code, mention)
+    cities = sorted(city_hits, key=lambda c: (city_hits[c].zone, city_hits[c].start))
+    return Places(_rank_states([(code, position) for code, position, _ in state_hits]), cities, first_mentions)
 
 
 def _covered(spans: list[tuple[int, int]], position: int) -> bool:
@@ -179,7 +230,8 @@ def _covered(spans: list[tuple[int, int]], position: int) -> bool:
 
 def _explicit_city(gazetteer: _Gazetteer, match: re.Match[str]) -> tuple[str, str] | None:
     """("Canton", "MS") for "Canton, Miss." when GeoNames knows the place; datelines too."""
-    code = gazetteer.state_codes[match.group("state")]
+    state = match.group("state")
+    code = gazetteer.state_codes[state]
     words = match.group("city").split()
     # "Police in El Paso, Texas": try the longest tail of capitalized words first.
     for start in range(len(words)):
@@ -187,6 +239,8 @@ def _explicit_city(gazetteer: _Gazetteer, match: re.Match[str]) -> tuple[str, st
         spelling = gazetteer.cities.get((name.lower(), code))
         if spelling:
             return spelling, code
+    if "." in state and state != "Wash.":
+        return "", code  # "Tar Heel, N.C.": an AP abbreviation after a town names the state
     return None
 
 
@@ -203,6 +257,10 @@ def _state_counts(source: str, match: re.Match[str], *, guard_names: bool) -> bo
     if source.startswith(" City", match.end()):
         return False  # Kansas City, Oklahoma City, Iowa City: the city, not (always) the state
     if _STATE_NOT_PLACE.search(source[max(0, match.start() - 10) : match.end() + 12]):
+        return False
+    if _STATE_NAME_BEFORE.search(source[max(0, match.start() - 30) : match.start()]):
+        return False
+    if _STATE_NAME_AFTER.match(source, match.end()):
         return False
     return not (guard_names and _inside_longer_name(source, match, None))
 
@@ -235,7 +293,12 @@ def _bare_city_counts(source: str, match: re.Match[str]) -> bool:
         return False
     if _LOCATIVE_BEFORE.search(source[max(0, match.start() - 30) : match.start()]):
         return True
-    after = re.match(r"(?:\s([A-Z][a-z]+)|-(?:area|based))", source[match.end() : match.end() + 20])
+    if _PLACE_LIST_BEFORE.search(source[max(0, match.start() - 120) : match.start()]):
+        return True
+    after = re.match(
+        r"(?:\s([A-Z][a-z]+)|-(?:area|based)|\s(?:suburbs?|area|metro|neighborhoods?)\b)",
+        source[match.end() : match.end() + 20],
+    )
     return bool(after and (after.group(1) is None or after.group(1) in _AFTER_OK))
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a fact was found: the title (zone 0) or the text (zone 1), and the span in it."""
+
+    zone: int
+    start: int
+    end: int
 
 
 @cache
@@ -38,3 +50,40 @@ def numbered(text: str, start: int, step: int = 1) -> dict[str, int]:
 def any_of(words: Iterable[str]) -> str:
     """A regex alternation of the words, longest first (so "ninety-nine" wins over "ninety")."""
     return "|".join(sorted(words, key=len, reverse=True))
+
+
+# Abbreviations whose period does not end a sentence ("Jan. 7", "Gov. Walz", "Tar Heel, N.C., on").
+_ABBREVIATIONS = words(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st sen rep gov lt sgt gen col capt "
+    "u.s a.m p.m no vs v inc co corp jr sr ave blvd rd ft mt calif mass ariz colo conn fla ill ind kan "
+    "ky la md mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo n.c s.c n.d s.d "
+    "n.h n.j n.m n.y r.i w.va d.c"
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+|\n+")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or line) around text[start:end], as offsets; abbreviations do not end one."""
+    ends = _sentence_ends(text)
+    index = bisect.bisect_right(ends, start)
+    begin = ends[index - 1] if index else 0
+    later = bisect.bisect_left(ends, end)
+    finish = ends[later] if later < len(ends) else len(text)
+    return begin, finish
+
+
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end (one pass per text; the fact finders share it)."""
+    return [
+        boundary.end()
+        for boundary in _SENTENCE_END.finditer(text)
+        if not _is_abbreviation(text, boundary)
+    ]
+
+
+def _is_abbreviation(text: str, boundary: re.Match[str]) -> bool:
+    if text[boundary.start()] != "." or "\n" in boundary.group():
+        return False
+    word = re.search(r"([\w.]+)$", text[max(0, boundary.start() - 8) : boundary.start()])
+    return bool(word and word.group(1).lower() in _ABBREVIATIONS)

@@ -1,0 +1,31 @@
+"""Whether a mention reports something as happening (or planned), judged from its own clause.
+
+"ICE does not raid churches", "reports of checkpoints are false", "would lead to de facto
+deportations", "a goal of deporting 75,000", "barring ICE from deporting 110 workers": the
+words before a mention, back to the start of its clause, say it did not (or may never) happen.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NOT_HAPPENING = re.compile(
+    r"\b(?:not|no|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|refused? to|refusing to|"
+    r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
+    r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|stop(?:ped)? (?:the|their|any)|would|could|might|if|"
+    r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
+    r"calls? for|calling for|demand(?:s|ed|ing)? (?:an end to|a halt to|a moratorium on)|moratorium on|"
+    r"an end to|relief from|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|hop(?:e|es|ed|ing) to|"
+    r"quota of|target of)\b"
+    r"[^.;:!?]{0,60}$",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|and|while|when|after|before|as)\b", re.IGNORECASE)
+
+
+def reported_as_happening(source: str, start: int) -> bool:
+    """False when the clause before source[start] negates, doubts or only wishes for what follows."""
+    before = source[max(0, start - 80) : start]
+    starts = list(_CLAUSE_START.finditer(before))
+    clause = before[starts[-1].end() :] if starts else before
+    return not _NOT_HAPPENING.search(clause)
