@@ -92,16 +92,10 @@ _MODIFIERS = (
     r"(?P<mods>(?:cases of\s+)?(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
     r"(?!\d)[\w'\".-]+\s+){0,4}?)"
 )
-_NUMBER_THEN_PEOPLE = (
-    r"\b"
-    + _QUAL
-    + _NUMBER
-    + r"\s+"
-    + _MODIFIERS
-    + r"(?P<people>"
-    + _PEOPLE
-    + r"|of (?:them|those|whom)|de ellos|de ellas)\b"
-)
+# After the number: the people it counts ("undocumented immigrants", "of them").
+# "30 to 40 detainees", "7,000 to 9,000 people": a range counts by its first number.
+_RANGE_END = r"(?:\s+(?:to|or)\s+[\d,]+(?:\s+(?:million|thousand))?|\s*[-–]\s*[\d,]+)?"
+_THEN_PEOPLE = _RANGE_END + r"\s+" + _MODIFIERS + r"(?P<people>" + _PEOPLE + r"|of (?:them|those|whom)|de ellos|de ellas)\b"
 _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
 _GAP = (
@@ -112,125 +106,139 @@ _GAP = (
     r"remains|still|in total|in all|all told|altogether))*"
 )
 _CUSTODY = r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
-_AND_THEN = r"(?:\s+and\s+(?P<after2>" + "{outcomes}" + r"))?"
-
-_AND_OUTCOME = _AND_THEN.format(outcomes=_OUTCOME_WORDS)
+_AND_OUTCOME = r"(?:\s+and\s+(?P<after2>" + _OUTCOME_WORDS + r"))?"
 _ACTIVE_VERBS = (
     r"arrested|arresting|detained|detaining|deported|deporting|rounded up|rounding up|round up|swept up|"
     r"apprehended|apprehend|removed|released|freed|charged|indicted|convicted|sentenced"
 )
 
-_COUNT_PATTERNS = [
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Patterns matched at a number ("1,360 aliens in Minnesota's custody"), each with what may come
+# just before the number (anchored at the number; a qualifier is read separately).
+_AT_NUMBER = [
     # "at least 680 undocumented immigrants were detained", "300 of them had been released",
     # "Thirty-five people were arrested and released", "1,360 aliens in Minnesota's custody"
-    re.compile(
-        _NUMBER_THEN_PEOPLE + _GAP + r"\s+(?:(?P<after>" + _OUTCOME_WORDS + r")|(?P<custody>" + _CUSTODY + r"))\b"
-        + _AND_OUTCOME,
-        re.IGNORECASE,
+    _compiled(
+        _NUMBER + _THEN_PEOPLE + _GAP + r"\s+(?:(?P<after>" + _OUTCOME_WORDS + r")|(?P<custody>" + _CUSTODY + r"))\b"
+        + _AND_OUTCOME
     ),
-    # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
-    re.compile(
-        r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+)?" + _NUMBER_THEN_PEOPLE,
-        re.IGNORECASE,
-    ),
-    # "the detention of at least 680 immigrants", "la deportacion de 120 hondurenos"
-    re.compile(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+" + _NUMBER_THEN_PEOPLE, re.IGNORECASE),
     # "680 detained workers" (the participle is among the modifiers), "60 detainees"
-    re.compile(_NUMBER_THEN_PEOPLE, re.IGNORECASE),
+    _compiled(_NUMBER + _THEN_PEOPLE),
     # "1,500 removals", "2,000 immigration arrests", "Three total arrests"
-    re.compile(
-        r"\b" + _QUAL + _NUMBER + r"\s+(?:(?:total|immigration|enforcement|border|ICE|workplace)\s+)?"
+    _compiled(
+        _NUMBER + r"\s+(?:(?:total|immigration|enforcement|border|ICE|workplace)\s+)?"
         r"(?P<after>arrests|removals|deportations|detentions|apprehensions|expulsions|deportaciones|arrestos|"
-        r"detenciones)\b",
-        re.IGNORECASE,
+        r"detenciones)\b"
     ),
     # "12 were arrested", "30 detained by ICE", "three still held", "five people in total were detained"
-    re.compile(
-        r"\b" + _QUAL + _NUMBER + r"(?:\s+(?:were|have been|had been|are|was|fueron|han sido))?" + _GAP
+    _compiled(
+        _NUMBER + r"(?:\s+(?:were|have been|had been|are|was|fueron|han sido))?" + _GAP
         + r"\s+(?:(?P<after>arrested|detained|deported|apprehended|held|released|charged|indicted|convicted|"
         r"sentenced|separated|rounded up|swept up|locked up|taken into custody)|(?P<custody>" + _CUSTODY + r"))\b"
-        + _AND_OUTCOME,
-        re.IGNORECASE,
-    ),
-    # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
-    re.compile(
-        r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + _NUMBER
-        + r"(?=\s*(?:[.,;:)]|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)",
-        re.IGNORECASE,
+        + _AND_OUTCOME
     ),
     # "100 of 1,700 Swift plant workers in his union were detained": the part, not the whole
-    re.compile(
-        r"\b" + _QUAL + _NUMBER + r"\s+of\s+(?:the\s+|their\s+|these\s+)?(?:\d[\d,]*\s+)?"
+    _compiled(
+        _NUMBER + r"\s+of\s+(?:the\s+|their\s+|these\s+)?(?:\d[\d,]*\s+)?"
         + _MODIFIERS.replace("?P<mods>", "?:")
-        + r"(?:" + _PEOPLE + r")" + _GAP + r"\s+(?:were|was|had been|have been)\s+(?P<after>" + _OUTCOME_WORDS + r")\b",
-        re.IGNORECASE,
+        + r"(?:" + _PEOPLE + r")" + _GAP + r"\s+(?:were|was|had been|have been)\s+(?P<after>" + _OUTCOME_WORDS + r")\b"
     ),
 ]
+# Patterns whose outcome comes first: (the words before the number, the words from it).
+_OUTCOME_FIRST = [
+    # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
+    (
+        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+)?" + _QUAL + r"$"),
+        _compiled(_NUMBER + _THEN_PEOPLE),
+    ),
+    # "the detention of at least 680 immigrants", "la deportacion de 120 hondurenos"
+    (
+        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+" + _QUAL + r"$"),
+        _compiled(_NUMBER + _THEN_PEOPLE),
+    ),
+    # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
+    (
+        _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + r"$"),
+        _compiled(
+            _NUMBER + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
+        ),
+    ),
+]
+_QUAL_BEFORE = _compiled(r"\b(?P<qual>" + any_of(_QUALIFIERS) + r")\s+$")
+_NUMBER_START = _compiled(r"(?<![\d,.])\b(?=\d|(?:" + _NUMBER_WORDS + r"|a\s+dozen)\b)")
 _NAMING_WORDS = re.compile(
     r"(?:\b(?:title|section|article|rule|no|number|chapter|form|interstate|highway|route|proposition|prop|"
     r"district|precinct|room|unit|flight|gate|bill|sb|hb|ley|titulo)\.?\s*|[$#\w-])$",
     re.IGNORECASE,
 )
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b", re.IGNORECASE)
 _AFTER_NUMBER_TRAPS = re.compile(r"\s*(?:%|percent|por ciento|-year|years? old|a[nñ]os)", re.IGNORECASE)
 
 
 def find_counts(text: str) -> list[PeopleCount]:
     """Counts of people with their outcome, in text order, one per (number, outcome)."""
     found: dict[tuple[int, str], PeopleCount] = {}
-    for offset, paragraph in _paragraphs_with_numbers(text):
-        for pattern in _COUNT_PATTERNS:
-            for match in pattern.finditer(paragraph):
-                for count in _counts_from(match, paragraph, offset):
-                    key = (count.number, count.outcome)
-                    if key not in found or count.start < found[key].start:
-                        found[key] = count
+    for number in _NUMBER_START.finditer(text):
+        at = number.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        before = text[max(line_start, at - 60) : at]
+        qualifier = _QUAL_BEFORE.search(before)
+        candidates: list[tuple[dict[str, str | None], int, int]] = []
+        for pattern in _AT_NUMBER:
+            match = pattern.match(text, at)
+            if match:
+                groups = {**match.groupdict(), "qual": qualifier.group("qual") if qualifier else None}
+                begin = at - (len(before) - qualifier.start()) if qualifier else at
+                candidates.append((groups, begin, match.end()))
+        for lead, rest in _OUTCOME_FIRST:
+            head = lead.search(before)
+            match = rest.match(text, at) if head else None
+            if head and match:
+                candidates.append(({**match.groupdict(), **head.groupdict()}, at - len(before) + head.start(), match.end()))
+        for groups, begin, end in candidates:
+            for count in _counts_from(groups, text, begin, end):
+                key = (count.number, count.outcome)
+                if key not in found or count.start < found[key].start:
+                    found[key] = count
     return sorted(found.values(), key=lambda count: count.start)
 
 
-def _paragraphs_with_numbers(text: str) -> list[tuple[int, str]]:
-    """(offset, paragraph) for the paragraphs worth the count patterns: most have no number."""
-    found = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        if _ANY_NUMBER.search(paragraph):
-            found.append((offset, paragraph))
-        offset += len(paragraph) + 1
-    return found
-
-
+_INSIDE_NUMBER = re.compile(r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-–])\s*$", re.I)
 _PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
 # "held a silent march", "held signs": the people held something, nobody held them.
 _HELD_SOMETHING = re.compile(r"\s+(?:a|an|the|their|its|up|hands|signs|banners|rallies|protests?|vigils?|meetings?)\b")
 
 
-def _counts_from(match: re.Match[str], text: str, offset: int) -> list[PeopleCount]:
-    groups = match.groupdict()
-    number = _number_of(match.group("num"))
-    start = match.start("num")
-    if number is None or number < 2:
+def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int) -> list[PeopleCount]:
+    raw = str(groups["num"])
+    start = text.find(raw, begin)
+    number = _number_of(raw)
+    if number is None or number < 2 or "\n" in text[begin:end]:
         return []
-    if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(
-        text, match.end("num")
-    ):
+    if _INSIDE_NUMBER.search(text[max(0, start - 30) : start]):
+        return []  # "sixty-one" of "three hundred and sixty-one", the 40 of "30 to 40"
+    if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(text, start + len(raw)):
         return []
-    if re.fullmatch(r"(?:19|20)\d\d", match.group("num")):
+    if re.fullmatch(r"(?:19|20)\d\d", raw):
         return []  # a year: "in 2019 workers were detained" is not a count of 2,019
     if _PART_OF.search(text[max(0, start - 30) : start]):
         return []  # "100 of 1,700 workers were detained": the part is counted, not the whole
-    if not reported_as_happening(text, match.start()):
+    if not reported_as_happening(text, begin):
         return []  # "a goal of deporting 75,000", "barring ICE from deporting 110 workers"
     outcomes = [_outcome_of(groups)]
-    if groups.get("after") and groups["after"].lower() in ("held", "holding") and _HELD_SOMETHING.match(
-        text, match.end("after")
-    ):
+    after = groups.get("after")
+    if after and after.lower() in ("held", "holding") and _HELD_SOMETHING.match(text, end):
         return []
-    if groups.get("after2"):
-        outcomes.append(_OUTCOMES.get(" ".join(groups["after2"].lower().split())))
+    second = groups.get("after2")
+    if second:
+        outcomes.append(_OUTCOMES.get(" ".join(second.lower().split())))
     qualifier = _QUALIFIERS.get((groups.get("qual") or "").lower())
-    phrase = " ".join(match.group().split())
+    phrase = " ".join(text[begin:end].split())
     return [
-        PeopleCount(number, qualifier, outcome, phrase, offset + match.start(), offset + match.end())
+        PeopleCount(number, qualifier, outcome, phrase, begin, end)
         for outcome in outcomes
         if outcome is not None
     ]
