@@ -62,7 +62,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _EVENT_WORDS = re.compile(
-    r"\b(?:raid\w*|arrest\w*|detain\w*|detention\w*|deport\w*|apprehen\w*|sweep\w*|swept|"
+    r"\b(?:raid\w*|arrest\w*|detain\w*|detention\w*|deport\w*|apprehen\w*|sweeps?|swept|"
     r"round(?:ed|ing|s)? up|operation\w*|custody|removed|removal|expelled|handcuff\w*|"
     r"subpoena\w*|audit\w*|I-9|checkpoint\w*|"
     r"redada\w*|operativo\w*|detuv\w*|detenid\w*|arrestad\w*|deportad\w*)\b",
@@ -82,14 +82,19 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _LIMIT = re.compile(
-    r"\b(?:by|since|until|till|through|before|after|as of|deadline|scheduled for|set for|hasta|desde)\s+"
-    r"(?:the\s+)?$",
+    r"\b(?:by|since|until|till|through|before|after|as of|deadline|scheduled for|set for|hasta|desde|"
+    r"weekend of|week of|between)\s+(?:the\s+|(?:" + any_of(_WEEKDAYS) + r"),?\s+)?$",
     re.IGNORECASE,
 )
-_GATHERING = re.compile(
-    r"\b(?:press conference|news conference|news briefing|rally|rallies|vigil|protest|march|meeting|forum|"
-    r"picket|demonstration|hearing|interview|broadcast|ceremony)\b",
-    re.IGNORECASE,
+_GATHERING = (
+    r"(?:press|news) conferences?|news briefings?|rall(?:y|ies)|vigils?|protests?|march(?:es)?|meetings?|"
+    r"forums?|pickets?|demonstrations?|hearings?|interviews?|broadcasts?|ceremon(?:y|ies)"
+)
+# The date of a gathering about the event ("held a press conference on January 22", "the May 1
+# march"), or of a deadline ("the December 16 deadline").
+_GATHERING_BEFORE = re.compile(r"\b(?:" + _GATHERING + r")\b[^.;]{0,25}$", re.IGNORECASE)
+_GATHERING_AFTER = re.compile(
+    r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b", re.IGNORECASE
 )
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",
@@ -178,8 +183,7 @@ def _excluded(source: str, match: re.Match[str]) -> bool:
         following = _DATE.search(source, match.end(), match.end() + 25)
         if following and (following.group("month") or following.group("iso") or following.group("weekday")):
             return True
-    near = source[max(0, match.start() - 45) : match.end() + 30]
-    return bool(_GATHERING.search(near)) and not _EVENT_WORDS.search(near)
+    return bool(_GATHERING_BEFORE.search(before) or _GATHERING_AFTER.match(source, match.end()))
 
 
 def _context(source: str, start: int, end: int) -> str:

@@ -58,7 +58,8 @@ AGENCIES = [
     _label("USCIS", r"\bUSCIS\b", exact_case=True),
     _label(
         "DHS",
-        r"\b(?:Department of Homeland Security|Homeland Security (?:Department|Secretary|secretary)|"
+        r"\b(?:Department of Homeland Security|Secretary of Homeland Security|"
+        r"Homeland Security (?:Department|Secretary|secretary|head|chief|office|officials?|spokes\w+)|"
         r"Departamento de Seguridad Nacional)\b",
     ),
     _label("DHS", r"\bDHS\b", exact_case=True),
@@ -75,7 +76,8 @@ AGENCIES = [
     _label("local police", r"(?<!\w)287\s?\(g\)"),
     _label(
         "local police",
-        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|polic[ií]a local)\b",
+        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|local (?:and federal )?officers|"
+        r"polic[ií]a local)\b",
         unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal)",
     ),
     _label("sheriff", r"\b(?:sheriffs?|sheriff's|deputies|sheriff's deputies|alguacil)\b"),
@@ -100,12 +102,13 @@ ACTIONS = [
         r"\b(?:arrest(?:s|ed|ing)?|apprehen(?:d|ds|ded|ding|sions?)|taken into custody|"
         r"took into custody|round(?:s|ed|ing)? up|swept up|sweeps? up|picked up by " + _AGENTS + r"|"
         r"arrestad[oa]s?|arrestaron|arrest[oó]|arrestos?)\b",
-        r"\b(?:cardiac|house) arrest",
+        r"\b(?:cardiac|house) arrest|\barrest (?:warrants?|detainers?)\b",
     ),
     _label(
         "detention",
         r"\b(?:detain(?:s|ed|ing)?|detention|detainees?|detenid[oa]s?|detenci[oó]n(?:es)?|"
-        r"detuvieron|detuvo|held in custody|in (?:ICE |federal |immigration )?custody|locked up|locking up)\b",
+        r"detuvieron|detuvo|held in custody|in (?:[A-Z][\w.]*'s |ICE |federal |immigration |state )?custody|"
+        r"locked up|locking up)\b",
         r"\b(?:after-school|school|basin|stormwater)\b",
     ),
     _label(

@@ -57,10 +57,10 @@ _STATE_NAME_AFTER = re.compile(
     r"Star|Gazette|Dispatch|Courier|Register|Bee|Citizen|Online|Public Radio|Coalition|Committee|Council|"
     r"Association|Alliance|Center|Institute|Foundation|Project|Network|Party|University|College|"
     r"State University|Minutemen|Guild|Federation|Tribes?|Avenue|Ave\.|Street|Road|Boulevard|Blvd\.?|"
-    r"Drive|Highway|v\.)\b"
+    r"Drive|Highway|v\.|state troopers?|tribes)\b"
 )
-_REGIONS = re.compile(r"\bthe (?P<region>Carolinas|Dakotas)\b")
-_REGION_STATES = {"Carolinas": ("NC", "SC"), "Dakotas": ("ND", "SD")}
+_REGIONS = re.compile(r"\b(?:the )?(?P<region>Carolinas|Dakotas|Twin Cities)\b")
+_REGION_STATES = {"Carolinas": ("NC", "SC"), "Dakotas": ("ND", "SD"), "Twin Cities": ("MN",)}
 _DC_ALONE = re.compile(r"\b(?:D\.C\.|District of Columbia)(?!\s+(?:Committee|Council|Coalition))")
 # "Chicago, Cincinnati, Phoenix and Houston" after "in": every city of the list stands in place.
 _PLACE_LIST_BEFORE = re.compile(
@@ -194,7 +194,9 @@ def find_places(title: str, text: str) -> Places:
 
         for match in gazetteer.explicit_city.finditer(source):
             found = _explicit_city(gazetteer, match)
-            if found and not source.startswith("-based", match.end()):
+            if found and source.startswith("-based", match.end()):
+                explicit_spans.append(match.span())  # "a Tucson, Ariz.-based group": its home
+            elif found:
                 city, code = found
                 if city:
                     city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end()))

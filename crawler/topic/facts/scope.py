@@ -15,12 +15,13 @@ _NOT_HAPPENING = re.compile(
     r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|stop(?:ped)? (?:the|their|any)|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
     r"calls? for|calling for|demand(?:s|ed|ing)? (?:an end to|a halt to|a moratorium on)|moratorium on|"
-    r"an end to|relief from|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|hop(?:e|es|ed|ing) to|"
-    r"quota of|target of)\b"
+    r"an end to|relief from|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
+    r"hop(?:e|es|ed|ing) to|"
+    r"quota of|target of|in search of|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|urg(?:e|ed|ing))\b"
     r"[^.;:!?]{0,60}$",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|and|while|when|after|before|as)\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", re.IGNORECASE)
 
 
 def reported_as_happening(source: str, start: int) -> bool:
