@@ -95,7 +95,14 @@ _MODIFIERS = (
 # After the number: the people it counts ("undocumented immigrants", "of them").
 # "30 to 40 detainees", "7,000 to 9,000 people": a range counts by its first number.
 _RANGE_END = r"(?:\s+(?:to|or)\s+[\d,]+(?:\s+(?:million|thousand))?|\s*[-–]\s*[\d,]+)?"
-_THEN_PEOPLE = _RANGE_END + r"\s+" + _MODIFIERS + r"(?P<people>" + _PEOPLE + r"|of (?:them|those|whom)|de ellos|de ellas)\b"
+_THEN_PEOPLE = (
+    _RANGE_END
+    + r"\s+"
+    + _MODIFIERS
+    + r"(?P<people>"
+    + _PEOPLE
+    + r"|of (?:them|those|whom)|de ellos|de ellas)\b"
+)
 _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
 _GAP = (
@@ -123,7 +130,14 @@ _AT_NUMBER = [
     # "at least 680 undocumented immigrants were detained", "300 of them had been released",
     # "Thirty-five people were arrested and released", "1,360 aliens in Minnesota's custody"
     _compiled(
-        _NUMBER + _THEN_PEOPLE + _GAP + r"\s+(?:(?P<after>" + _OUTCOME_WORDS + r")|(?P<custody>" + _CUSTODY + r"))\b"
+        _NUMBER
+        + _THEN_PEOPLE
+        + _GAP
+        + r"\s+(?:(?P<after>"
+        + _OUTCOME_WORDS
+        + r")|(?P<custody>"
+        + _CUSTODY
+        + r"))\b"
         + _AND_OUTCOME
     ),
     # "680 detained workers" (the participle is among the modifiers), "60 detainees"
@@ -136,16 +150,27 @@ _AT_NUMBER = [
     ),
     # "12 were arrested", "30 detained by ICE", "three still held", "five people in total were detained"
     _compiled(
-        _NUMBER + r"(?:\s+(?:were|have been|had been|are|was|fueron|han sido))?" + _GAP
+        _NUMBER
+        + r"(?:\s+(?:were|have been|had been|are|was|fueron|han sido))?"
+        + _GAP
         + r"\s+(?:(?P<after>arrested|detained|deported|apprehended|held|released|charged|indicted|convicted|"
-        r"sentenced|separated|rounded up|swept up|locked up|taken into custody)|(?P<custody>" + _CUSTODY + r"))\b"
+        r"sentenced|separated|rounded up|swept up|locked up|taken into custody)|(?P<custody>"
+        + _CUSTODY
+        + r"))\b"
         + _AND_OUTCOME
     ),
     # "100 of 1,700 Swift plant workers in his union were detained": the part, not the whole
     _compiled(
-        _NUMBER + r"\s+of\s+(?:the\s+|their\s+|these\s+)?(?:\d[\d,]*\s+)?"
+        _NUMBER
+        + r"\s+of\s+(?:the\s+|their\s+|these\s+)?(?:\d[\d,]*\s+)?"
         + _MODIFIERS.replace("?P<mods>", "?:")
-        + r"(?:" + _PEOPLE + r")" + _GAP + r"\s+(?:were|was|had been|have been)\s+(?P<after>" + _OUTCOME_WORDS + r")\b"
+        + r"(?:"
+        + _PEOPLE
+        + r")"
+        + _GAP
+        + r"\s+(?:were|was|had been|have been)\s+(?P<after>"
+        + _OUTCOME_WORDS
+        + r")\b"
     ),
 ]
 # Patterns whose outcome comes first: (the words before the number, the words from it).
@@ -164,7 +189,8 @@ _OUTCOME_FIRST = [
     (
         _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + r"$"),
         _compiled(
-            _NUMBER + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
+            _NUMBER
+            + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
         ),
     ),
 ]
@@ -197,7 +223,9 @@ def find_counts(text: str) -> list[PeopleCount]:
             head = lead.search(before)
             match = rest.match(text, at) if head else None
             if head and match:
-                candidates.append(({**match.groupdict(), **head.groupdict()}, at - len(before) + head.start(), match.end()))
+                candidates.append(
+                    ({**match.groupdict(), **head.groupdict()}, at - len(before) + head.start(), match.end())
+                )
         for groups, begin, end in candidates:
             for count in _counts_from(groups, text, begin, end):
                 key = (count.number, count.outcome)
@@ -206,10 +234,14 @@ def find_counts(text: str) -> list[PeopleCount]:
     return sorted(found.values(), key=lambda count: count.start)
 
 
-_INSIDE_NUMBER = re.compile(r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-–])\s*$", re.I)
+_INSIDE_NUMBER = re.compile(
+    r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-–])\s*$", re.I
+)
 _PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
 # "held a silent march", "held signs": the people held something, nobody held them.
-_HELD_SOMETHING = re.compile(r"\s+(?:a|an|the|their|its|up|hands|signs|banners|rallies|protests?|vigils?|meetings?)\b")
+_HELD_SOMETHING = re.compile(
+    r"\s+(?:a|an|the|their|its|up|hands|signs|banners|rallies|protests?|vigils?|meetings?)\b"
+)
 
 
 def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int) -> list[PeopleCount]:
@@ -220,7 +252,9 @@ def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int)
         return []
     if _INSIDE_NUMBER.search(text[max(0, start - 30) : start]):
         return []  # "sixty-one" of "three hundred and sixty-one", the 40 of "30 to 40"
-    if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(text, start + len(raw)):
+    if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(
+        text, start + len(raw)
+    ):
         return []
     if re.fullmatch(r"(?:19|20)\d\d", raw):
         return []  # a year: "in 2019 workers were detained" is not a count of 2,019

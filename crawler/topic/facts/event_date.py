@@ -94,7 +94,8 @@ _GATHERING = (
 # march"), or of a deadline ("the December 16 deadline").
 _GATHERING_BEFORE = re.compile(r"\b(?:" + _GATHERING + r")\b[^.;]{0,25}$", re.IGNORECASE)
 _GATHERING_AFTER = re.compile(
-    r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b", re.IGNORECASE
+    r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
+    re.IGNORECASE,
 )
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",

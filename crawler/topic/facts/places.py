@@ -223,7 +223,9 @@ def find_places(title: str, text: str) -> Places:
     for code, _, mention in sorted(state_hits, key=lambda item: item[1]):
         first_mentions.setdefault(code, mention)
     cities = sorted(city_hits, key=lambda c: (city_hits[c].zone, city_hits[c].start))
-    return Places(_rank_states([(code, position) for code, position, _ in state_hits]), cities, first_mentions)
+    return Places(
+        _rank_states([(code, position) for code, position, _ in state_hits]), cities, first_mentions
+    )
 
 
 def _covered(spans: list[tuple[int, int]], position: int) -> bool:

@@ -76,9 +76,7 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _sentence_ends(text: str) -> list[int]:
     """Offsets just after each sentence end (one pass per text; the fact finders share it)."""
     return [
-        boundary.end()
-        for boundary in _SENTENCE_END.finditer(text)
-        if not _is_abbreviation(text, boundary)
+        boundary.end() for boundary in _SENTENCE_END.finditer(text) if not _is_abbreviation(text, boundary)
     ]
 
 
