@@ -68,8 +68,20 @@ def test_signals_serialize_to_json() -> None:
         "qualifier": "at least",
         "outcome": "detained",
         "phrase": "detained at least 680 undocumented workers",
+        "evidence": (
+            "In Wednesday's raids at seven food processing plants in six Mississippi towns, agents detained at "
+            "least 680 undocumented workers."
+        ),
+        "span": [206, 248],
     }
-    assert set(data) == {"agencies", "actions", "states", "cities", "counts", "event_date"}
+    assert set(data) == {"agencies", "actions", "states", "cities", "counts", "event_date", "evidence"}
+    assert data["evidence"]["event_date"]["2019-08-07"]["evidence"].startswith("In Wednesday's raids")
+    agency_at = PARAPHRASE_TEXT.index("Immigration and Customs Enforcement")
+    assert data["evidence"]["agencies"]["ICE"] == {
+        "evidence": "Officials told Immigration and Customs Enforcement to plan more workplace operations this year.",
+        "span": [agency_at, agency_at + len("Immigration and Customs Enforcement")],
+    }
+    assert data["evidence"]["states"]["MS"]["span"] is None  # first named in the title
 
 
 def test_empty_article_has_no_signals() -> None:
@@ -96,7 +108,12 @@ def test_empty_article_has_no_signals() -> None:
         ("the Department of Homeland Security said", "DHS"),
         ("the Justice Department sued", "DOJ"),
         ("U.S. Attorney Mike Hurst", "DOJ"),
-        ("deputies under a 287(g) agreement", "287(g) local police"),
+        ("officers under a 287(g) agreement", "local police"),
+        ("Houston police officers", "local police"),
+        ("the Hennepin County Sheriff's Office", "sheriff"),
+        ("state troopers", "state police"),
+        ("FBI agents", "FBI"),
+        ("the Immigration and Naturalization Service", "INS"),
         ("National Guard troops", "National Guard"),
     ],
 )

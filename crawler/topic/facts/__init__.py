@@ -49,9 +49,6 @@ from crawler.topic.facts.text import Mention, fold_keeping_offsets, sentence_bou
 
 __all__ = ["Evidence", "Facts", "PeopleCount", "extract_facts"]
 
-SIGNAL_KINDS = ("agencies", "actions", "states", "cities", "event_date")
-
-
 @dataclass(frozen=True)
 class Evidence:
     """The sentence a fact came from; `span` is where the fact's own words are in the text
@@ -123,6 +120,7 @@ def extract_facts(title: str, text: str, published: datetime | date | None) -> F
         evidence["event_date"] = {
             event.day.isoformat(): _evidence(sources, Mention(event.zone, event.start, event.end))
         }
+    evidence = {kind: by_value for kind, by_value in evidence.items() if by_value}
     return Facts(
         agencies=list(agencies),
         actions=list(actions),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.topic.facts.scope import reported_as_happening
 from crawler.topic.facts.text import any_of, numbered
@@ -17,8 +17,9 @@ class PeopleCount:
     qualifier: str | None  # "at least", "more than", "nearly", "about", "up to", "fewer than"
     outcome: str  # detained, arrested, released, deported, charged, convicted, sentenced, separated
     phrase: str
-    start: int  # the phrase's span in the text searched
-    end: int
+    # The phrase's span in the text searched: where it is, not what it says (not compared).
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
 
 
 def _normalizing(forms: dict[str, str]) -> dict[str, str]:
@@ -50,13 +51,13 @@ _OUTCOMES = _normalizing(
         "detained": "held, jailed, detaining, holding, detention, detentions, detainees, taken into custody, "
         "locked up, locking up, in custody, in detention, behind bars, "
         "detenidos, detenidas, detuvieron, detuvo, detenciones, retenidos",
-        "arrested": "apprehended, arresting, apprehending, apprehend, arrest, arrests, apprehensions, rounded up, "
-        "rounding up, round up, rounds up, swept up, sweeping up, picked up, captured, nabbed, "
+        "arrested": "apprehended, arresting, apprehending, apprehend, arrest, arrests, apprehensions, "
+        "rounded up, rounding up, round up, rounds up, swept up, sweeping up, picked up, captured, nabbed, "
         "booked, arrestados, arrestadas, arrestaron, arresto, arrestos",
         "released": "freed, releasing, freeing, release, liberados, liberadas, liberaron",
         "deported": "removed, expelled, repatriated, deporting, removing, expelling, deportation, "
-        "deportations, removal, removals, expulsions, deportees, sent back, deportados, deportadas, deportaron, "
-        "deportaciones, expulsados, repatriados",
+        "deportations, removal, removals, expulsions, deportees, sent back, deportados, deportadas, "
+        "deportaron, deportaciones, expulsados, repatriados",
         "charged": "indicted, prosecuted, charging, acusados",
         "convicted": "condenados",
         "sentenced": "sentenciados",
@@ -67,7 +68,8 @@ _PEOPLE = (
     r"(?:people|persons|individuals|immigrants|migrants|workers|employees|noncitizens|non-citizens|adults|"
     r"children|kids|minors|teenagers|men|women|families|parents|fathers|mothers|detainees|deportees|"
     r"asylum[- ]seekers|foreign nationals|nationals|aliens|residents|farmworkers|laborers|passengers|"
-    r"students|suspects|members|day laborers|executives|managers|supervisors|officials|activists|protesters|demonstrators|"
+    r"students|suspects|members|day laborers|executives|managers|supervisors|officials|activists|"
+    r"protesters|demonstrators|"
     r"bystanders|observers|evacuees|riders|janitors|(?:border )?crossers|family units|refugees|teens|"
     r"citizens|Americans|others|relatives|fugitives|cooks|drivers|staffers|"
     r"personas|inmigrantes|migrantes|trabajadores|indocumentados|detenidos|"
@@ -94,7 +96,7 @@ _MODIFIERS = (
 )
 # After the number: the people it counts ("undocumented immigrants", "of them").
 # "30 to 40 detainees", "7,000 to 9,000 people": a range counts by its first number.
-_RANGE_END = r"(?:\s+(?:to|or)\s+[\d,]+(?:\s+(?:million|thousand))?|\s*[-–]\s*[\d,]+)?"
+_RANGE_END = r"(?:\s+(?:to|or)\s+[\d,]+(?:\s+(?:million|thousand))?|\s*[-\u2013]\s*[\d,]+)?"
 _THEN_PEOPLE = (
     _RANGE_END
     + r"\s+"
@@ -107,7 +109,9 @@ _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
 _GAP = (
     r"(?:\s*--[^-\n]{1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"  # an aside between dashes or commas
-    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+)?(?=\s+(?:were|was|had|have)\b))?"
+    # "workers in his union were": a short place or group, then the auxiliary
+    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+)?"
+    r"(?=\s+(?:were|was|had|have)\b))?"
     r"(?:\s+(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
     r"remains|still|in total|in all|all told|altogether))*"
@@ -190,7 +194,8 @@ _OUTCOME_FIRST = [
         _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + r"$"),
         _compiled(
             _NUMBER
-            + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
+            + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)"
+            + r"|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
         ),
     ),
 ]
@@ -235,7 +240,7 @@ def find_counts(text: str) -> list[PeopleCount]:
 
 
 _INSIDE_NUMBER = re.compile(
-    r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-–])\s*$", re.I
+    r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-\u2013])\s*$", re.I
 )
 _PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
 # "held a silent march", "held signs": the people held something, nobody held them.

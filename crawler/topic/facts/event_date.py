@@ -51,7 +51,7 @@ _MONTH = (
 )
 _DATE = re.compile(
     r"\b(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
-    r"|(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
+    r"|(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2})?"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
     r"|(?P<es_day>\d{1,2})\s+de\s+(?P<es_month>" + any_of(_MONTHS_ES) + r")"
     r"(?:\s+(?:de|del)\s+(?P<es_year>(?:19|20)\d\d))?"
@@ -79,6 +79,11 @@ _AGENT_WORDS = re.compile(
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# "Trump on Friday defended ...": the day of a statement.
+_ATTRIBUTION_AFTER = re.compile(
+    r"\W*(?:defended|said|says|announced|told|stated|tweeted|wrote|vowed|pledged|promised|warned|argued)\b",
     re.IGNORECASE,
 )
 _LIMIT = re.compile(
@@ -129,7 +134,7 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
         previous: date | None = None
         for match in _DATE.finditer(source):
             reference = _reference_date(source, match, source_lines, published)
-            if reference is _IS_PUBLICATION_DATE:
+            if isinstance(reference, _Marker):
                 continue
             resolved = _resolve(match, source, reference, previous)
             if resolved is None:
@@ -141,9 +146,9 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
             if _excluded(source, match):
                 continue
             start, end = sentence_bounds(source, match.start(), match.end())
-            context = _context(source, start, end)
+            context = _context(source, start, end, relative=bool(match.group("next_day")))
             found = EventDate(resolved, zone, match.start(), match.end(), source[start:end].strip())
-            if _reports_event(context):
+            if _reports_event(context, match.start() - start):
                 return found
             if weak is None and _AGENT_WORDS.search(context):
                 weak = found
@@ -159,7 +164,7 @@ _IS_PUBLICATION_DATE = _Marker()
 
 def _reference_date(
     source: str, match: re.Match[str], source_lines: dict[int, re.Match[str]], published: date | None
-) -> date | None | _Marker:
+) -> date | _Marker | None:
     """The date relative expressions count from; the marker when the match is a publication date."""
     line_start = source.rfind("\n", 0, match.start()) + 1
     line = source_lines.get(line_start)
@@ -177,7 +182,7 @@ def _reference_date(
 
 def _excluded(source: str, match: re.Match[str]) -> bool:
     before = source[max(0, match.start() - 40) : match.start()]
-    if _ATTRIBUTION.search(before) or _LIMIT.search(before):
+    if _ATTRIBUTION.search(before) or _LIMIT.search(before) or _ATTRIBUTION_AFTER.match(source, match.end()):
         return True
     if match.group("weekday") or match.group("yesterday"):
         # "Monday, Jan 13" and "Yesterday [Wednesday, October 24]": the calendar date decides.
@@ -187,18 +192,26 @@ def _excluded(source: str, match: re.Match[str]) -> bool:
     return bool(_GATHERING_BEFORE.search(before) or _GATHERING_AFTER.match(source, match.end()))
 
 
-def _context(source: str, start: int, end: int) -> str:
-    """The date's sentence; a short one ("The next morning, things got worse.") reads on."""
+def _context(source: str, start: int, end: int, *, relative: bool) -> str:
+    """The date's sentence, read on into the next one after "The next morning, things got worse.",
+    after a heading line ("The Claim (October 30, 2025)") and before "They detained ..."."""
     sentence = source[start:end]
-    if len(sentence.split()) <= 8 or re.match(r"\s*(?:They|Agents|Officers)\b", source[end : end + 12]):
+    heading = not sentence.rstrip().endswith((".", "!", "?", '"')) and len(sentence.split()) <= 8
+    if relative or heading or re.match(r"\s*(?:They|Agents|Officers)\b", source[end : end + 12]):
         next_start, next_end = sentence_bounds(source, min(end + 1, len(source)), min(end + 2, len(source)))
         return sentence + " " + source[next_start:next_end]
     return sentence
 
 
-def _reports_event(context: str) -> bool:
-    if _EVENT_WORDS.search(context):
-        return True
+_EVENT_REACH_WORDS = 14  # an event word further from the date is in another clause's story
+
+
+def _reports_event(context: str, date_at: int) -> bool:
+    """Whether the context tells of an enforcement event close enough to the date to be its."""
+    for match in _EVENT_WORDS.finditer(context):
+        low, high = sorted((match.start(), date_at))
+        if len(context[low:high].split()) <= _EVENT_REACH_WORDS:
+            return True
     return bool(_RULING_WORDS.search(context) and _COURT.search(context))
 
 

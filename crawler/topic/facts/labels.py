@@ -112,8 +112,8 @@ AGENCIES = [
     _label("local police", r"(?<!\w)287\s?\(g\)", needles="287"),
     _label(
         "local police",
-        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|local (?:and federal )?officers|"
-        r"polic[ií]a local)\b",
+        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|"
+        r"local (?:and federal )?officers|polic[ií]a local)\b",
         unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal)",
         needles="police|cop|law enforcement|local|polic",
     ),
@@ -165,7 +165,8 @@ ACTIONS = [
     ),
     _label(
         "audit",
-        r"\b(?:audits?|notices? of inspection|I-9 (?:inspections?|audits?|subpoenas?|forms)|auditor[ií]as?)\b",
+        r"\b(?:audits?|notices? of inspection|I-9 (?:inspections?|audits?|subpoenas?|forms)|"
+        r"auditor[ií]as?)\b",
         r"\b(?:tax|irs|financial|budget|election|pentagon|accounting|audit committee)\b",
     ),
     _label(

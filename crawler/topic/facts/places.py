@@ -48,7 +48,7 @@ _GEORGIA_COUNTRY = re.compile(
 # A state name that belongs to a person, an organisation, a newspaper, a street or a case,
 # not to the place where something happened.
 _STATE_NAME_BEFORE = re.compile(
-    r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+|\bv\.?\s+|\bfrom\s+)$"
+    r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+|\bv\.?\s+)$"
 )
 _STATE_NAME_AFTER = re.compile(
     r"(?:'s)?\s+(?:Democrats?|Republicans?|Democratic|GOP|Sen\.|Senator|Rep\.|Representative|Gov\.|"

@@ -12,7 +12,7 @@ import re
 _NOT_HAPPENING = re.compile(
     r"\b(?:not|no|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|refused? to|refusing to|"
     r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
-    r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|stop(?:ped)? (?:the|their|any)|would|could|might|if|"
+    r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|to stop|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
     r"calls? for|calling for|demand(?:s|ed|ing)? (?:an end to|a halt to|a moratorium on)|moratorium on|"
     r"an end to|relief from|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
