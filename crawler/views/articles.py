@@ -8,6 +8,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from crawler.views.signals import print_signals
+
 
 def print_article(
     console: Console, article: dict[str, Any], versions: list[dict[str, Any]], history: bool
@@ -27,6 +29,7 @@ def print_article(
     console.print(f"  {'versions':11} {article['version_count']}")
     if article.get("duplicate_of"):
         console.print(f"  {'copy of':11} {article['duplicate_of']}")
+    print_signals(console, article.get("signals"))
     if not history:
         console.print()
         console.print(article["text"] or "(the text is stored with the original)", highlight=False)

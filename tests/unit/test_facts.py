@@ -69,8 +69,8 @@ def test_signals_serialize_to_json() -> None:
         "outcome": "detained",
         "phrase": "detained at least 680 undocumented workers",
         "evidence": (
-            "In Wednesday's raids at seven food processing plants in six Mississippi towns, agents detained at "
-            "least 680 undocumented workers."
+            "In Wednesday's raids at seven food processing plants in six Mississippi towns, agents "
+            "detained at least 680 undocumented workers."
         ),
         "span": [206, 248],
     }
@@ -78,7 +78,9 @@ def test_signals_serialize_to_json() -> None:
     assert data["evidence"]["event_date"]["2019-08-07"]["evidence"].startswith("In Wednesday's raids")
     agency_at = PARAPHRASE_TEXT.index("Immigration and Customs Enforcement")
     assert data["evidence"]["agencies"]["ICE"] == {
-        "evidence": "Officials told Immigration and Customs Enforcement to plan more workplace operations this year.",
+        "evidence": (
+            "Officials told Immigration and Customs Enforcement to plan more workplace operations this year."
+        ),
         "span": [agency_at, agency_at + len("Immigration and Customs Enforcement")],
     }
     assert data["evidence"]["states"]["MS"]["span"] is None  # first named in the title
