@@ -3,7 +3,9 @@
 The mapping is read leniently, so any extractor's facts fit: a list of plain values
 (``"agencies": ["ICE"]``) or of mappings that carry the words that said so
 (``{"value": "ICE", "evidence": "Immigration and Customs Enforcement", "span": [10, 45]}``);
-counts of people are mappings with ``number`` and ``outcome``. Keys it does not know are left
+counts of people are mappings with ``number`` and ``outcome``. Plain values find their words in
+an ``evidence`` mapping by kind and value (``"evidence": {"agencies": {"ICE": {"evidence":
+"...", "span": [10, 45]}}}``), as `crawler.topic.facts` writes them. Keys it does not know are left
 in the JSON column, where the export still carries them.
 """
 
@@ -40,11 +42,13 @@ def signal_rows(article_id: int, signals: Any) -> Iterator[dict[str, Any]]:
     """The `article_signals` rows of one article's signals mapping (nothing for a missing one)."""
     if not isinstance(signals, dict):
         return
+    evidence = _mapping(signals.get("evidence"))
     for key, kind in LIST_KEYS.items():
+        said = _mapping(evidence.get(key))
         for item in signals.get(key) or []:
             value = _first(item, _VALUE_KEYS) if isinstance(item, dict) else item
             if value is not None and str(value).strip():
-                yield _row(article_id, kind, str(value), item)
+                yield _row(article_id, kind, str(value), item if isinstance(item, dict) else said.get(value))
     for item in signals.get("counts") or []:
         if isinstance(item, dict) and item.get("outcome"):
             row = _row(article_id, SignalKind.COUNT, str(item["outcome"]), item)
@@ -55,7 +59,14 @@ def signal_rows(article_id: int, signals: Any) -> Iterator[dict[str, Any]]:
     if isinstance(event_date, dict):
         event_date = _first(event_date, (*_VALUE_KEYS, "date"))
     if event_date:
-        yield _row(article_id, SignalKind.EVENT_DATE, str(event_date), signals.get("event_date"))
+        said = _mapping(evidence.get("event_date"))
+        item = signals.get("event_date")
+        yield _row(
+            article_id,
+            SignalKind.EVENT_DATE,
+            str(event_date),
+            item if isinstance(item, dict) else said.get(event_date),
+        )
 
 
 def _row(article_id: int, kind: SignalKind, value: str, item: Any) -> dict[str, Any]:
@@ -71,6 +82,10 @@ def _row(article_id: int, kind: SignalKind, value: str, item: Any) -> dict[str, 
         "span_start": start,
         "span_end": end,
     }
+
+
+def _mapping(item: Any) -> dict[str, Any]:
+    return item if isinstance(item, dict) else {}
 
 
 def _first(item: dict[str, Any], keys: tuple[str, ...]) -> Any:

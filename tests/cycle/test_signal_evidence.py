@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import newswatch, write_config
+from tests.support.database import query
 from tests.support.mockserver import MockServer
 from tests.support.stories import RAID, RAID_PUBLISHED, publish
 
@@ -41,6 +42,17 @@ def test_signals_are_stored_exported_and_shown_with_their_evidence(
     thursday = (RAID_PUBLISHED.date() - timedelta(days=1)).isoformat()
     assert signals["event_date"] == thursday
     assert "on Thursday in a raid" in evidence["event_date"][thursday]["evidence"]
+
+    # The indexed rows analysts filter and count on hold the same words.
+    rows = {
+        (kind, value): (said, start, end)
+        for kind, value, said, start, end in query(
+            sqlite_url, "SELECT kind, value, evidence, span_start, span_end FROM article_signals"
+        )
+    }
+    assert rows[("agency", "HSI")] == (hsi["evidence"], *hsi["span"])
+    assert rows[("event_date", thursday)][0] == evidence["event_date"][thursday]["evidence"]
+    assert rows[("count", "detained")][0] == count["evidence"]
 
     shown = newswatch("article", str(record["id"]), config=config)
     assert shown.returncode == 0, shown.stderr

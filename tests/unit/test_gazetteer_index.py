@@ -71,7 +71,8 @@ def _places_with(
     results = []
     for gazetteer in fresh_and_indexed:
         monkeypatch.setattr(places, "_gazetteer", lambda g=gazetteer: g)
-        results.append([places.find_places(title, text) for title, text in pairs])
+        found = [places.find_places(title, text) for title, text in pairs]
+        results.append([(place.states, place.cities) for place in found])
     assert results[0] == results[1]
     return results[0]
 
