@@ -34,7 +34,10 @@ _WORD = re.compile(r"\w+")
 _EXACT_END, _START_END = "<end>", "<start>"  # trie markers: a whole word ends / a word start ends
 
 _TOP_KEYS = {"name", "threshold", "description", "scoring", "terms", "negatives"}
-_SCORING_KEYS = {"zones", "lead_chars", "scale", "near_chars", "require", "require_zones", "cap"}
+_SCORING_KEYS = {"zones", "lead_chars", "scale", "near_chars", "require", "require_zones", "exclude", "cap"}
+_REQUIRE_KEYS = {"all", "within"}
+_EXCLUDE_KEYS = {"any", "unless"}
+_MAX_SPANS = 16  # match positions kept per entry in the title and lead, for `within` windows
 _ZONES = ("title", "lead", "body")
 _TERM_KEYS = {"term", "weight", "group", "phrases", "regex", "case_sensitive", "unless_near"}
 _NEGATIVE_KEYS = _TERM_KEYS - {"group"}
@@ -105,13 +108,45 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class _Need:
+    """One `require` set: groups that must all match, and how close together (None: anywhere)."""
+
+    groups: frozenset[str]
+    within: int | None
+
+    def met(self, groups: set[str], spans: Mapping[str, list[int]]) -> bool:
+        if not self.groups <= groups:
+            return False
+        if self.within is None or len(self.groups) < 2:
+            return True
+        # Some match of one group has a match of every other group within the window.
+        first, *others = sorted(self.groups)
+        return any(
+            all(any(abs(at - other) <= self.within for other in spans[group]) for group in others)
+            for at in spans[first]
+        )
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    """An `exclude` rule: any of `groups` matched and none of `unless` caps the score."""
+
+    groups: frozenset[str]
+    unless: frozenset[str]
+
+    def applies(self, groups: set[str]) -> bool:
+        return not self.groups.isdisjoint(groups) and self.unless.isdisjoint(groups)
+
+
+@dataclass(frozen=True)
 class _Scoring:
     zones: Mapping[str, float]
     lead_chars: int
     scale: float
     near_chars: int
-    require: tuple[frozenset[str], ...]
+    require: tuple[_Need, ...]
     require_zones: frozenset[str]
+    exclude: tuple[_Exclusion, ...]
     cap: float
 
 
@@ -151,22 +186,25 @@ class Topic:
         negatives prefixed with "-".
         """
         scoring = self._scoring
-        found = self._matcher.zones_matched(
-            _Article(fold_accents(title or ""), fold_accents(text or ""), scoring)
-        )
+        article = _Article(fold_accents(title or ""), fold_accents(text or ""), scoring)
+        found, positions = self._matcher.zones_matched(article)
         matched: list[str] = []
         groups: set[str] = set()  # groups seen in the zones that may satisfy `require`
+        spans: dict[str, list[int]] = {}  # where in title + lead each of those groups matched
         total = 0.0
         for index, entry in enumerate(self._entries):
             zones = found.get(index)
             if not zones:
                 continue
-            matched.append(entry.term if entry.weight > 0 else f"-{entry.term}")
+            matched.append(entry.term if entry.weight >= 0 else f"-{entry.term}")
             total += entry.weight * max(scoring.zones[zone] for zone in zones)
             if entry.group and not zones.isdisjoint(scoring.require_zones):
                 groups.add(entry.group)
+                spans.setdefault(entry.group, []).extend(positions.get(index, ()))
         value = 1.0 - math.exp(-max(total, 0.0) / scoring.scale)
-        if scoring.require and not any(need <= groups for need in scoring.require):
+        if scoring.require and not any(need.met(groups, spans) for need in scoring.require):
+            value = min(value, scoring.cap)
+        if any(rule.applies(groups) for rule in scoring.exclude):
             value = min(value, scoring.cap)
         value = round(value, 4)
         return RelevanceResult(score=value, matched_terms=matched, relevant=value >= self.threshold)
@@ -200,6 +238,10 @@ class _Article:
         if is_title:
             return "title"
         return "lead" if position < self.lead_end else "body"
+
+    def offset(self, is_title: bool, position: int) -> int:
+        """A position in the title and lead read as one text (title, a newline, the lead)."""
+        return position if is_title else len(self.title) + 1 + position
 
     def counts(self, entry: _Entry, source: str, is_title: bool, match: re.Match[str]) -> bool:
         """Whether a match stands: it starts a word and no `unless_near` context is close.
@@ -247,15 +289,24 @@ class _Matcher:
         starts = {key for table in self.by_start.values() for key in table}
         self.trie = re.compile(_trie_regex(set(self.by_word), starts)) if self.by_word or starts else None
 
-    def zones_matched(self, article: _Article) -> dict[int, set[str]]:
-        """Entry index -> the zones in which it has a counted match."""
+    def zones_matched(self, article: _Article) -> tuple[dict[int, set[str]], dict[int, list[int]]]:
+        """Entry index -> the zones in which it has a counted match, and entry index -> where
+        its counted matches in the title and lead are (see `_Article.offset`)."""
         found: dict[int, set[str]] = {}
+        positions: dict[int, list[int]] = {}
 
         def record(index: int, source: str, is_title: bool, match: re.Match[str]) -> None:
             zone = article.zone(is_title, match.start())
             zones = found.setdefault(index, set())
-            if zone not in zones and article.counts(self.entries[index], source, is_title, match):
+            if zone == "body":
+                # Windows are read in the title and lead only; one counted match per zone will do.
+                if zone not in zones and article.counts(self.entries[index], source, is_title, match):
+                    zones.add(zone)
+                return
+            spans = positions.setdefault(index, [])
+            if len(spans) < _MAX_SPANS and article.counts(self.entries[index], source, is_title, match):
                 zones.add(zone)
+                spans.append(article.offset(is_title, match.start()))
 
         if self.trie is not None:
             for source, is_title in article.sources(lowered=True):
@@ -268,7 +319,7 @@ class _Matcher:
             for source, is_title in article.sources(lowered):
                 for match in pattern.finditer(source):
                     record(index, source, is_title, match)
-        return found
+        return found, positions
 
     def _candidates(self, word: str) -> list[_Phrase]:
         found = list(self.by_word.get(word, ()))
@@ -362,23 +413,61 @@ class _TopicParser:
             raise self.fail("scoring.zones", "must be a mapping of title, lead and body factors")
         self._no_unknown_keys(zones_raw, set(_ZONES), "scoring.zones.")
         zones = {zone: self._number(zones_raw, zone, f"scoring.zones.{zone}", low=0.0) for zone in _ZONES}
-        require: list[frozenset[str]] = []
-        for index, need in enumerate(raw.get("require", [])):
-            key = f"scoring.require[{index}]"
-            if not isinstance(need, list) or not need or not all(isinstance(g, str) for g in need):
-                raise self.fail(key, "must be a non-empty list of group names")
-            unknown = sorted(set(need) - groups)
-            if unknown:
-                raise self.fail(key, f"no term has group {unknown[0]!r}")
-            require.append(frozenset(need))
+        require = tuple(
+            self._need(need, f"scoring.require[{index}]", groups)
+            for index, need in enumerate(self._list(raw, "require", "scoring.require"))
+        )
+        exclude = tuple(
+            self._exclusion(rule, f"scoring.exclude[{index}]", groups)
+            for index, rule in enumerate(self._list(raw, "exclude", "scoring.exclude"))
+        )
         return _Scoring(
             zones=zones,
             lead_chars=int(self._number(raw, "lead_chars", "scoring.lead_chars", low=0.0, default=500)),
             scale=self._number(raw, "scale", "scoring.scale", low=1e-9, default=8.0),
             near_chars=int(self._number(raw, "near_chars", "scoring.near_chars", low=0.0, default=40)),
-            require=tuple(require),
+            require=require,
             require_zones=frozenset(self._zone_names(raw.get("require_zones", list(_ZONES)))),
+            exclude=exclude,
             cap=self._number(raw, "cap", "scoring.cap", low=0.0, high=1.0, default=0.3),
+        )
+
+    def _list(self, raw: dict[str, Any], name: str, key: str) -> list[Any]:
+        value = raw.get(name, [])
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        return value
+
+    def _group_names(self, raw: Any, key: str, groups: set[str]) -> frozenset[str]:
+        if not isinstance(raw, list) or not raw or not all(isinstance(g, str) for g in raw):
+            raise self.fail(key, "must be a non-empty list of group names")
+        unknown = sorted(set(raw) - groups)
+        if unknown:
+            raise self.fail(key, f"no term has group {unknown[0]!r}")
+        return frozenset(raw)
+
+    def _need(self, raw: Any, key: str, groups: set[str]) -> _Need:
+        """A `require` set: a list of groups, or {all: [groups], within: characters}."""
+        if isinstance(raw, list):
+            return _Need(self._group_names(raw, key, groups), None)
+        if not isinstance(raw, dict):
+            raise self.fail(key, "must be a list of group names or a mapping with all and within")
+        self._no_unknown_keys(raw, _REQUIRE_KEYS, f"{key}.")
+        needed = self._group_names(raw.get("all"), f"{key}.all", groups)
+        within = raw.get("within")
+        if within is not None:
+            within = int(self._number(raw, "within", f"{key}.within", low=1.0))
+        return _Need(needed, within)
+
+    def _exclusion(self, raw: Any, key: str, groups: set[str]) -> _Exclusion:
+        """An `exclude` rule: {any: [groups], unless: [groups]}."""
+        if not isinstance(raw, dict):
+            raise self.fail(key, "must be a mapping with any and unless")
+        self._no_unknown_keys(raw, _EXCLUDE_KEYS, f"{key}.")
+        unless = raw.get("unless", [])
+        return _Exclusion(
+            self._group_names(raw.get("any"), f"{key}.any", groups),
+            self._group_names(unless, f"{key}.unless", groups) if unless else frozenset(),
         )
 
     def _zone_names(self, raw: Any) -> list[str]:
@@ -397,7 +486,8 @@ class _TopicParser:
         self._no_unknown_keys(raw, _TERM_KEYS if positive else _NEGATIVE_KEYS, f"{key}.")
         term = self._text(raw, "term", f"{key}.term")
         key = f"{key} ({term})"
-        weight = self._number(raw, "weight", f"{key}.weight", low=1e-9)
+        # A term of weight 0 is a marker: it adds nothing, but its group counts for the rules.
+        weight = self._number(raw, "weight", f"{key}.weight", low=0.0 if positive else 1e-9)
         group = self._text(raw, "group", f"{key}.group") if "group" in raw else None
         case_sensitive = raw.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
