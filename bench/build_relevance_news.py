@@ -63,7 +63,9 @@ def read_source(mirror: Path) -> dict[str, dict[str, str]]:
     blob = git("rev-parse", f"{SOURCE_COMMIT}:{SOURCE_PATH}").decode().strip()
     if blob != SOURCE_BLOB:
         raise SystemExit(f"{SOURCE_PATH} at {SOURCE_COMMIT} is blob {blob}, expected {SOURCE_BLOB}")
-    records = [json.loads(line) for line in git("show", f"{SOURCE_COMMIT}:{SOURCE_PATH}").splitlines() if line]
+    records = [
+        json.loads(line) for line in git("show", f"{SOURCE_COMMIT}:{SOURCE_PATH}").splitlines() if line
+    ]
     return {record["link"]: record for record in records}
 
 
@@ -93,15 +95,22 @@ def build(mirror: Path) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mirror", type=Path, required=True, help=f"a clone of {SOURCE_REPO}")
-    parser.add_argument("--check", action="store_true", help="compare with the committed file instead of writing")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed file instead of writing"
+    )
     args = parser.parse_args(argv)
     text, left_out = build(args.mirror)
     count = text.count("\n")
     if args.check:
         same = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
-        print(f"{OUTPUT.name}: {'matches' if same else 'DIFFERS FROM'} a rebuild ({count} items, {left_out} left out)")
+        print(
+            f"{OUTPUT.name}: {'matches' if same else 'DIFFERS FROM'} a rebuild "
+            f"({count} items, {left_out} left out)"
+        )
         return 0 if same else 1
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT} ({count} items; {left_out} left out as not clear-cut)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from tests.support.timing import cpu_seconds
 
 TOPIC_FILE = REPO / "config" / "topics" / "immigration-enforcement.yaml"
 LABELS = REPO / "bench" / "data" / "relevance_labelled.jsonl"
+NEWS = REPO / "bench" / "data" / "relevance_news.jsonl"
+NEWS_LABELS = REPO / "bench" / "data" / "relevance_news_labels.tsv"
 
 # A workplace-raid story in our own words, shaped like a wire story on a local site.
 RAID_STORY_TITLE = "Agents detain hundreds of workers in raids on Mississippi food plants"
@@ -149,6 +152,80 @@ def test_traps_are_not_relevant(topic: Topic, title: str, lead: str) -> None:
     assert not topic.score(title, lead).relevant
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        # Immigration politics and status, with nobody acting on anyone.
+        ("Supreme Court keeps DACA in place", "Recipients stay protected from deportation for now."),
+        ("Senators unveil immigration bill", "It offers undocumented farmworkers a path to citizenship."),
+        ("New rules tighten student visas", "Universities say international enrollment will fall."),
+        (
+            "House approves spending bill with wall money",
+            "The budget deal adds billions for the border wall.",
+        ),
+        (
+            "TPS extended for Haitians",
+            "The Homeland Security Department extended temporary protected status.",
+        ),
+        ("Poll: most voters back legal status for Dreamers", "Support for the DREAM Act rose again."),
+        # Another country's enforcement: outside the topic's US scope.
+        (
+            "Hungary expands migrant detention centres",
+            "Hungarian police will hold asylum seekers at the fence.",
+        ),
+        ("Greek coast guard intercepts migrant boat", "Greek authorities detained 40 migrants near Lesbos."),
+        # Customs and drug enforcement, with no people stopped for immigration reasons.
+        ("CBP seizes cocaine aboard container ship", "Officers found 2 tons of cocaine in the cargo hold."),
+        # Protests against the agency are not its acts.
+        ("Anti-ICE protesters arrested at tech store sit-in", "Police arrested 40 demonstrators."),
+    ],
+)
+def test_immigration_stories_without_an_enforcement_act_are_not_relevant(
+    topic: Topic, title: str, lead: str
+) -> None:
+    result = topic.score(title, lead)
+    assert not result.relevant, result
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Masked agents detain man outside immigration court",
+            "Federal immigration agents arrested him after his hearing.",
+        ),
+        (
+            "National Guard deployed to support ICE operation in Chicago",
+            "Troops will guard the Broadview facility.",
+        ),
+        (
+            "DHS says agents arrested 1,200 in Los Angeles sweep",
+            "The operation targeted workers at car washes.",
+        ),
+        (
+            "Detainees moved to new immigration detention camp in Florida",
+            "Lawyers say they cannot reach clients.",
+        ),
+        ("Mexican national deported after 20 years in Texas", "ICE removed him to Mexico on Tuesday."),
+        ("Border Patrol apprehends 300 migrants near El Paso", "Agents processed the families overnight."),
+    ],
+)
+def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: str, lead: str) -> None:
+    result = topic.score(title, lead)
+    assert result.relevant, result
+
+
+def test_an_act_and_an_agency_far_apart_do_not_make_an_enforcement_story(topic: Topic) -> None:
+    lead = (
+        "The senator's office said ICE had briefed staff on its budget priorities for next year. "
+        "In other business, the committee heard from county officials about road repairs and the "
+        "library, and members said a man was arrested for a burglary downtown."
+    )
+    result = topic.score("Committee hears budget and roads testimony", lead)
+    assert {"ICE", "arrest"} <= set(result.matched_terms)
+    assert not result.relevant
+
+
 def test_negative_context_is_recorded_with_a_minus(topic: Topic) -> None:
     result = topic.score("Hockey night", "The NHL game was played on fresh ice.")
     assert "-hockey and skating" in result.matched_terms
@@ -163,7 +240,7 @@ def test_words_match_whole_and_accents_do_not_matter(topic: Topic) -> None:
     assert "ICE" not in topic.score("Police said", "The police office was closed.").matched_terms
     assert "deportation" in topic.score("Deportación", "").matched_terms
     assert "deportation" in topic.score("Deportacion", "").matched_terms
-    assert "deportation" in topic.score("Deported", "").matched_terms  # "deport*"
+    assert "deported" in topic.score("Deported", "").matched_terms  # "deported", the verb
     assert (
         "immigration enforcement" in topic.score("Redadas migratorias", "").matched_terms
     )  # "redada* migratoria*"
@@ -200,6 +277,40 @@ negatives:
 """
 
 
+OUTBREAK_TOPIC = """
+name: measles-outbreaks
+threshold: 0.5
+scoring:
+  require:
+    - {all: [disease, event], within: 60}
+  exclude:
+    - {any: [abroad], unless: [home]}
+terms:
+  - {term: measles, group: disease, weight: 4, phrases: [measles, sarampion]}
+  - {term: outbreak, group: event, weight: 3, phrases: [outbreak, cases, "confirmed case*"]}
+  - {term: home, group: home, weight: 0, phrases: [Ohio, Texas]}
+  - {term: abroad, group: abroad, weight: 0, phrases: [Romania, Samoa]}
+"""
+
+
+def test_another_beat_uses_windows_and_scope_without_code(tmp_path: Path) -> None:
+    path = tmp_path / "measles.yaml"
+    path.write_text(OUTBREAK_TOPIC, encoding="utf-8")
+    measles = Topic.from_file(path)
+    outbreak = measles.score("Measles outbreak grows in Ohio", "Health officials confirmed 12 new cases.")
+    assert outbreak.relevant
+    assert outbreak.matched_terms == ["measles", "outbreak", "home"]
+    far_apart = (
+        "A school nurse talked about vaccines and measles at the fair. "
+        + "The fair also had rides, food and music all week long. " * 3
+        + "Officials counted cases of lost wallets."
+    )
+    assert not measles.score("County fair", far_apart).relevant  # disease and event not within 60
+    abroad = measles.score("Measles outbreak in Romania", "Doctors report 300 cases.")
+    assert not abroad.relevant and "abroad" in abroad.matched_terms
+    assert measles.score("Texas doctors help with measles outbreak in Samoa", "").relevant
+
+
 def test_a_user_topic_needs_no_code(tmp_path: Path) -> None:
     path = tmp_path / "wildfires.yaml"
     path.write_text(WILDFIRE_TOPIC, encoding="utf-8")
@@ -215,6 +326,7 @@ def test_a_user_topic_needs_no_code(tmp_path: Path) -> None:
 
 HEAD = "name: x\nthreshold: 0.5\n"
 TERM_A = "{term: a, weight: 1, phrases: [a]}"
+TERM_G = "terms: [{term: a, group: g, weight: 1, phrases: [a]}]\n"
 
 
 @pytest.mark.parametrize(
@@ -229,6 +341,27 @@ TERM_A = "{term: a, weight: 1, phrases: [a]}"
         (HEAD + f"terms: [{TERM_A}, {TERM_A}]\n", "terms", "defined twice"),
         (HEAD + f"scoring: {{require: [[nope]]}}\nterms: [{TERM_A}]\n", "scoring.require[0]", "group 'nope'"),
         (HEAD + f"scoring: {{zones: {{head: 2}}}}\nterms: [{TERM_A}]\n", "scoring.zones.head", "unknown"),
+        (
+            HEAD + "scoring: {require: [{all: [g], near: 5}]}\n" + TERM_G,
+            "scoring.require[0].near",
+            "unknown",
+        ),
+        (
+            HEAD + "scoring: {require: [{all: [g], within: 0}]}\n" + TERM_G,
+            "scoring.require[0].within",
+            "at least 1",
+        ),
+        (
+            HEAD + f"scoring: {{exclude: [{{any: [nope]}}]}}\nterms: [{TERM_A}]\n",
+            "scoring.exclude[0].any",
+            "group 'nope'",
+        ),
+        (
+            HEAD + f"scoring: {{exclude: [{{unless: []}}]}}\nterms: [{TERM_A}]\n",
+            "scoring.exclude[0]",
+            "either any or all",
+        ),
+        (HEAD + "terms: [{term: a, weight: -1, phrases: [a]}]\n", "terms[0] (a).weight", "at least 0"),
         ("name: [unclosed\n", "", "not valid YAML"),
         ("- just\n- a list\n", "(top level)", "mapping"),
     ],
@@ -276,13 +409,64 @@ def test_labelled_set_is_large_balanced_and_split() -> None:
 @pytest.mark.parametrize("split", ["tune", "holdout"])
 def test_labelled_set_meets_precision_and_recall_targets(topic: Topic, split: str) -> None:
     items = [item for item in _labelled() if item["split"] == split]
+    precision, recall = _precision_recall(topic, items)
+    assert precision >= 0.95, f"{split} precision {precision:.3f}"
+    assert recall >= 0.90, f"{split} recall {recall:.3f}"
+
+
+def _precision_recall(topic: Topic, items: list[dict[str, object]]) -> tuple[float, float]:
     predicted = [topic.score(str(item["title"]), str(item["lead"])).relevant for item in items]
     truth = [item["label"] == 1 for item in items]
     tp = sum(p and t for p, t in zip(predicted, truth, strict=True))
-    precision = tp / max(sum(predicted), 1)
-    recall = tp / sum(truth)
-    assert precision >= 0.95, f"{split} precision {precision:.3f}"
-    assert recall >= 0.90, f"{split} recall {recall:.3f}"
+    return tp / max(sum(predicted), 1), tp / sum(truth)
+
+
+def _news() -> list[dict[str, object]]:
+    return [json.loads(line) for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_real_news_set_has_the_hard_negatives_and_a_fixed_holdout() -> None:
+    items = _news()
+    assert len(items) >= 400
+    assert len({item["id"] for item in items}) == len(items)
+    kinds = {str(item["kind"]) for item in items}
+    assert kinds == {"enforcement", "immigration", "trap", "irrelevant"}
+    assert sum(item["kind"] == "immigration" for item in items) >= 150  # the hard negatives
+    for item in items:
+        assert item["label"] == (1 if item["kind"] == "enforcement" else 0)
+        assert (
+            item["title"]
+            and item["note"]
+            and str(item["link"]).startswith(("https://www.huffpost.com/", "https://www.huffingtonpost.com/"))
+        )
+        # The split is a function of the id alone, so no item can move between splits.
+        digest = int(hashlib.sha256(str(item["id"]).encode()).hexdigest(), 16)
+        assert item["split"] == ("holdout" if digest % 3 == 0 else "dev")
+    labelled = [
+        line for line in NEWS_LABELS.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
+    ]
+    assert len(labelled) == len(items) + sum(line.split("\t")[1] == "X" for line in labelled)
+
+
+# Measured floors on the real-news set; they may only go up. The holdout misses the
+# issue's recall target (0.92): see README, "Relevance".
+NEWS_FLOORS = {"dev": (0.95, 0.92), "holdout": (0.94, 0.64)}
+
+
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_real_news_set_stays_above_its_floors(topic: Topic, split: str) -> None:
+    items = [item for item in _news() if item["split"] == split]
+    precision, recall = _precision_recall(topic, items)
+    floor_precision, floor_recall = NEWS_FLOORS[split]
+    assert precision >= floor_precision, f"{split} precision {precision:.3f}"
+    assert recall >= floor_recall, f"{split} recall {recall:.3f}"
+
+
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_immigration_stories_without_enforcement_are_rarely_flagged(topic: Topic, split: str) -> None:
+    items = [item for item in _news() if item["split"] == split and item["kind"] == "immigration"]
+    flagged = [item["title"] for item in items if topic.score(str(item["title"]), str(item["lead"])).relevant]
+    assert len(flagged) <= 0.02 * len(items), flagged
 
 
 # NAEB pages flagged relevant that a person has read and found to be about enforcement.
