@@ -345,9 +345,9 @@ class _Matcher:
                             record(phrase.entry, source, is_title, match)
         for index, pattern, lowered in self.scanned:
             # A marker (weight 0) matters only where the rules read, the title and the lead.
-            end = article.lead_end if self.entries[index].weight == 0 else None
+            marker = self.entries[index].weight == 0
             for source, is_title in article.sources(lowered):
-                for match in pattern.finditer(source, 0, len(source) if is_title or end is None else end):
+                for match in pattern.finditer(source, 0, article.lead_end if marker and not is_title else len(source)):
                     record(index, source, is_title, match)
         return found, positions
 
