@@ -347,7 +347,9 @@ class _Matcher:
             # A marker (weight 0) matters only where the rules read, the title and the lead.
             marker = self.entries[index].weight == 0
             for source, is_title in article.sources(lowered):
-                for match in pattern.finditer(source, 0, article.lead_end if marker and not is_title else len(source)):
+                for match in pattern.finditer(
+                    source, 0, article.lead_end if marker and not is_title else len(source)
+                ):
                     record(index, source, is_title, match)
         return found, positions
 
