@@ -189,12 +189,13 @@ class Topic:
         """Score an article's title and text against the vocabulary.
 
         `matched_terms` lists the entries that fired in the order of the topic file,
-        negatives prefixed with "-".
+        negatives prefixed with "-"; a marker (weight 0) is listed only when an `exclude`
+        rule that capped the score names its group, so it explains the cap and nothing else.
         """
         scoring = self._scoring
         article = _Article(fold_accents(title or ""), fold_accents(text or ""), scoring)
         found, positions = self._matcher.zones_matched(article)
-        matched: list[str] = []
+        fired: list[_Entry] = []
         groups: set[str] = set()  # groups seen in the zones that may satisfy `require`
         spans: dict[str, list[int]] = {}  # where in title + lead each of those groups matched
         total = 0.0
@@ -202,7 +203,7 @@ class Topic:
             zones = found.get(index)
             if not zones:
                 continue
-            matched.append(entry.term if entry.weight >= 0 else f"-{entry.term}")
+            fired.append(entry)
             total += entry.weight * max(scoring.zones[zone] for zone in zones)
             if entry.group and not zones.isdisjoint(scoring.require_zones):
                 groups.add(entry.group)
@@ -210,8 +211,15 @@ class Topic:
         value = 1.0 - math.exp(-max(total, 0.0) / scoring.scale)
         if scoring.require and not any(need.met(groups, spans) for need in scoring.require):
             value = min(value, scoring.cap)
-        if any(rule.applies(groups, spans) for rule in scoring.exclude):
+        applied = [rule for rule in scoring.exclude if rule.applies(groups, spans)]
+        if applied:
             value = min(value, scoring.cap)
+        explaining = {group for rule in applied for group in rule.groups}
+        matched = [
+            entry.term if entry.weight > 0 else f"-{entry.term}" if entry.weight < 0 else entry.term
+            for entry in fired
+            if entry.weight != 0 or entry.group in explaining
+        ]
         value = round(value, 4)
         return RelevanceResult(score=value, matched_terms=matched, relevant=value >= self.threshold)
 
