@@ -97,6 +97,14 @@ class Thresholds:
 
     min_containment: float = 0.6
     min_jaccard: float = 0.25
+    # A cut copy (crawler.dedup.lead): the same opening words, and most of the shorter text
+    # inside the longer; a quoted brief shares the words but not the opening.
+    min_lead_similarity: float = 0.5
+    min_cut_containment: float = 0.6
+    # Below the copy bounds, what may still be another version of the story (a write-thru:
+    # crawler.dedup.stories decides); unrelated articles on one event stay under both.
+    min_story_jaccard: float = 0.08
+    min_story_containment: float = 0.3
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from crawler.dedup.lead import LEAD_SCHEME
 from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
     DEFAULT_THRESHOLDS,
@@ -44,9 +45,10 @@ from crawler.dedup.minhash import (
     Scheme,
     Thresholds,
     containment,
+    shingles,
     similarity,
 )
-from crawler.store.schema import metadata
+from crawler.store.schema import articles, metadata
 
 CANDIDATE_LIMIT = 20  # verified per lookup; true originals share the most bands and rank first
 POSTINGS_PER_KEY = 50  # newest articles read per band key: bounds a key that boilerplate made common
@@ -65,6 +67,7 @@ article_signatures = Table(
     Column("article_id", Integer, primary_key=True, autoincrement=False),
     Column("signature", LargeBinary, nullable=False),  # MinHashSignature.to_bytes()
     Column("shingle_count", Integer, nullable=False),
+    Column("lead_signature", LargeBinary),  # crawler.dedup.lead: the opening words' signature, if any
 )
 
 
@@ -77,7 +80,9 @@ class Match:
     containment: float  # estimated share of the shorter text inside the longer
 
 
-def add_signature(conn: Connection, article_id: int, signature: MinHashSignature) -> None:
+def add_signature(
+    conn: Connection, article_id: int, signature: MinHashSignature, lead: MinHashSignature | None = None
+) -> None:
     """Index an original article (call in the transaction that stores it)."""
     conn.execute(
         article_signatures.insert(),
@@ -85,20 +90,25 @@ def add_signature(conn: Connection, article_id: int, signature: MinHashSignature
             "article_id": article_id,
             "signature": signature.to_bytes(),
             "shingle_count": signature.shingle_count,
+            "lead_signature": lead.to_bytes() if lead is not None else None,
         },
     )
     # A set: two bands that hash alike would break the primary key (1 in 2**64, but free to avoid).
-    rows = [{"band_key": key, "article_id": article_id} for key in set(signature.band_keys)]
-    conn.execute(article_bands.insert(), rows)
+    keys = set(signature.band_keys) | (set(lead.band_keys) if lead is not None else set())
+    conn.execute(article_bands.insert(), [{"band_key": key, "article_id": article_id} for key in keys])
 
 
 def remove_signature(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> None:
-    """Drop an article from the index: its band rows (found from its signature) and its signature."""
-    stored = signature_of(conn, article_id, scheme)
-    if stored is None:
+    """Drop an article from the index: its band rows (found from its signatures) and its signatures."""
+    owner = article_signatures.c.article_id == article_id
+    row = conn.execute(select(article_signatures).where(owner)).first()
+    if row is None:
         return
+    keys = set(MinHashSignature.from_stored(row.signature, row.shingle_count, scheme).band_keys)
+    if row.lead_signature is not None:
+        keys |= set(MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME).band_keys)
     owned = tuple_(article_bands.c.band_key, article_bands.c.article_id)
-    conn.execute(delete(article_bands).where(owned.in_([(key, article_id) for key in set(stored.band_keys)])))
+    conn.execute(delete(article_bands).where(owned.in_([(key, article_id) for key in keys])))
     conn.execute(delete(article_signatures).where(article_signatures.c.article_id == article_id))
 
 
@@ -114,13 +124,18 @@ def signature_of(
     return MinHashSignature.from_stored(row.signature, row.shingle_count, scheme) if row else None
 
 
-def candidates(conn: Connection, signature: MinHashSignature, limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """Indexed originals sharing at least one band key with ``signature``, most shared bands first.
+def candidates(
+    conn: Connection,
+    signature: MinHashSignature,
+    limit: int = CANDIDATE_LIMIT,
+    lead: MinHashSignature | None = None,
+) -> list[int]:
+    """Indexed originals sharing at least one band key with ``signature`` or ``lead``, most shared first.
 
     Each band key reads at most POSTINGS_PER_KEY postings (newest first), so the work is
     bounded by bands times POSTINGS_PER_KEY index entries whatever the size of the store.
     """
-    keys = list(dict.fromkeys(signature.band_keys))
+    keys = list(dict.fromkeys(signature.band_keys + (lead.band_keys if lead is not None else ())))
     if not keys:
         return []
     parameters = {f"key{i}": key for i, key in enumerate(keys)}
@@ -144,26 +159,75 @@ def _postings_query(key_count: int) -> CompoundSelect:
     return union_all(*(select(branch.c.article_id) for branch in branches))
 
 
+@dataclass(frozen=True)
+class Matches:
+    """What a lookup found: indexed articles with the same text, and ones that may be the same story."""
+
+    copies: list[Match]
+    related: list[int]  # share enough words to be another version of the story (the caller decides)
+
+
+def find_matches(
+    conn: Connection,
+    signature: MinHashSignature,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    limit: int = CANDIDATE_LIMIT,
+    scheme: Scheme = DEFAULT_SCHEME,
+    lead: MinHashSignature | None = None,
+    text: str | None = None,
+) -> Matches:
+    """Every indexed article that ``signature``'s text is a near-duplicate of, most similar first.
+
+    Candidates are verified against their stored signatures: the same text (Jaccard and
+    containment both high), or a cut copy (the same lead, and the shorter text's shingles
+    found in the longer one's, counted exactly from both texts when ``text`` is given). The
+    rest that still share a fair part of their words are returned as ``related``.
+    """
+    ids = candidates(conn, signature, limit, lead)
+    if not ids:
+        return Matches([], [])
+    rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
+    copies, related = [], []
+    for row in rows:
+        stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
+        jaccard, contained = similarity(signature, stored), containment(signature, stored)
+        if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
+            copies.append(Match(row.article_id, jaccard, contained))
+            continue
+        if lead is not None and row.lead_signature is not None and text is not None:
+            stored_lead = MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME)
+            if similarity(lead, stored_lead) >= thresholds.min_lead_similarity:
+                exact = _exact_containment(conn, row.article_id, text, scheme)
+                if exact >= thresholds.min_cut_containment:
+                    copies.append(Match(row.article_id, jaccard, exact))
+                    continue
+        if jaccard >= thresholds.min_story_jaccard and contained >= thresholds.min_story_containment:
+            related.append(row.article_id)
+    copies.sort(key=lambda m: (-m.similarity, m.article_id))
+    return Matches(copies, sorted(related))
+
+
 def find_original(
     conn: Connection,
     signature: MinHashSignature,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     limit: int = CANDIDATE_LIMIT,
     scheme: Scheme = DEFAULT_SCHEME,
+    lead: MinHashSignature | None = None,
+    text: str | None = None,
 ) -> Match | None:
-    """The indexed original that ``signature``'s text is a near-duplicate of, or None.
+    """The most similar indexed article that ``signature``'s text is a near-duplicate of, or None;
+    the earlier article breaks a tie."""
+    found = find_matches(conn, signature, thresholds, limit, scheme, lead, text)
+    return found.copies[0] if found.copies else None
 
-    Candidates are verified against their stored signatures; when several pass, the most
-    similar wins, and the earlier article breaks a tie.
-    """
-    ids = candidates(conn, signature, limit)
-    if not ids:
-        return None
-    rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
-    matches = []
-    for row in rows:
-        stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
-        jaccard, contained = similarity(signature, stored), containment(signature, stored)
-        if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
-            matches.append(Match(row.article_id, jaccard, contained))
-    return min(matches, key=lambda m: (-m.similarity, m.article_id), default=None)
+
+def _exact_containment(conn: Connection, article_id: int, text: str, scheme: Scheme) -> float:
+    """Share of the shorter text's shingles found in the other, from both texts (a cut copy's check)."""
+    stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == article_id))
+    if not stored_text:
+        return 0.0
+    mine, theirs = shingles(text, scheme.shingle_words), shingles(stored_text, scheme.shingle_words)
+    if not mine or not theirs:
+        return 0.0
+    return len(mine & theirs) / min(len(mine), len(theirs))

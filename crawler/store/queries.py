@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, func, select
 
 from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
 from crawler.store.engine import read_transaction
@@ -21,8 +21,12 @@ class QueriesMixin:
     def stories(
         self, limit: int, order: str = "largest", since: datetime | None = None
     ) -> list[dict[str, Any]]:
-        """Clusters: each original with how many copies, largest (or newest) first."""
-        story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+        """Stories, largest (or newest) first: every article of each, in publication order.
+
+        A story is the write-thrus of one wire story and every copy of each; a member with
+        ``duplicate_of`` empty is a version (a text of its own), the others are its copies.
+        """
+        story_id = articles.c.story_id  # every stored article has one (migration 0006 filled them in)
         query = select(
             story_id.label("story_id"),
             func.count().label("copies"),
@@ -50,21 +54,31 @@ class QueriesMixin:
                             articles.c.source,
                             articles.c.site,
                             articles.c.title,
+                            articles.c.published,
                             articles.c.first_seen,
                             articles.c.text_length,
                             articles.c.url,
                             articles.c.duplicate_of,
+                            articles.c.original_basis,
                         )
-                        .where(
-                            or_(
-                                articles.c.id == cluster["story_id"],
-                                articles.c.duplicate_of == cluster["story_id"],
-                            )
+                        .where(story_id == cluster["story_id"])
+                        .order_by(
+                            func.coalesce(articles.c.published, articles.c.first_seen),
+                            articles.c.first_seen,
+                            articles.c.id,
                         )
-                        .order_by(articles.c.first_seen, articles.c.id)
                     ).mappings()
                 ]
+                cluster["versions"] = sum(member["duplicate_of"] is None for member in cluster["members"])
         return clusters
+
+    def relations(self) -> dict[int, tuple[int, int]]:
+        """Every article's (original, story): the article it is a copy of, else itself, and its story."""
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.duplicate_of, articles.c.story_id)).all()
+        return {
+            row.id: (row.duplicate_of or row.id, row.story_id or row.duplicate_of or row.id) for row in rows
+        }
 
     def item_counts(self, since: datetime, until: datetime | None = None) -> dict[int, int]:
         """Items (distinct article URLs) each feed listed for the first time in [since, until)."""
@@ -113,6 +127,8 @@ def export_query(chosen: ArticleFilter) -> Any:
             articles.c.relevance,
             articles.c.matched_terms,
             articles.c.duplicate_of,
+            articles.c.original_basis,
+            func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id).label("story_id"),
             articles.c.content_hash,
             articles.c.first_seen,
             articles.c.fetched_at,

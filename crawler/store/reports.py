@@ -21,15 +21,21 @@ class ReportsMixin:
         """(week, state, stories): relevant originals per state named, per ISO week (its Monday).
 
         The week is the event's (the `event_date` signal), else the publication's, else the
-        first sighting's, in UTC. Copies are left out, so a wire story run by fifty outlets
-        counts once; a story naming two states counts in both.
+        first sighting's, in UTC. Copies are left out and write-thrus count as their story, so a
+        wire story rewritten through the day and run by fifty outlets counts once; a story naming
+        two states counts in both.
         """
         state = article_signals.alias("state")
         event = article_signals.alias("event")
         with read_transaction(self.engine) as conn:
             week = _week_expression(conn.dialect.name, event.c.value)
             query = (
-                select(week.label("week"), state.c.value, func.count(func.distinct(articles.c.id)))
+                select(
+                    week.label("week"),
+                    state.c.value,
+                    # write-thrus of one story are originals of their own texts: count the story
+                    func.count(func.distinct(func.coalesce(articles.c.story_id, articles.c.id))),
+                )
                 .select_from(
                     articles.join(
                         state,

@@ -117,6 +117,12 @@ articles = Table(
     Column("matched_terms", JSON, nullable=False),
     Column("signals", JSON),  # the facts of a relevant article (crawler.topic.facts; exported as `signals`)
     Column("duplicate_of", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    # Why a copy's original is that article: published (earliest publication date),
+    # canonical_host (the host the copies cite as canonical), first_seen (no date to go by).
+    Column("original_basis", String(20)),
+    # The story (write-thrus and rewrites of one wire story): the id of its first version's
+    # original; an article of its own story keeps NULL.
+    Column("story_id", Integer),
     Column("content_hash", String(64), nullable=False),
     Column("text_length", Integer, nullable=False),
     Column("first_seen", UTCDateTime(), nullable=False),
@@ -140,6 +146,7 @@ articles = Table(
         postgresql_where=text("duplicate_of IS NULL"),
     ),
     Index("ix_articles_first_seen", "first_seen"),
+    Index("ix_articles_story_id", "story_id"),
     Index("ix_articles_source", "source"),
 )
 

@@ -47,27 +47,44 @@ def print_article(
 
 
 def print_stories(console: Console, stories: list[dict[str, Any]]) -> None:
-    """Each story: its outlets in the order they ran it, with how their versions differ in length."""
+    """Each story: its versions and their copies in publication order, which one is the original and why."""
     for story in stories:
         members = story["members"]
-        original = members[0]
+        first = members[0]
         console.print(
-            f"[bold]story {story['story_id']}[/bold] {original['title'] or '(untitled)'} — "
+            f"[bold]story {story['story_id']}[/bold] {first['title'] or '(untitled)'} — "
+            f"{story['versions']} {'version' if story['versions'] == 1 else 'versions'}, "
             f"{story['copies']} copies, {story['outlets']} outlets",
             highlight=False,
         )
         table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-        for column in ("id", "first seen", "source", "site", "length", "vs first"):
-            table.add_column(column, justify="right" if column in ("id", "length", "vs first") else "left")
-        base = original["text_length"] or 1
+        for column in ("id", "published", "first seen", "source", "site", "length", "role"):
+            table.add_column(column, justify="right" if column in ("id", "length") else "left")
+        version_number = 0
         for member in members:
-            delta = (member["text_length"] - base) / base
+            if member["duplicate_of"] is None:
+                version_number += 1
             table.add_row(
                 str(member["id"]),
+                member["published"].strftime("%Y-%m-%d %H:%M") if member["published"] else "-",
                 member["first_seen"].strftime("%Y-%m-%d %H:%M"),
                 member["source"],
                 member["site"],
                 str(member["text_length"]),
-                "first" if member is original else f"{delta:+.0%}",
+                _role(member, version_number),
             )
         console.print(table)
+
+
+_BASIS = {
+    "published": "earliest published",
+    "canonical_host": "the host copies cite",
+    "first_seen": "first seen",
+}
+
+
+def _role(member: dict[str, Any], version_number: int) -> str:
+    if member["duplicate_of"] is not None:
+        return f"copy of {member['duplicate_of']}"
+    basis = _BASIS.get(member.get("original_basis") or "")
+    return f"version {version_number}" + (f", original ({basis})" if basis else "")

@@ -26,7 +26,7 @@ EXPORT_FIELDS = [
     "first_seen",
     "fetched_at",
 ]
-EXTRA_FIELDS = ["signals", "version_count", "updated_at"]
+EXTRA_FIELDS = ["signals", "version_count", "updated_at", "story_id", "original_basis"]
 
 
 def export_record(row: dict[str, Any]) -> dict[str, Any]:

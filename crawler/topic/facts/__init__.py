@@ -49,6 +49,7 @@ from crawler.topic.facts.text import Mention, fold_keeping_offsets, sentence_bou
 
 __all__ = ["Evidence", "Facts", "PeopleCount", "extract_facts"]
 
+
 @dataclass(frozen=True)
 class Evidence:
     """The sentence a fact came from; `span` is where the fact's own words are in the text

@@ -1,0 +1,267 @@
+"""Builds the development set of real republications from a public scrape of US news sites.
+
+    .venv/bin/python bench/build_republication_set.py [--source PATH]  # bench/results/republications*.jsonl
+
+The pages are the three event scrapes of github.com/asprout/ArticleComparisons (commit
+SOURCE_COMMIT, files ``data/{census,helsinki,spotify}_articles.csv``): 680 pages from 90 US
+outlets around three news events (the 2019 census-citizenship memo, the 2018 Trump-Putin
+Helsinki summit, Spotify's 2018 hateful-conduct policy), each the page text as its scraper
+kept it, paragraphs joined by ``###``, furniture and captions included. The repository states
+no licence, so nothing of it is committed here: this script reads the files from a local clone
+(``--source``; the search tool's ``fetch`` of that repository puts one at DEFAULT_SOURCE) and
+writes the set under bench/results/, which git ignores.
+
+Labels come from sentence alignment, which is independent of the shingle signatures under
+test: two pages are compared by the body sentences they share (normalized, at least eight
+words, photo captions left out; two sentences match when their first or last eight words do,
+as wire versions edit a sentence's middle or one end). A pair is
+
+* a **copy** (``duplicate_of`` should link it) when the shared sentences cover most of the
+  shorter page's body and either most of the longer one's too, or they are anchored at the
+  longer one's beginning (a cut copy, paywall or brief edition) or at its end (a copy missing
+  its top). Its kind says which: ``exact``, ``cut``, ``missing_top``, ``furniture`` (a third or
+  more of the copy's text outside the shared body), else ``plain``;
+* a **quoted brief** (not a copy) when a short page's body sits inside a long one but away
+  from both of its ends (a news-in-brief roundup, a live blog);
+* a **write-thru** (same story, not the same text) when they share at least three body
+  sentences, none of them in either page's top two: a new top on shared lower paragraphs;
+* a **same-event** pair otherwise: ``shared_sentence`` when they still share a sentence (a
+  quoted tweet or statement, a caption's words), ``unrelated_text`` when they share none.
+
+Gold clusters are the connected components of copy pairs (for ``duplicate_of``) and of copy
+and write-thru pairs (for stories). Pairs in one gold cluster that no direct label joins are
+kind ``transitive``. A quarter of the story clusters, chosen by a hash of their first page id,
+are the holdout: thresholds are chosen on the rest and only reported on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import hashlib
+import io
+import itertools
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_REPO = "github.com/asprout/ArticleComparisons"
+SOURCE_COMMIT = "60fad0f07681e846bef33da1e5c90bdd3f519be4"
+DEFAULT_SOURCE = Path("/work/.mirror/asprout+ArticleComparisons/repo")
+EVENTS = ("census", "helsinki", "spotify")
+OUT = ROOT / "bench" / "results" / "republications.jsonl"
+PAIRS_OUT = ROOT / "bench" / "results" / "republications_pairs.jsonl"
+
+MIN_SENTENCE_WORDS = 8
+COPY_COVER_SHORT = 0.6  # share of the shorter page's body found in the longer
+COPY_COVER_LONG = 0.5  # ...and of the longer's, unless the shared run is anchored at an end
+ANCHOR_SENTENCES = 3  # "at the beginning": among the longer page's first three body sentences
+WRITE_THRU_MIN_SHARED = 3
+WRITE_THRU_COVER = 0.4  # share of the shorter version's body that the other version keeps
+FURNITURE_SHARE = 1 / 3
+HOLDOUT_MODULUS = 4
+
+_CAPTION = re.compile(
+    r"\(ap photo|\(photo|photo by|photo credit|/ ap\b|/ afp\b|getty images|^file\b|in this .{0,40} photo",
+    re.IGNORECASE,
+)
+
+
+def normalize(sentence: str) -> str:
+    folded = unicodedata.normalize("NFKC", sentence).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+
+
+def body_sentences(text: str) -> list[str]:
+    """The page's sentences of eight words or more, in order, captions left out."""
+    found = []
+    for paragraph in text.split("###"):
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+            if _CAPTION.search(sentence):
+                continue
+            normalized = normalize(sentence)
+            if len(normalized.split()) >= MIN_SENTENCE_WORDS:
+                found.append(normalized)
+    return list(dict.fromkeys(found))
+
+
+def sentence_keys(sentence: str) -> tuple[str, str]:
+    """A sentence matches another with the same first eight or the same last eight words: wire
+    versions and copies edit a sentence's middle or one end (a tense, a title, a number)."""
+    words = sentence.split()
+    return "<" + " ".join(words[:MIN_SENTENCE_WORDS]), ">" + " ".join(words[-MIN_SENTENCE_WORDS:])
+
+
+@dataclass(eq=False)
+class Page:
+    id: str
+    event: str
+    publisher: str
+    scrape_time: str
+    text: str
+    body: list[str]
+
+    @functools.cached_property
+    def normalized(self) -> str:
+        return normalize(self.text)
+
+    @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(k for sentence in self.body for k in sentence_keys(sentence))
+
+    def shared_with(self, other: Page) -> set[str]:
+        """This page's body sentences that the other page has too, perhaps edited at one end."""
+        if not self.keys & other.keys:
+            return set()
+        return {s for s in self.body if any(k in other.keys for k in sentence_keys(s))}
+
+
+def read_pages(source: Path) -> list[Page]:
+    csv.field_size_limit(1 << 30)
+    pages = []
+    for event in EVENTS:
+        raw = subprocess.run(
+            ["git", "-C", str(source), "show", f"{SOURCE_COMMIT}:data/{event}_articles.csv"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8")
+        for row in csv.DictReader(io.StringIO(raw)):
+            text = row["text"]
+            page_id = f"{event}-{row['id']}"  # the scrapes number their pages independently
+            body = body_sentences(text)
+            pages.append(Page(page_id, event, row["publisher"], row["scrape_time"], text, body))
+    return pages
+
+
+def pair_label(a: Page, b: Page) -> tuple[str, str]:
+    """(relation, kind) of two pages of one event; relation is copy, write_thru or different."""
+    if not a.keys & b.keys:
+        return "different", "unrelated_text"
+    if a.normalized == b.normalized:
+        return "copy", "exact"
+    short, long = (a, b) if len(a.body) <= len(b.body) else (b, a)
+    shared_in_long = long.shared_with(short)
+    shared = short.shared_with(long)
+    cover_short = len(shared) / len(short.body)
+    cover_long = len(shared_in_long) / len(long.body)
+    # A copy starts with the original's words (its first sentence may be re-written); a
+    # write-thru puts a new top of its own on the shared paragraphs.
+    short_top_shared = any(s in shared for s in short.body[:ANCHOR_SENTENCES])
+    if len(shared) >= 2 and cover_short >= COPY_COVER_SHORT and short_top_shared:
+        at_start = any(s in shared_in_long for s in long.body[:ANCHOR_SENTENCES])
+        at_end = any(s in shared_in_long for s in long.body[-ANCHOR_SENTENCES:])
+        if cover_long >= COPY_COVER_LONG or at_start or at_end:
+            return "copy", _copy_kind(short, long, shared, cover_long, at_start)
+        return "different", "quoted_brief"
+    if len(shared) >= WRITE_THRU_MIN_SHARED and cover_short >= WRITE_THRU_COVER and not short_top_shared:
+        return "write_thru", "write_thru"
+    return "different", "shared_sentence"
+
+
+def _copy_kind(short: Page, long: Page, shared: set[str], cover_long: float, at_start: bool) -> str:
+    shared_chars = sum(len(s) for s in shared)
+    furniture = any(1 - shared_chars / max(1, len(p.normalized)) >= FURNITURE_SHARE for p in (short, long))
+    if not at_start:
+        return "missing_top"
+    if cover_long < COPY_COVER_LONG:
+        return "cut"
+    return "furniture" if furniture else "plain"
+
+
+class Components:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # the root is the smallest id, whatever the join order
+
+
+def is_holdout(story_root: str) -> bool:
+    digest = hashlib.blake2b(story_root.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "little") % HOLDOUT_MODULUS == 0
+
+
+def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    pages = read_pages(source)
+    copies, stories = Components(), Components()
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    for event in EVENTS:
+        members = [p for p in pages if p.event == event]
+        for a, b in itertools.combinations(members, 2):
+            relation, kind = pair_label(a, b)
+            labels[(a.id, b.id)] = (relation, kind)
+            if relation == "copy":
+                copies.join(a.id, b.id)
+            if relation in ("copy", "write_thru"):
+                stories.join(a.id, b.id)
+    records = []
+    for page in pages:
+        story = stories.find(page.id)
+        records.append(
+            {
+                "id": page.id,
+                "event": page.event,
+                "publisher": page.publisher,
+                "scrape_time": page.scrape_time,
+                "text": page.text,
+                "copy_cluster": copies.find(page.id),
+                "story_cluster": story,
+                "holdout": is_holdout(story),
+            }
+        )
+    pairs = []
+    for (a, b), (relation, kind) in labels.items():
+        same_copy = copies.find(a) == copies.find(b)
+        same_story = stories.find(a) == stories.find(b)
+        if same_copy and relation != "copy":
+            relation, kind = "copy", "transitive"
+        elif same_story and relation == "different":
+            relation, kind = "write_thru", "transitive"
+        pairs.append(
+            {"a": a, "b": b, "relation": relation, "kind": kind, "holdout": is_holdout(stories.find(a))}
+        )
+    return records, pairs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help=f"a clone of {SOURCE_REPO}")
+    args = parser.parse_args()
+    if not (args.source / "HEAD").exists() and not (args.source / ".git").exists():
+        sys.exit(f"{args.source}: not a clone of {SOURCE_REPO} (fetch it first)")
+    records, pairs = build(args.source)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with OUT.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record) + "\n")
+    with PAIRS_OUT.open("w", encoding="utf-8") as out:
+        for pair in pairs:
+            out.write(json.dumps(pair) + "\n")
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for pair in pairs:
+        counts[(pair["relation"], pair["kind"])] += 1  # type: ignore[index]
+    clusters = {r["copy_cluster"] for r in records}
+    multi = sum(1 for c in clusters if sum(r["copy_cluster"] == c for r in records) > 1)
+    print(f"{len(records)} pages, {multi} copy clusters of 2 or more pages -> {OUT}")
+    for (relation, kind), n in sorted(counts.items()):
+        print(f"  {relation:11} {kind:16} {n:7}")
+
+
+if __name__ == "__main__":
+    main()

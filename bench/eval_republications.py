@@ -1,0 +1,158 @@
+"""Pair precision and recall of both relations on the real republications of build_republication_set.py.
+
+    .venv/bin/python bench/build_republication_set.py     # once: bench/results/republications*.jsonl
+    .venv/bin/python bench/eval_republications.py         # every pair kind, development and holdout
+    .venv/bin/python bench/eval_republications.py --json  # the figures as JSON (the floor test reads them)
+
+Every page is saved through the real store (``Store.save_article`` on a SQLite file in a
+temporary folder) in the order it was scraped, with its text as the scraper kept it
+(paragraphs, furniture and captions included). Afterwards two pages are linked as the same
+text when they end at the same original (``duplicate_of``), and as one story when they have
+the same ``story_id``.
+
+For ``duplicate_of`` the positives are the copy pairs and the negatives the different-story
+pairs of one event; write-thru pairs are neither (the same story, not the same text). For
+stories the positives are copy and write-thru pairs, the negatives the same. Precision is
+right links over all links; recall is linked positives over positives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.dedup.content_hash import hash_of_normalized, normalize_text  # noqa: E402
+from crawler.dedup.minhash import signature_of_normalized  # noqa: E402
+from crawler.store import ArticleRecord, Store  # noqa: E402
+
+SET = ROOT / "bench" / "results" / "republications.jsonl"
+PAIRS = ROOT / "bench" / "results" / "republications_pairs.jsonl"
+POSITIVE_KINDS = ("exact", "plain", "cut", "missing_top", "furniture", "transitive")
+NEGATIVE_KINDS = ("quoted_brief", "shared_sentence", "unrelated_text")
+
+
+def page_record(page: dict[str, Any]) -> ArticleRecord:
+    paragraphs = [part.strip() for part in str(page["text"]).split("###")]
+    text = "\n\n".join(part for part in paragraphs if part)
+    normalized = normalize_text(text)
+    at = datetime.fromisoformat(str(page["scrape_time"]))
+    url = f"https://{page['publisher']}/page/{page['id']}"
+    return ArticleRecord(
+        url=url,
+        canonical_url=url,
+        feed_id=None,
+        source=str(page["publisher"]),
+        site=str(page["publisher"]).split("/")[0],
+        title=paragraphs[0] if paragraphs else None,
+        text=text,
+        authors=[],
+        published=None,
+        language="en",
+        sitename=None,
+        description=None,
+        page_canonical_url=None,
+        relevance=1.0,
+        relevant=True,
+        matched_terms=[],
+        content_hash=hash_of_normalized(normalized),
+        fetched_at=at,
+        signature=signature_of_normalized(normalized),
+    )
+
+
+def store_pages(pages: list[dict[str, Any]], folder: Path) -> dict[str, tuple[int, int]]:
+    """Save every page in scrape order; page id -> (its original's id, its story's id)."""
+    ordered = sorted(pages, key=lambda p: (datetime.fromisoformat(str(p["scrape_time"])), str(p["id"])))
+    store = Store.open(f"sqlite:///{folder / 'republications.db'}")
+    try:
+        article_of = {}
+        for page in ordered:
+            outcome = store.save_article(page_record(page))
+            assert outcome.article_id is not None
+            article_of[str(page["id"])] = outcome.article_id
+        relations = store.relations()
+    finally:
+        store.close()
+    return {page_id: relations[article_id] for page_id, article_id in article_of.items()}
+
+
+def score(
+    pairs: list[dict[str, Any]], linked: dict[str, tuple[int, int]], holdout: bool | None
+) -> dict[str, Any]:
+    chosen = [p for p in pairs if holdout is None or p["holdout"] == holdout]
+    figures: dict[str, Any] = {}
+    for relation_index, relation in enumerate(("duplicate_of", "story")):
+        positives = {"copy"} if relation == "duplicate_of" else {"copy", "write_thru"}
+        by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # [linked, total]
+        for pair in chosen:
+            if relation == "duplicate_of" and pair["relation"] == "write_thru":
+                continue
+            same = linked[pair["a"]][relation_index] == linked[pair["b"]][relation_index]
+            kind = pair["kind"]
+            if pair["relation"] == "write_thru" and kind == "transitive":
+                kind = "write_thru_transitive"
+            counts = by_kind[kind if pair["relation"] in positives else "neg:" + kind]
+            counts[0] += same
+            counts[1] += 1
+        true_links = sum(c[0] for k, c in by_kind.items() if not k.startswith("neg:"))
+        positives_total = sum(c[1] for k, c in by_kind.items() if not k.startswith("neg:"))
+        false_links = sum(c[0] for k, c in by_kind.items() if k.startswith("neg:"))
+        figures[relation] = {
+            "precision": true_links / (true_links + false_links) if true_links + false_links else 1.0,
+            "recall": true_links / positives_total if positives_total else 1.0,
+            "kinds": {kind: {"linked": c[0], "pairs": c[1]} for kind, c in sorted(by_kind.items())},
+        }
+    return figures
+
+
+def evaluate(set_path: Path = SET, pairs_path: Path = PAIRS) -> dict[str, Any]:
+    pages = [json.loads(line) for line in set_path.open(encoding="utf-8")]
+    pairs = [json.loads(line) for line in pairs_path.open(encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as folder:
+        linked = store_pages(pages, Path(folder))
+    return {
+        "pages": len(pages),
+        "all": score(pairs, linked, None),
+        "development": score(pairs, linked, False),
+        "holdout": score(pairs, linked, True),
+    }
+
+
+def print_figures(figures: dict[str, Any]) -> None:
+    print(f"{figures['pages']} real pages, saved through the store in scrape order\n")
+    for relation in ("duplicate_of", "story"):
+        print(relation)
+        for split in ("development", "holdout", "all"):
+            f = figures[split][relation]
+            print(f"  {split:12} precision {f['precision']:.4f}  recall {f['recall']:.4f}")
+        print(f"  {'pair kind':26} {'linked':>7} {'pairs':>7} {'share':>7}")
+        for kind, counts in figures["all"][relation]["kinds"].items():
+            share = counts["linked"] / counts["pairs"] if counts["pairs"] else 0.0
+            print(f"  {kind:26} {counts['linked']:7} {counts['pairs']:7} {share:7.3f}")
+        print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    if not SET.exists() or not PAIRS.exists():
+        sys.exit(f"{SET} is missing: run bench/build_republication_set.py first")
+    figures = evaluate()
+    if args.json:
+        print(json.dumps(figures, indent=1))
+    else:
+        print_figures(figures)
+
+
+if __name__ == "__main__":
+    main()

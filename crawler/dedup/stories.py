@@ -1,0 +1,122 @@
+"""Write-thrus: versions of one wire story that are not the same text, and which copy is the original.
+
+A wire story is rewritten through the day: a new top on lower paragraphs that stay largely the
+same, a headline that changes with it. Those versions are one *story* but not one text, so
+they are grouped by a relation of their own (``story_id``), never by ``duplicate_of``. Two
+articles are versions of one story when they are from the same day, share a good part of
+their words (the caller checks the signatures) and either their headlines are of one family
+or their lower paragraphs are largely the same. Different stories on the same event share a
+quote, a caption or a background paragraph, but neither the headline family nor most of the
+lower paragraphs.
+
+The original of a set of copies is the earliest-published one; a copy without a date comes
+after every dated one. Between copies published at the same moment (or all undated), the one
+on the host that the copies cite as canonical wins, then the first seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from crawler.dedup.content_hash import normalize_text
+from crawler.dedup.lead import LEAD_WORDS, lead_of
+from crawler.dedup.minhash import shingles
+
+SAME_DAY = timedelta(hours=24)
+MIN_HEADLINE_OVERLAP = 0.6  # shared content words over the shorter headline's
+MIN_LOWER_CONTAINMENT = 0.5  # the lower paragraphs: share of the shorter version's shingles
+MIN_LOWER_WITH_HEADLINE = 0.25  # ...when the headlines are of one family
+MIN_HEADLINE_WORD_LENGTH = 4  # "the", "to", "in" and "for" make no family
+
+# Words of a headline that say nothing of the story (wire and section labels).
+_HEADLINE_NOISE = frozenset(
+    {"latest", "update", "updated", "breaking", "news", "live", "what", "with", "from"}
+)
+
+
+def headline_words(title: str | None) -> frozenset[str]:
+    """The content words of a headline: four letters or more, labels left out."""
+    words = normalize_text(title or "").split()
+    return frozenset(w for w in words if len(w) >= MIN_HEADLINE_WORD_LENGTH and w not in _HEADLINE_NOISE)
+
+
+def same_headline_family(a: str | None, b: str | None) -> bool:
+    """Whether two headlines share most of the shorter one's content words."""
+    words_a, words_b = headline_words(a), headline_words(b)
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) / min(len(words_a), len(words_b)) >= MIN_HEADLINE_OVERLAP
+
+
+def lower_containment(a: str, b: str) -> float:
+    """Share of the shorter text's lower paragraphs (after its lead) found in the other's."""
+    lower_a, lower_b = _lower_shingles(a), _lower_shingles(b)
+    if not lower_a or not lower_b:
+        return 0.0
+    return len(lower_a & lower_b) / min(len(lower_a), len(lower_b))
+
+
+def _lower_shingles(text: str) -> set[str]:
+    body = lead_of(text, words=1 << 30).split()
+    return shingles(" ".join(body[LEAD_WORDS:]))
+
+
+@dataclass(frozen=True)
+class Version:
+    """What the story rule reads of an article."""
+
+    title: str | None
+    text: str
+    published: datetime | None
+    first_seen: datetime
+
+    @property
+    def when(self) -> datetime:
+        return self.published or self.first_seen
+
+
+def same_story(a: Version, b: Version) -> bool:
+    """Whether two texts that share words (checked by the caller) are versions of one story."""
+    if abs(a.when - b.when) > SAME_DAY:
+        return False
+    lower = lower_containment(a.text, b.text)
+    if lower >= MIN_LOWER_CONTAINMENT:
+        return True
+    return lower >= MIN_LOWER_WITH_HEADLINE and same_headline_family(a.title, b.title)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What choosing a story's original reads of each copy."""
+
+    article_id: int | None  # None: the article being stored now, seen after every stored one
+    site: str
+    published: datetime | None
+    first_seen: datetime
+    cited_site: str | None  # the host of the page's declared canonical URL, when it is another site
+
+
+def original_of(copies: list[Copy]) -> tuple[Copy, str]:
+    """The copy that is the original, and why: ``published``, ``canonical_host`` or ``first_seen``."""
+    cited = {c.cited_site for c in copies if c.cited_site and c.cited_site != c.site}
+    ranked = sorted(copies, key=lambda c: _rank(c, cited))
+    chosen = ranked[0]
+    others = ranked[1:]
+    if chosen.published is not None and any(
+        c.published is None or c.published > chosen.published for c in others
+    ):
+        return chosen, "published"
+    if chosen.site in cited:
+        return chosen, "canonical_host"
+    return chosen, "first_seen"
+
+
+def _rank(copy: Copy, cited: set[str]) -> tuple[bool, datetime, bool, datetime, float]:
+    return (
+        copy.published is None,
+        copy.published or copy.first_seen,
+        copy.site not in cited,
+        copy.first_seen,
+        float("inf") if copy.article_id is None else copy.article_id,
+    )

@@ -1,0 +1,176 @@
+"""Cut copies, write-thrus and the right original, through the store on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from crawler.dedup.content_hash import content_hash
+from crawler.dedup.minhash import DEFAULT_THRESHOLDS, containment, minhash_signature, similarity
+from crawler.store import ArticleRecord, Store, migrate
+from tests.support.records import NOW, record
+from tests.support.wire_versions import (
+    BRIEF,
+    CUT_COPY,
+    MISSING_TOP,
+    ROUNDUP,
+    SAME_EVENT,
+    WIRE,
+    WITH_FURNITURE,
+    WRITE_THRU,
+    datelined,
+    joined,
+)
+
+
+@pytest.fixture
+def store(database_url: str):
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+def article(path: str, paragraphs: list[str], **changes: object) -> ArticleRecord:
+    body = joined(paragraphs)
+    changes.setdefault("site", path.split("/")[0])
+    return record(
+        f"https://{path}",
+        body,
+        content_hash=content_hash(body),
+        signature=minhash_signature(body),
+        **changes,
+    )
+
+
+def row(store: Store, article_id: int) -> dict:
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT duplicate_of, story_id, original_basis, text FROM articles WHERE id = :id"),
+            {"id": article_id},
+        ).mappings()
+        return dict(found.one())
+
+
+def save(store: Store, item: ArticleRecord) -> int:
+    outcome = store.save_article(item)
+    assert outcome.article_id is not None
+    return outcome.article_id
+
+
+def test_a_cut_copy_is_linked_and_a_brief_quoted_inside_a_roundup_is_not(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE)))
+    roundup = save(store, article("roundup.example/evening", ROUNDUP))
+    cut = article("syndicator.example/raid", CUT_COPY)
+    brief = article("brief.example/raid", BRIEF)
+    wire_signature = minhash_signature(joined(datelined(WIRE)))
+    roundup_signature = minhash_signature(joined(ROUNDUP))
+    assert wire_signature and roundup_signature and cut.signature and brief.signature
+    # Both lie inside a longer text, and share too little of it for the whole-text rule:
+    for short, long in ((cut.signature, wire_signature), (brief.signature, roundup_signature)):
+        assert containment(short, long) >= DEFAULT_THRESHOLDS.min_containment
+        assert similarity(short, long) < DEFAULT_THRESHOLDS.min_jaccard
+
+    assert row(store, save(store, cut))["duplicate_of"] == wire  # the wire story's beginning
+    assert row(store, save(store, brief))["duplicate_of"] is None  # in the middle of the roundup
+    assert row(store, roundup)["duplicate_of"] is None
+
+
+def test_copies_missing_their_top_or_wrapped_in_furniture_are_linked(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE)))
+    assert row(store, save(store, article("a.example/raid", MISSING_TOP)))["duplicate_of"] == wire
+    assert row(store, save(store, article("b.example/raid", WITH_FURNITURE)))["duplicate_of"] == wire
+
+
+def test_an_earlier_published_copy_stored_later_becomes_the_original(store: Store):
+    copy = save(store, article("syndicator.example/raid", WIRE, published=NOW - timedelta(hours=2)))
+    exact = save(store, article("mirror.example/raid", WIRE, published=NOW - timedelta(hours=1)))
+    assert row(store, exact)["duplicate_of"] == copy and row(store, exact)["text"] is None
+
+    original = save(store, article("wire.example/raid", datelined(WIRE), published=NOW - timedelta(hours=6)))
+
+    assert row(store, original) | {"text": None} == {
+        "duplicate_of": None,
+        "story_id": row(store, original)["story_id"],
+        "original_basis": "published",
+        "text": None,
+    }
+    assert row(store, copy)["duplicate_of"] == original and row(store, copy)["original_basis"] is None
+    assert row(store, exact)["duplicate_of"] == original
+    assert row(store, exact)["text"] == joined(WIRE)  # it read its former original's text: now its own
+    assert {row(store, i)["story_id"] for i in (copy, exact, original)} == {row(store, original)["story_id"]}
+    statuses = dict(store.engine.connect().execute(text("SELECT canonical_url, status FROM urls")).all())
+    assert statuses["https://wire.example/raid"] == "stored"
+    assert statuses["https://syndicator.example/raid"] == "duplicate"
+    [story] = store.stories(limit=5)
+    assert story["story_id"] == row(store, original)["story_id"]
+    assert story["members"][0]["id"] == original  # the earliest published comes first
+
+
+def test_between_copies_of_one_moment_the_cited_canonical_host_is_the_original(store: Store):
+    at = NOW - timedelta(hours=3)
+    copy = save(
+        store,
+        article(
+            "syndicator.example/raid", WIRE, published=at, page_canonical_url="https://wire.example/raid"
+        ),
+    )
+    original = save(store, article("wire.example/raid", datelined(WIRE), published=at))
+    assert row(store, original)["original_basis"] == "canonical_host"
+    assert row(store, copy)["duplicate_of"] == original
+
+
+def test_undated_copies_keep_the_first_seen_as_original(store: Store):
+    first = save(store, article("a.example/raid", WIRE, published=None))
+    later = save(store, article("b.example/raid", datelined(WIRE), published=None))
+    assert row(store, later)["duplicate_of"] == first
+    assert row(store, first)["original_basis"] == "first_seen"
+
+
+def test_a_write_thru_joins_the_story_but_is_not_a_copy_and_a_same_event_story_joins_neither(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE), title="ICE detains 212 at Iowa plants"))
+    write_thru = save(
+        store,
+        article(
+            "wire.example/raid-charges",
+            WRITE_THRU,
+            title="Contractor charged after ICE detains 212 at Iowa meatpacking plants",
+            published=NOW - timedelta(hours=20),
+        ),
+    )
+    families = save(
+        store, article("local.example/families", SAME_EVENT, title="Families wait after Iowa raid")
+    )
+
+    assert row(store, write_thru)["duplicate_of"] is None
+    assert row(store, write_thru)["story_id"] == row(store, wire)["story_id"]
+    assert row(store, families)["duplicate_of"] is None
+    assert row(store, families)["story_id"] != row(store, wire)["story_id"]
+
+
+def test_a_write_thru_from_another_day_is_another_story(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE), published=NOW - timedelta(days=1)))
+    later = save(store, article("wire.example/raid-week", WRITE_THRU, published=NOW + timedelta(days=2)))
+    assert row(store, later)["story_id"] != row(store, wire)["story_id"]
+
+
+def test_migrating_from_the_previous_revision_gives_every_stored_article_its_story(
+    database_url: str, store: Store
+):
+    original = save(store, article("wire.example/raid", datelined(WIRE)))
+    copy = save(store, article("a.example/raid", MISSING_TOP))
+    migrate._UPGRADED.clear()
+    with store.engine.begin() as conn:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    assert migrate.stored_revision(store.engine) == "0005"
+
+    reopened = Store.open(database_url)
+
+    assert migrate.stored_revision(reopened.engine) == migrate.HEAD_REVISION
+    assert row(reopened, original)["story_id"] == original and row(reopened, copy)["story_id"] == original
+    assert row(reopened, copy)["duplicate_of"] == original
+    reopened.close()
