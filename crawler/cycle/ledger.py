@@ -22,6 +22,7 @@ from scrapy.http import Response
 from crawler.core.clock import utcnow
 from crawler.core.errors import CycleCounter, NotAListing, ProblemKind, Reason, reason_for_status
 from crawler.core.urls import canonical_url, site_of
+from crawler.cycle import due_work
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.responses import header, permanent_redirect_target
 from crawler.dedup.versions import compare_versions, next_recheck, next_recheck_after
@@ -70,33 +71,21 @@ class CycleLedger:
     # -- what the cycle does ---------------------------------------------------------------
 
     def feeds_to_poll(self, names: Sequence[str]) -> tuple[list[FeedState], list[FeedState]]:
-        """(the selected feeds, those polled now): the named feeds, else every enabled one.
-
-        The feeds table is brought in line with the configuration first. A feed is polled
-        when it is due (``FeedState.is_due``); a feed named on the command line is due now.
-        """
-        config, store = self.runtime.config, self.runtime.store
-        now = utcnow()
-        store.sync_feeds(config.feeds, now)
-        selected = list(names) or [feed.name for feed in config.feeds if feed.enabled]
-        states = store.feeds(selected)
-        due = [feed for feed in states if feed.is_due(now, named=bool(names))]
+        """(the selected feeds, those polled now); see ``due_work.feeds_to_poll``."""
+        states, due = due_work.feeds_to_poll(self.runtime.store, self.runtime.config, names, utcnow())
         self.runtime.count(CycleCounter.FEEDS_DUE, len(due))
         return states, due
 
     def pending_articles(self, feeds: list[FeedState]) -> list[tuple[PendingUrl, FeedState | None]]:
-        """Articles a crashed or interrupted cycle still owes these feeds (see Store.record_poll)."""
+        """Articles a crashed or interrupted cycle still owes these feeds, with their feed."""
         by_id = {feed.id: feed for feed in feeds}
-        pending = self.runtime.store.pending_urls(list(by_id))
+        pending = due_work.pending_articles(self.runtime.store, feeds)
         self.runtime.count(CycleCounter.ARTICLES_REQUESTED, len(pending))
         return [(url, by_id.get(url.feed_id) if url.feed_id is not None else None) for url in pending]
 
     def due_rechecks(self, named: bool) -> list[RecheckTarget]:
         """Stored articles to look at again for edits; none in a cycle over named feeds only."""
-        recheck = self.runtime.config.recheck
-        if not recheck.enabled or named:
-            return []
-        targets = self.runtime.store.due_for_recheck(utcnow(), recheck.max_per_cycle)
+        targets = due_work.due_rechecks(self.runtime.store, self.runtime.config, named, utcnow())
         self.runtime.count(CycleCounter.ARTICLES_RECHECKED, len(targets))
         return targets
 

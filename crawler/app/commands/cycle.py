@@ -15,7 +15,7 @@ from crawler.core.errors import CliError, CycleRunning, ExitStatus
 from crawler.topic.relevance import load_topic
 
 # How a crawl that closed for these reasons ran: as it should (feed failures are in the summary).
-CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown"})
+CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown", "nothing-due"})
 
 
 def add_commands(commands: Any) -> None:
@@ -38,7 +38,6 @@ def add_commands(commands: Any) -> None:
 
 def run_once(args: argparse.Namespace, config: Config) -> int:
     """Run one cycle under the cycle lock and print its summary."""
-    from crawler.app.crawls import run_cycle
     from crawler.app.cycle_lock import CycleLock
     from crawler.views.cycle_summary import print_cycle_summary
 
@@ -57,13 +56,17 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
     try:
         with CycleLock.for_database(config.database_url):
             close_dead_cycles(config.database_url)
-            cycle_id = run_cycle(
-                config.source_path,
-                args.feed,
-                trigger="cli",
-                progress=sys.stderr.isatty(),
-                log_level="DEBUG" if args.verbose else "WARNING",
-            )
+            cycle_id = cycle_without_work(config, args.feed)
+            if cycle_id is None:
+                from crawler.app.crawls import run_cycle  # Scrapy and Twisted: only for a crawl
+
+                cycle_id = run_cycle(
+                    config.source_path,
+                    args.feed,
+                    trigger="cli",
+                    progress=sys.stderr.isatty(),
+                    log_level="DEBUG" if args.verbose else "WARNING",
+                )
     except CycleRunning as exc:
         print(f"newswatch: {exc}; not starting another", file=sys.stderr)
         return ExitStatus.LOCKED
@@ -75,6 +78,21 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
         assert cycle is not None
         print_cycle_summary(console(), cycle, store.cycle_failures(cycle_id))
     return exit_status_of(cycle["finish_reason"])
+
+
+def cycle_without_work(config: Config, feed_names: list[str]) -> int | None:
+    """With no feed due, no article owed and no re-check due, record the cycle as done (its
+    `runs` row, finish reason ``nothing-due``) and return its id; None when there is work, for
+    a crawl to do. Scrapy is never imported and no worker started for a cycle with nothing to do."""
+    from crawler.cycle.due_work import due_work
+    from crawler.store import CycleCounts
+
+    with opened_store(config.database_url) as store:
+        if not due_work(store, config, feed_names, utcnow()).nothing:
+            return None
+        cycle_id = store.start_cycle("cli", utcnow())
+        store.finish_cycle(cycle_id, CycleCounts(), "finished", "nothing-due", utcnow())
+        return cycle_id
 
 
 def exit_status_of(finish_reason: str | None) -> int:

@@ -1,0 +1,101 @@
+"""A cycle with nothing to do answers from the store: no Scrapy, no workers, no requests.
+
+The command runs in a child process that reports, after `main()` returned, which of Scrapy's
+and Twisted's modules it had imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO
+from tests.support.cli import newswatch, write_config
+from tests.support.database import query
+from tests.support.mockserver import MockServer, Page
+from tests.support.pages import article_html, rss
+from tests.support.stories import DEPORTATION, RAID
+
+pytestmark = pytest.mark.slow
+
+REPORTING_RUN = """
+import json, sys
+from crawler.app.cli import main
+status = main(["--config", sys.argv[1], "run"])
+frameworks = sorted(m for m in sys.modules if m.split(".")[0] in ("scrapy", "twisted", "trafilatura"))
+print(json.dumps({"status": status, "frameworks": frameworks}))
+"""
+
+
+def run_reporting_imports(config: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", REPORTING_RUN, str(config)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    report["output"] = result.stdout
+    return report
+
+
+def serve(server: MockServer, pages: dict[str, Page]) -> None:
+    for path, page in pages.items():
+        server.serve(path, page)
+    items = [(f"story {path}", server.url(path), None) for path in pages]
+    server.serve("/feed.xml", Page(rss("quiet", server.base, items), content_type="application/rss+xml"))
+
+
+@pytest.fixture
+def config(server: MockServer, tmp_path: Path, sqlite_url: str) -> Path:
+    return write_config(
+        tmp_path,
+        sqlite_url,
+        [{"name": "quiet", "url": server.url("/feed.xml"), "keep": "all", "interval": "1h"}],
+    )
+
+
+def test_cycle_with_nothing_due_never_imports_scrapy(server: MockServer, config: Path, sqlite_url: str):
+    serve(server, {RAID.path: Page(article_html(RAID))})
+    first = newswatch("run", config=config, timeout=180)
+    assert first.returncode == 0, first.stderr[-2000:]
+    requests_before = len(server.paths_requested())
+
+    report = run_reporting_imports(config)
+
+    assert report["status"] == 0
+    assert report["frameworks"] == []
+    assert len(server.paths_requested()) == requests_before
+    last = query(sqlite_url, "SELECT status, finish_reason, feeds_due FROM runs ORDER BY id DESC LIMIT 1")
+    assert last == [("finished", "nothing-due", 0)]
+    assert "nothing-due" in str(report["output"])
+
+
+def test_due_feed_still_starts_a_crawl(server: MockServer, config: Path):
+    serve(server, {RAID.path: Page(article_html(RAID))})
+    assert newswatch("run", config=config, timeout=180).returncode == 0
+
+    report = run_reporting_imports(config, {"NEWSWATCH_CLOCK_OFFSET": "2h"})  # past the feed's interval
+
+    assert "scrapy" in report["frameworks"]
+    assert len(server.requests_to("/feed.xml")) == 2
+
+
+def test_article_still_owed_starts_a_crawl(server: MockServer, config: Path):
+    serve(server, {RAID.path: Page(article_html(RAID)), DEPORTATION.path: Page(b"busy", status=500)})
+    assert newswatch("run", config=config, timeout=180).returncode == 0
+    tries = len(server.requests_to(DEPORTATION.path))
+    assert tries >= 1
+
+    report = run_reporting_imports(config)  # the feed is not due, but the article is pending
+
+    assert "scrapy" in report["frameworks"]
+    assert len(server.requests_to(DEPORTATION.path)) > tries
