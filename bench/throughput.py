@@ -1,21 +1,24 @@
-"""Throughput: a full newswatch cycle over the NAEB pages vs a bare single-process trafilatura loop.
+"""Throughput: a full newswatch cycle over corpus pages vs a bare single-process trafilatura loop.
 
-    .venv/bin/python bench/throughput.py [--pages N] [--rounds 3] [--workers N] [--json]
+    .venv/bin/python bench/throughput.py [--layout naeb|multi-host] [--pages N] [--rounds 3]
+                                         [--workers N] [--json]
 
-Serves every NAEB development page from a local HTTP server (127.0.0.1, port 0) behind one RSS
-feed, runs `newswatch run` on a fresh SQLite store (keep: all, so every page goes through
-extraction, relevance, dedupe and storage), and measures wall time and the peak resident memory
-of the whole process tree (crawler plus extraction workers), sampled every 250 ms. In the same
-invocation it times `trafilatura.extract(html, url=url)` over the same pages in one process,
-before and after every cycle, and reports each cycle's speed-up against the mean of the two
-loops around it, and their median.
+Serves the pages from local HTTP servers (127.0.0.x, port 0) in one of two layouts
+(bench/layouts.py): `naeb`, every NAEB development page on one host behind one RSS feed; or
+`multi-host`, ~300 NAEB and newspaper4k pages over 18 hosts, one feed each, RSS and Atom.
+Runs `newswatch run` on a fresh SQLite store (keep: all, so every page goes through
+extraction, relevance, dedupe and storage; politeness off: no delay, no autothrottle, no
+robots.txt), and measures wall time and the peak resident memory of the whole process tree
+(crawler plus extraction workers), sampled every 250 ms. In the same invocation it times
+`trafilatura.extract(html, url=url)` over the same pages in one process, before and after
+every cycle, and reports each cycle's speed-up against the mean of the two loops around it,
+and their median.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
 import os
 import statistics
@@ -31,23 +34,9 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from layouts import NAEB, corpus_pages, served  # noqa: E402
+
 from tests.support.cli import cli_command, write_config  # noqa: E402
-from tests.support.mockserver import MockServer, Page  # noqa: E402
-from tests.support.pages import rss  # noqa: E402
-
-NAEB = REPO.parent / "shared" / "corpus" / "extraction" / "naeb"
-
-
-def load_pages(limit: int | None) -> list[tuple[str, str]]:
-    """(original URL, html) for the NAEB pages, in corpus order."""
-    articles = json.loads((NAEB / "news_articles.json").read_text())
-    pages = []
-    for article in articles:
-        path = NAEB / "html" / f"{article['html_file']}.html.gz"
-        if path.exists():
-            with gzip.open(path, "rt", encoding="utf8", errors="replace") as page:
-                pages.append((article["link"], page.read()))
-    return pages[:limit] if limit else pages
 
 
 def bare_loop(pages: list[tuple[str, str]]) -> float:
@@ -89,18 +78,13 @@ class PeakMemory:
 
 
 def pipeline_cycle(
-    pages: list[tuple[str, str]], workdir: Path, workers: int | None = None
+    layout: str, pages: list[tuple[str, str]], workdir: Path, workers: int | None = None
 ) -> dict[str, float]:
-    with MockServer() as server:
-        items = []
-        for index, (_url, html) in enumerate(pages):
-            server.serve(f"/p/{index}", Page(html.encode("utf-8")))
-            items.append((f"page {index}", server.url(f"/p/{index}"), None))
-        server.serve("/feed.xml", Page(rss("naeb", server.base, items), content_type="application/rss+xml"))
+    with served(layout, pages) as site:
         config = write_config(
             workdir,
             f"sqlite:///{workdir / 'bench.db'}",
-            [{"name": "naeb", "url": server.url("/feed.xml"), "keep": "all"}],
+            site.feeds,
             crawl={
                 "max_entries_per_feed": 10_000,
                 "concurrent_requests": 32,
@@ -139,6 +123,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "--layout", choices=["naeb", "multi-host"], default="naeb", help="see bench/layouts.py"
+    )
     parser.add_argument("--pages", type=int, help="use only the first N pages")
     parser.add_argument("--workers", type=int, help="extraction workers (default: the config default)")
     parser.add_argument("--rounds", type=int, default=3, help="cycles to time, each between two bare loops")
@@ -146,7 +133,7 @@ def main() -> None:
     args = parser.parse_args()
     if not NAEB.exists():
         raise SystemExit(f"{NAEB} is absent: the benchmark needs ../shared/corpus")
-    pages = load_pages(args.pages)
+    pages = corpus_pages(args.layout, args.pages)
     # Bare loops bracket every cycle (B C B C ... B): a shared machine's speed drifts over a
     # minute, and a ratio against the mean of the loops before and after a cycle cancels a
     # steady drift instead of crediting it to whichever side ran in the faster half.
@@ -154,7 +141,7 @@ def main() -> None:
     cycles = []
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as folder:
-            cycles.append(pipeline_cycle(pages, Path(folder), args.workers))
+            cycles.append(pipeline_cycle(args.layout, pages, Path(folder), args.workers))
         bares.append(bare_loop(pages))
     ratios = [
         (before + after) / 2 / cycle["seconds"]
@@ -163,6 +150,7 @@ def main() -> None:
     cycle_seconds = statistics.median(cycle["seconds"] for cycle in cycles)
     bare_seconds = statistics.median(bares)
     result = {
+        "layout": args.layout,
         "pages": len(pages),
         "cores": os.cpu_count(),
         "rounds": args.rounds,
