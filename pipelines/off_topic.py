@@ -1,7 +1,9 @@
 """Pipeline stage 2: drop off-topic articles of `keep: relevant` feeds; they are remembered as seen.
 
 The score itself comes from the extraction worker (stage 1). A page without a title of its own
-is scored here, with the feed entry's title, since the worker had none to weigh.
+is scored here, with the feed entry's title, since the worker had none to weigh. Here too every
+article gets its language (the page's declaration, else detected from the text), and an
+article in a language its feed or the topic does not read is not relevant.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from scrapy.exceptions import DropItem
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.runtime import CycleRuntime, runtime_for
 from crawler.pages.analysis import judge
-from crawler.topic.relevance import Topic, load_topic
+from crawler.topic.language import article_language
+from crawler.topic.relevance import RelevanceResult, Topic, load_topic
 
 
 class OffTopicPipeline:
@@ -24,6 +27,11 @@ class OffTopicPipeline:
         self.runtime = runtime
         self.topic = topic
         self.threshold = threshold
+        # A feed's own list replaces the topic's; None: any language.
+        self.languages: dict[str, frozenset[str] | None] = {
+            feed.name: frozenset(feed.languages) if feed.languages is not None else topic.languages
+            for feed in runtime.config.feeds
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffTopicPipeline:
@@ -38,8 +46,27 @@ class OffTopicPipeline:
         if item.relevance is None:  # the page had no title: the feed entry's serves
             title = item.extracted.title or item.entry_title or ""
             item.relevance, item.facts = judge(self.topic, self.threshold, title, item.extracted)
+        await self._settle_language(item)
         scored = item.relevance
         if not scored.relevant and item.keep == "relevant" and item.recheck is None:
             await asyncio.to_thread(self.runtime.ledger.off_topic, item, scored.score)
             raise DropItem(f"off-topic (score {scored.score:.2f} < {self.threshold:.2f})")
         return item
+
+    async def _settle_language(self, item: ArticleItem) -> None:
+        """Give the item its language; outside the languages read, it is not relevant."""
+        extracted, scored = item.extracted, item.relevance
+        assert extracted is not None and scored is not None
+        title = extracted.title or item.entry_title or ""
+        if extracted.language:
+            item.language = extracted.language
+        else:
+            # Off the reactor thread: the first detection loads the model (about a second).
+            item.language = await asyncio.to_thread(article_language, None, title, extracted.text)
+        allowed = self.languages.get(item.source, self.topic.languages)
+        # An article whose language cannot be told is kept: nothing is dropped on a guess.
+        if allowed is not None and item.language is not None and item.language not in allowed:
+            item.relevance = RelevanceResult(
+                scored.score, [*scored.matched_terms, f"-language {item.language}"], relevant=False
+            )
+            item.facts = None

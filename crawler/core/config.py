@@ -29,6 +29,7 @@ from sqlalchemy.exc import ArgumentError
 
 from crawler.core.durations import parse_duration
 from crawler.core.errors import ConfigError
+from crawler.core.languages import language_list_problem
 from crawler.core.packaged import packaged_topic_path
 from crawler.core.secrets import mask_secrets
 from crawler.core.urls import is_private_address, parse_ip_disguise
@@ -65,6 +66,8 @@ class FeedConfig(_Strict):
     # "looks like an article" rules, `deny` always applies.
     allow: list[str] = Field(default_factory=list)
     deny: list[str] = Field(default_factory=list)
+    # Articles in other languages are not relevant (ISO 639-1 codes); None: the topic decides.
+    languages: list[str] | None = None
 
     @field_validator("url")
     @classmethod
@@ -84,6 +87,14 @@ class FeedConfig(_Strict):
                 f"must be between {MIN_INTERVAL_SECONDS}s and {MAX_INTERVAL_SECONDS // 86400}d, "
                 f"got {value:g}s"
             )
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str] | None) -> list[str] | None:
+        problem = language_list_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("allow", "deny")

@@ -30,6 +30,7 @@ class ArticleItem:
     entry_published: datetime | None = None
     extracted: ExtractedArticle | None = None
     relevance: RelevanceResult | None = None
+    language: str | None = None  # declared by the page, else detected from its text
     content_hash: str | None = None
     facts: dict[str, Any] | None = None  # Facts.to_dict() of a relevant article (stored as `signals`)
     signature: MinHashSignature | None = None

@@ -335,7 +335,7 @@ def article_record(
         text=extracted.text,
         authors=list(extracted.authors),
         published=extracted.published or item.entry_published,
-        language=extracted.language,
+        language=item.language or extracted.language,
         sitename=extracted.sitename,
         description=extracted.description,
         page_canonical_url=extracted.page_canonical_url,

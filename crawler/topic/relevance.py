@@ -26,6 +26,7 @@ import yaml
 
 from crawler.core.config import Config, describe_yaml_error
 from crawler.core.errors import ConfigError, TopicError
+from crawler.core.languages import language_list_problem
 
 __all__ = ["RelevanceResult", "Topic", "load_topic"]
 
@@ -33,7 +34,7 @@ _COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
 _WORD = re.compile(r"\w+")
 _EXACT_END, _START_END = "<end>", "<start>"  # trie markers: a whole word ends / a word start ends
 
-_TOP_KEYS = {"name", "threshold", "description", "scoring", "terms", "negatives"}
+_TOP_KEYS = {"name", "threshold", "description", "languages", "scoring", "terms", "negatives"}
 _SCORING_KEYS = {"zones", "lead_chars", "scale", "near_chars", "require", "require_zones", "exclude", "cap"}
 _REQUIRE_KEYS = {"all", "within"}
 _EXCLUDE_KEYS = {"any", "all", "within", "unless"}
@@ -159,9 +160,17 @@ class _Scoring:
 class Topic:
     """A topic vocabulary: weighted terms, negative context and a relevance threshold."""
 
-    def __init__(self, name: str, threshold: float, scoring: _Scoring, entries: list[_Entry]) -> None:
+    def __init__(
+        self,
+        name: str,
+        threshold: float,
+        scoring: _Scoring,
+        entries: list[_Entry],
+        languages: frozenset[str] | None = None,
+    ) -> None:
         self.name = name
         self.threshold = threshold
+        self.languages = languages  # the languages the topic reads; None: any
         self._scoring = scoring
         self._entries = entries
         self._matcher = _Matcher(entries)
@@ -453,7 +462,13 @@ class _TopicParser:
             seen.add(entry.term)
         groups = {entry.group for entry in terms if entry.group}
         scoring = self._scoring(data.get("scoring", {}), groups)
-        return Topic(name, threshold, scoring, [*terms, *negatives])
+        languages = None
+        if "languages" in data:
+            problem = language_list_problem(data["languages"])
+            if problem:
+                raise self.fail("languages", problem)
+            languages = frozenset(data["languages"])
+        return Topic(name, threshold, scoring, [*terms, *negatives], languages)
 
     def _scoring(self, raw: Any, groups: set[str]) -> _Scoring:
         if not isinstance(raw, dict):

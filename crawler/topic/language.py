@@ -1,0 +1,51 @@
+"""The language of an article: what the page declares, else what its text is written in.
+
+Pages that declare no language (about one in ten) are identified with py3langid, a maintained
+fork of langid.py: a naive Bayes model over byte n-grams, some 140 language labels, numpy only. Its model
+takes about a second of CPU to load, so it is loaded the first time a page needs it, and the
+text read is capped: the headline and the first 2,000 characters decide as well as the whole
+article (see bench/eval_language.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+__all__ = ["article_language", "detect_language"]
+
+SAMPLE_CHARS = 2000
+MIN_LETTERS = 20  # fewer letters than this is a caption, not evidence
+MIN_PROBABILITY = 0.5
+
+_lock = threading.Lock()
+
+
+def article_language(declared: str | None, title: str, text: str) -> str | None:
+    """The declared primary language subtag when there is one, else the detected language;
+    None when the text is too short or too mixed to tell."""
+    if declared:
+        return declared
+    return detect_language(f"{title}\n{text[:SAMPLE_CHARS]}")
+
+
+def detect_language(text: str) -> str | None:
+    """The language `text` is written in (a code such as "en"), or None when it is too short or
+    the model is unsure."""
+    if sum(char.isalpha() for char in text[: SAMPLE_CHARS + 200]) < MIN_LETTERS:
+        return None
+    language, probability = _identifier().classify(text[: SAMPLE_CHARS + 200])
+    return str(language) if probability >= MIN_PROBABILITY else None
+
+
+def _identifier() -> Any:
+    with _lock:  # two threads asking at once load the model once
+        return _loaded()
+
+
+@functools.cache
+def _loaded() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
