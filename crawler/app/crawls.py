@@ -8,8 +8,9 @@ Twisted's reactor cannot restart, so each function runs one crawl per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -41,9 +42,14 @@ def run_cycle(
     trigger: str = "cli",
     progress: bool = False,
     log_level: str = "WARNING",
+    extra_settings: Mapping[str, Any] | None = None,
 ) -> int | None:
-    """Crawl once and return the id of the cycle's `runs` row (None if the crawl never opened)."""
-    process = CrawlerProcess(crawl_settings(config_path, trigger, progress, log_level))
+    """Crawl once and return the id of the cycle's `runs` row (None if the crawl never opened).
+
+    ``extra_settings`` (tests: a scripted DNS upstream) go over the project's at cmdline priority."""
+    settings = crawl_settings(config_path, trigger, progress, log_level)
+    settings.setdict(dict(extra_settings or {}), priority="cmdline")
+    process = CrawlerProcess(settings)
     mask_logged_secrets()
     if log_level != "DEBUG":
         # Every given-up download is a typed failure in the cycle summary; one ERROR line each

@@ -1,17 +1,15 @@
-"""The private-address guard: a downloader middleware, on by default.
+"""The private-address guard's first line: a downloader middleware, on by default.
 
-Only http(s) is ever fetched, and never from an address that is not public. Every request,
-including redirects and robots.txt fetches (they pass through the same middleware chain), is
-checked after name resolution: loopback, link-local, private, reserved and IPv4-mapped
-addresses are refused, whatever numeric disguise the URL uses. The check resolves the name
-itself, so a DNS answer that changes between this check and the connection (rebinding) is not
-covered; that needs a resolver-level hook Scrapy does not offer.
+Only http(s) is ever fetched. A URL whose host is an address (whatever numeric disguise it
+uses: ``2130706433``, ``0x7f.1``, ``[::ffff:127.0.0.1]``) or ``localhost`` is judged here,
+before any connection. Names are judged where they cannot be raced, by the resolver the
+connection itself uses (:mod:`crawler.scrapy_components.guarded_resolver`); this middleware
+switches that resolver on or off with the guard and refuses to crawl unguarded when the guard
+is on and another resolver was installed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -20,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from crawler.core.errors import Reason
 from crawler.core.urls import is_private_address, parse_ip_disguise
+from crawler.scrapy_components.guarded_resolver import GuardedResolver
 
 
 class BlockedAddress(IgnoreRequest):
@@ -29,14 +28,16 @@ class BlockedAddress(IgnoreRequest):
 
 
 class PrivateAddressGuardMiddleware:
-    """Refuse requests to non-public addresses and non-HTTP schemes."""
+    """Refuse requests to non-HTTP schemes and to non-public address literals."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressGuardMiddleware:
-        return cls(crawler.settings.getbool("NEWSWATCH_ADDRESS_GUARD_ENABLED", True))
+        enabled = crawler.settings.getbool("NEWSWATCH_ADDRESS_GUARD_ENABLED", True)
+        GuardedResolver.configure(enabled)
+        return cls(enabled)
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
@@ -44,20 +45,29 @@ class PrivateAddressGuardMiddleware:
             raise BlockedAddress(f"scheme {parts.scheme!r} is never fetched: {request.url[:200]}")
         if not self.enabled:
             return
+        if not _resolver_is_guarded():
+            # Scrapy installs its resolver only when the reactor starts, after this was built.
+            raise BlockedAddress(
+                "the private-address guard is on but TWISTED_DNS_RESOLVER is not "
+                "crawler.scrapy_components.guarded_resolver.GuardedResolver: nothing is fetched"
+            )
         host = parts.hostname or ""
-        for address in await _addresses(host, parts.port or (443 if parts.scheme == "https" else 80)):
-            if is_private_address(address):
-                raise BlockedAddress(f"{host} resolves to non-public address {address}")
+        address = literal_address(host)
+        if address is not None and is_private_address(address):
+            raise BlockedAddress(f"{host} is the non-public address {address}")
 
 
-async def _addresses(host: str, port: int) -> list[str]:
+def _resolver_is_guarded() -> bool:
+    from twisted.internet import reactor
+
+    return isinstance(getattr(reactor, "nameResolver", None), GuardedResolver)
+
+
+def literal_address(host: str) -> str | None:
+    """The address a host names without a lookup: an IP in any disguise, or localhost's."""
     literal = parse_ip_disguise(host)
     if literal:
-        return [literal]
+        return literal
     if host == "localhost" or host.endswith(".localhost"):
-        return ["127.0.0.1"]
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []  # the download itself will fail with a typed DNS error
-    return [str(info[4][0]) for info in infos]
+        return "127.0.0.1"
+    return None

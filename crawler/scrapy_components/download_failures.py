@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -18,6 +20,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler.core.errors import Reason
 from crawler.scrapy_components.address_guard import BlockedAddress
+from crawler.scrapy_components.guarded_resolver import GuardedResolver
 from crawler.scrapy_components.host_backoff import HostBackedOff
 from crawler.scrapy_components.size_guard import BodyTooLarge
 
@@ -37,6 +40,12 @@ def reason_for_failure(failure: Failure) -> tuple[Reason, str]:
     detail = f"{type(error).__name__}: {error}"[:500]
     if isinstance(error, BlockedAddress | HostBackedOff | BodyTooLarge):
         return error.reason, detail
+    if isinstance(error, CannotResolveHostError | DNSLookupError):
+        request = getattr(failure, "request", None)
+        host = urlsplit(request.url).hostname if request is not None else None
+        refused = GuardedResolver.refused(host) if host else None
+        if refused:
+            return Reason.BLOCKED_ADDRESS, f"{host} resolves to non-public address {refused}"
     for kinds, reason in _BY_TYPE:
         if isinstance(error, kinds):
             return reason, detail

@@ -22,6 +22,8 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# The private-address guard checks the very answers connections use (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.scrapy_components.guarded_resolver.GuardedResolver"
 
 # Which configuration file a crawl reads; `newswatch --config` and $NEWSWATCH_CONFIG set it.
 NEWSWATCH_CONFIG = None

@@ -49,13 +49,14 @@ Behaviour = Callable[["_Handler"], None]
 class MockServer:
     """Serve registered pages; everything else is 404. Thread-safe request log."""
 
-    def __init__(self, address: str = "127.0.0.1") -> None:
+    def __init__(self, address: str = "127.0.0.1", port: int = 0) -> None:
         """`address`: any loopback address (all of 127/8 is loopback on Linux), for benchmarks
-        that need several distinct hosts."""
+        that need several distinct hosts, or a test address added to the loopback interface;
+        `port`: 0 for any free one."""
         self.pages: dict[str, Page | Behaviour] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((address, 0), _Handler)
+        self._server = ThreadingHTTPServer((address, port), _Handler)
         self._server.daemon_threads = True
         self._server.mock = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
