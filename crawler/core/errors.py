@@ -172,6 +172,10 @@ class UnusableDatabase(Exception):
     """A database newswatch must not migrate or use; the message says why, in one line (exit 3)."""
 
 
+class DamagedDatabase(UnusableDatabase):
+    """A SQLite database whose pages cannot be read: `check` reports it as damage (exit 1)."""
+
+
 class CycleRunning(Exception):
     """Another cycle holds the cycle lock (exit 75)."""
 

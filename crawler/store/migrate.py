@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from crawler.core.errors import UnusableDatabase
+from crawler.core.errors import DamagedDatabase, UnusableDatabase
 from crawler.store.engine import write_transaction
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
             raise UnusableDatabase("not a SQLite database (nor a newswatch one); left untouched") from None
-        raise UnusableDatabase(f"cannot read it: {exc}") from None
+        raise DamagedDatabase(f"cannot read it: {exc}") from None
     return (row[0] if row else None), tables
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.app.commands.common import console, first_line
 from crawler.core.config import Config
-from crawler.core.errors import CliError, ExitStatus, UnusableDatabase
+from crawler.core.errors import CliError, DamagedDatabase, ExitStatus, UnusableDatabase
 from crawler.core.secrets import masked_url
 
 if TYPE_CHECKING:
@@ -36,11 +36,14 @@ def add_commands(commands: Any) -> None:
 
 def check_command(args: argparse.Namespace, config: Config) -> int:
     """Check the store without changing it: pages, schema revision, links between rows."""
-    from crawler.store.integrity import check_store
+    from crawler.store.integrity import Finding, check_store
     from crawler.views.check_verdict import print_check_verdict
 
-    with existing_store(config.database_url) as engine:
-        findings = check_store(engine, quick=args.quick)
+    try:
+        with existing_store(config.database_url) as engine:
+            findings = check_store(engine, quick=args.quick)
+    except DamagedStore as exc:
+        findings = [Finding("readable", False, exc.reason)]
     print_check_verdict(console(), masked_url(config.database_url), findings)
     return ExitStatus.OK if all(finding.ok for finding in findings) else ExitStatus.DAMAGED
 
@@ -91,6 +94,14 @@ def _first(failed: list[Finding]) -> str:
     return f"{failed[0].check}: {failed[0].detail}"
 
 
+class DamagedStore(CliError):
+    """A newswatch store SQLite cannot read: a verdict for `check`, exit 3 for anything else."""
+
+    def __init__(self, shown_url: str, reason: str) -> None:
+        super().__init__(ExitStatus.STORE, f"cannot use the store: {shown_url}: {reason}")
+        self.reason = reason
+
+
 @contextlib.contextmanager
 def existing_store(database_url: str) -> Iterator[Engine]:
     """An engine on a store that exists and is newswatch's, never created or migrated here; else a
@@ -109,6 +120,8 @@ def existing_store(database_url: str) -> Iterator[Engine]:
     try:
         try:
             migrate.refuse_foreign(*migrate.schema_state(engine))
+        except DamagedDatabase as exc:
+            raise DamagedStore(shown, str(exc)) from None
         except (SQLAlchemyError, OSError, UnusableDatabase) as exc:
             reason = first_line(getattr(exc, "orig", None) or exc)
             raise CliError(ExitStatus.STORE, f"cannot use the store: {shown}: {reason}") from None
