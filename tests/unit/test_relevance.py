@@ -450,7 +450,7 @@ def test_real_news_set_has_the_hard_negatives_and_a_fixed_holdout() -> None:
 
 # Measured floors on the real-news set; they may only go up. The holdout misses the
 # issue's recall target (0.92): see README, "Relevance".
-NEWS_FLOORS = {"dev": (0.95, 0.92), "holdout": (0.94, 0.64)}
+NEWS_FLOORS = {"dev": (0.95, 0.95), "holdout": (0.95, 0.67)}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])
