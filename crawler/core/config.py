@@ -192,6 +192,54 @@ class DaemonConfig(_Strict):
     failure_retention: Seconds = 30 * 86400.0  # failure records older than this are pruned daily
 
 
+class AlertConfig(_Strict):
+    """One alert rule: new relevant stories matching every filter given are sent to its targets."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    notify: list[str] = Field(min_length=1)  # Apprise URLs (json://, mailto://, slack://, tgram:// ...)
+    states: list[str] = Field(default_factory=list)
+    agencies: list[str] = Field(default_factory=list)
+    actions: list[str] = Field(default_factory=list)
+    terms: list[str] = Field(default_factory=list)  # search syntax; any of them
+    min_relevance: float | None = Field(None, ge=0.0, le=1.0)  # None: the topic's threshold
+    digest: str | Literal[False] = False  # "HH:MM" (UTC): one summary a day
+
+    @field_validator("notify")
+    @classmethod
+    def _known_targets(cls, urls: list[str]) -> list[str]:
+        from crawler.core.notify_targets import target_problem
+
+        for index, url in enumerate(urls):
+            problem = target_problem(url)
+            if problem:
+                raise ValueError(f"[{index}]: {problem}")
+        return urls
+
+    @field_validator("terms")
+    @classmethod
+    def _readable_terms(cls, terms: list[str]) -> list[str]:
+        from crawler.core.search_syntax import SearchSyntaxError, parse_query
+
+        for index, term in enumerate(terms):
+            try:
+                parse_query(term)
+            except SearchSyntaxError as exc:
+                raise ValueError(f"[{index}] {term!r}: {exc}") from None
+        return terms
+
+    @field_validator("digest", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: Any) -> Any:
+        if value is False or value is None:
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 08:00 as sexagesimal minutes (480)
+            value = f"{value // 60:02d}:{value % 60:02d}"
+        if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f'must be false or a time of day such as "08:00" (UTC), got {value!r}')
+        return value
+
+
 class Config(_Strict):
     """The whole configuration file."""
 
@@ -203,6 +251,7 @@ class Config(_Strict):
     daemon: DaemonConfig = DaemonConfig()
     recheck: RecheckConfig = RecheckConfig()
     dedupe: DedupeConfig = DedupeConfig()
+    alerts: list[AlertConfig] = Field(default_factory=list)
     source_path: Path = Field(Path("newswatch.yaml"), exclude=True)
 
     @field_validator("feeds")
@@ -216,6 +265,21 @@ class Config(_Strict):
                 raise ValueError(f"duplicate feed name {feed.name!r}; names must be unique")
             seen.add(feed.name)
         return feeds
+
+    @field_validator("alerts")
+    @classmethod
+    def _alert_names_unique(cls, alerts: list[AlertConfig]) -> list[AlertConfig]:
+        names = [alert.name for alert in alerts]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"duplicate alert name {name!r}; names must be unique")
+        return alerts
+
+    def alert(self, name: str) -> AlertConfig:
+        for alert in self.alerts:
+            if alert.name == name:
+                return alert
+        raise KeyError(name)
 
     @model_validator(mode="after")
     def _private_feeds_need_permission(self) -> Config:

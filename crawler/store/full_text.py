@@ -10,11 +10,13 @@ The index objects are made by migration 0003 (see crawler/store/schema.py, FULL_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     and_,
@@ -234,3 +236,14 @@ def _story_reach(conn: Connection, story_ids: list[int]) -> dict[int, tuple[int,
         .group_by(story_id)
     )
     return {story: (outlets, copies) for story, outlets, copies in rows}
+
+
+def matches_any(dialect: str, queries: Sequence[SearchQuery]) -> ColumnElement[bool]:
+    """A WHERE condition on `articles`: the article matches at least one of the queries."""
+    if dialect == "sqlite":
+        expression = " OR ".join(f"({fts5_match(query)})" for query in queries)
+        return articles.c.id.in_(select(_fts.c.rowid).where(_FTS_TABLE.op("MATCH")(expression)))
+    combined = tsquery(queries[0])
+    for query in queries[1:]:
+        combined = func.tsquery_or(combined, tsquery(query))
+    return cast(ColumnElement[bool], _search_vector.op("@@")(combined))

@@ -248,3 +248,33 @@ robots_txt = Table(
     Column("fetched_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
 )
+
+# Alert rules as first seen: a rule alerts on stories first seen after it was added, not the backlog.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# One row per (rule, target, story) to send: queued in one transaction with the match, marked
+# sent once the target accepted it. A story's copies share its story_id, so they are never sent
+# again; the URL of a target is never stored (its secrets), only a hash of it.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(100), nullable=False),
+    Column("target_key", String(32), nullable=False),
+    Column("story_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("digest", Boolean, nullable=False),
+    Column("status", String(10), nullable=False),  # pending|sent|failed (failed is retried)
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("matched_at", UTCDateTime(), nullable=False),
+    Column("last_attempt_at", UTCDateTime()),
+    Column("sent_at", UTCDateTime()),
+    Index("ux_alert_deliveries", "rule", "target_key", "story_id", unique=True),
+    Index("ix_alert_deliveries_status", "status", "rule"),
+)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from sqlalchemy import Engine
 
 from crawler.store import migrate
+from crawler.store.alerts_store import AlertsMixin
 from crawler.store.articles_store import ArticlesMixin
 from crawler.store.cycles_store import CyclesMixin
 from crawler.store.edits_store import EditsMixin
@@ -32,10 +33,11 @@ class Store(
     QueriesMixin,
     SearchMixin,
     ReportsMixin,
+    AlertsMixin,
     CyclesMixin,
     RobotsTxtMixin,
 ):
-    """Feeds' polling state, the seen-URL frontier, articles, their search, cycles and robots.txt."""
+    """Feeds' polling state, the seen-URL frontier, articles, their search, alerts, cycles and robots.txt."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

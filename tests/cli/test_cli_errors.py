@@ -39,6 +39,7 @@ CONFIG_COMMANDS = [
     ["article", "1"],
     ["stories"],
     ["search", "raid"],
+    ["alerts", "status"],
     ["check"],
     ["backup", "copy.db"],
 ]

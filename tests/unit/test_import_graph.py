@@ -32,6 +32,7 @@ LAYERS = (
     "topic",  # relevance and facts
     "pages",  # decoding, extraction, metadata, the worker pool, per-page analysis
     "views",  # what the CLI prints and writes
+    "alerts",  # matching new stories to alert rules, sending through Apprise
     "cycle",  # one crawl's runtime, ledger and item
     "scrapy_components",  # middlewares, extensions, settings
     "app",  # the CLI, the daemon, starting crawls

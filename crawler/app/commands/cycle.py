@@ -6,13 +6,16 @@ import argparse
 import os
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.app.commands.common import console, opened_store
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import CliError, CycleRunning, ExitStatus
 from crawler.topic.relevance import load_topic
+
+if TYPE_CHECKING:
+    from crawler.alerts.delivery import AlertRound
 
 # How a crawl that closed for these reasons ran: as it should (feed failures are in the summary).
 CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown", "nothing-due"})
@@ -53,6 +56,7 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
     if problem:
         print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
         return ExitStatus.STORE
+    alerts: AlertRound | None = None
     try:
         with CycleLock.for_database(config.database_url):
             close_dead_cycles(config.database_url)
@@ -67,6 +71,8 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
                     progress=sys.stderr.isatty(),
                     log_level="DEBUG" if args.verbose else "WARNING",
                 )
+            if cycle_id is not None and config.alerts:
+                alerts = send_alerts(config)
     except CycleRunning as exc:
         print(f"newswatch: {exc}; not starting another", file=sys.stderr)
         return ExitStatus.LOCKED
@@ -77,6 +83,10 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
         cycle = store.cycle(cycle_id)
         assert cycle is not None
         print_cycle_summary(console(), cycle, store.cycle_failures(cycle_id))
+    if config.alerts and alerts is not None:
+        from crawler.app.commands.alerts import print_round
+
+        print_round(alerts)
     return exit_status_of(cycle["finish_reason"])
 
 
@@ -93,6 +103,18 @@ def cycle_without_work(config: Config, feed_names: list[str]) -> int | None:
         cycle_id = store.start_cycle("cli", utcnow())
         store.finish_cycle(cycle_id, CycleCounts(), "finished", "nothing-due", utcnow())
         return cycle_id
+
+
+def send_alerts(config: Config) -> AlertRound | None:
+    """The alerts owed after the cycle, sent while the cycle lock is still held (two processes must
+    not send the same delivery); a failure to send is recorded and retried, never fatal to the run."""
+    from crawler.app.commands.alerts import deliver
+
+    try:
+        return deliver(config)
+    except CliError as exc:
+        print(f"newswatch: alerts not sent: {exc}", file=sys.stderr)
+        return None
 
 
 def exit_status_of(finish_reason: str | None) -> int:

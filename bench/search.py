@@ -1,0 +1,207 @@
+"""Latency of `newswatch search` (the first page of hits) at 100,000 and 1,000,000 stored articles.
+
+    .venv/bin/python bench/search.py                                   # SQLite, 100k then 1M
+    .venv/bin/python bench/search.py --sizes 100000 --repeat 15
+    .venv/bin/python bench/search.py --no-sqlite --postgres postgresql://postgres@127.0.0.1:5432/postgres
+
+The store is created by the real migrations and filled with synthetic articles (200 words of
+a Zipf-distributed vocabulary, as words are, with the benchmark's query words planted at
+fixed rates) through the driver in large transactions, so the index is kept by the same
+triggers (SQLite) or generated column (PostgreSQL) as in a real store. One article in ten is
+a copy of an earlier one on another site, so hits are folded as in a real store.
+
+Each query runs through `Store.search` exactly as the CLI calls it (ranking, folding copies,
+snippets, outlet counts, first page of 20), once to warm the cache and then `--repeat` times;
+the median and p95 are reported with how many articles matched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, literal_column, select, text  # noqa: E402  (needs the path above)
+
+from crawler.core.search_syntax import parse_query  # noqa: E402
+from crawler.store import Store  # noqa: E402
+from crawler.store.engine import write_transaction  # noqa: E402
+from crawler.store.schema import articles  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+BATCH = 10_000
+WORDS_PER_ARTICLE = 200
+COPY_SHARE = 0.1
+_VOCABULARY = [f"w{i}" for i in range(50_000)]
+_CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(_VOCABULARY))))  # Zipf
+# Planted words and how often an article carries them (independently), like a store that
+# watches immigration enforcement: "agents" is common, "raid" less so, the phrase rarer.
+PLANTED = {"agents": 0.15, "raid": 0.05, "workplace": 0.03, "workplace raid": 0.01}
+QUERIES = {"two words": "agents raid", "phrase": '"workplace raid"'}
+
+
+CHUNK_WORDS = 40
+
+
+def chunks(rng: random.Random, count: int = 50_000) -> list[str]:
+    """Runs of Zipf-distributed words that articles are made of (drawing every word would make
+    filling a million articles take longer than measuring them)."""
+    return [" ".join(rng.choices(_VOCABULARY, cum_weights=_CUMULATIVE, k=CHUNK_WORDS)) for _ in range(count)]
+
+
+def article_text(rng: random.Random, pool: list[str]) -> str:
+    parts = rng.choices(pool, k=WORDS_PER_ARTICLE // CHUNK_WORDS)
+    for planted, share in PLANTED.items():
+        if rng.random() < share:
+            parts.insert(rng.randrange(len(parts) + 1), planted)
+    return " ".join(parts)
+
+
+def rows(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """Article rows in id order; a copy names an earlier original."""
+    rng = random.Random(seed)
+    pool = chunks(rng)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    originals: list[int] = []
+    for article_id in range(1, count + 1):
+        copy_of = rng.choice(originals) if originals and rng.random() < COPY_SHARE else None
+        body = article_text(rng, pool)
+        moment = start + timedelta(minutes=article_id)
+        yield {
+            "id": article_id,
+            "url": f"https://site{article_id % 500}.example/a/{article_id}",
+            "canonical_url": f"https://site{article_id % 500}.example/a/{article_id}",
+            "source": f"feed-{article_id % 200}",
+            "site": f"site{article_id % 500}.example",
+            "title": " ".join(body.split()[:8]),
+            "text": body,
+            "authors": [],
+            "published": moment,
+            "relevance": 0.7,
+            "relevant": True,
+            "matched_terms": [],
+            "duplicate_of": copy_of,
+            "content_hash": uuid.UUID(int=rng.getrandbits(128)).hex + f"{article_id:032x}",
+            "text_length": len(body),
+            "first_seen": moment,
+            "fetched_at": moment,
+        }
+        if copy_of is None:
+            originals.append(article_id)
+
+
+def fill(store: Store, count: int) -> float:
+    """Store `count` articles (if the store holds fewer); seconds it took."""
+    with store.engine.connect() as conn:
+        have = conn.scalar(select(func.count()).select_from(articles)) or 0
+    if have >= count:
+        return 0.0
+    started = time.perf_counter()
+    batch: list[dict[str, Any]] = []
+    for row in rows(count):
+        if row["id"] <= have:
+            continue
+        batch.append(row)
+        if len(batch) == BATCH:
+            _insert(store, batch)
+            batch = []
+            print(f"  stored {row['id']:,}", end="\r", flush=True)
+    if batch:
+        _insert(store, batch)
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE articles"))
+    return time.perf_counter() - started
+
+
+def _insert(store: Store, batch: list[dict[str, Any]]) -> None:
+    with write_transaction(store.engine) as conn:
+        conn.execute(articles.insert(), batch)
+
+
+def measure(store: Store, repeat: int) -> dict[str, dict[str, float]]:
+    found: dict[str, dict[str, float]] = {}
+    for label, typed in QUERIES.items():
+        query = parse_query(typed)
+        store.search(query)  # warm
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            hits = store.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        assert len(hits) == 20, f"{typed!r}: expected a full first page, got {len(hits)}"
+        found[label] = {
+            "median_ms": statistics.median(times),
+            "p95_ms": sorted(times)[max(0, int(len(times) * 0.95) - 1)],
+            "matching": matching(store, typed),
+        }
+    return found
+
+
+def matching(store: Store, typed: str) -> int:
+    """How many stored articles the query matches (the work ranking has to do)."""
+    if store.engine.dialect.name == "sqlite":
+        from crawler.store.full_text import fts5_match
+
+        statement = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match")
+        parameters = {"match": fts5_match(parse_query(typed))}
+        with store.engine.connect() as conn:
+            return int(conn.execute(statement, parameters).scalar() or 0)
+    from crawler.store.full_text import tsquery
+
+    with store.engine.connect() as conn:
+        vector = literal_column("articles.search_vector")
+        wanted = tsquery(parse_query(typed))
+        counted = select(func.count()).select_from(articles).where(vector.op("@@")(wanted))
+        return int(conn.scalar(counted) or 0)
+
+
+def pg_database(admin_url: str, size: int) -> str:
+    import psycopg
+
+    name = f"newswatch_bench_search_{size}"
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return plain.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to measure too")
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    targets = [] if args.no_sqlite else [("sqlite", lambda size: f"sqlite:///{RESULTS}/search_{size}.db")]
+    if args.postgres:
+        targets.append(("postgresql", lambda size: pg_database(args.postgres, size)))
+    for engine_name, url_of in targets:
+        for size in args.sizes:
+            with Store.opened(url_of(size)) as store:
+                took = fill(store, size)
+                if took:
+                    print(f"{engine_name} {size:,}: stored in {took:.0f} s" + " " * 20)
+                for label, figures in measure(store, args.repeat).items():
+                    print(
+                        f"{engine_name} {size:>9,} {label:9}  median {figures['median_ms']:7.1f} ms  "
+                        f"p95 {figures['p95_ms']:7.1f} ms  ({figures['matching']:,.0f} articles match)"
+                    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

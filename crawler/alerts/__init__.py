@@ -1,0 +1,1 @@
+"""Alerts: new relevant stories matching a rule, sent once through Apprise, or as a daily digest."""
