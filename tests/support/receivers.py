@@ -85,13 +85,17 @@ class SmtpReceiver:
 
     @property
     def url(self) -> str:
-        return f"mailto://127.0.0.1:{self.port}?from=newswatch@example.org&to=analyst@example.org&mode=insecure"
+        return (
+            f"mailto://127.0.0.1:{self.port}?from=newswatch@example.org&to=analyst@example.org&mode=insecure"
+        )
 
     @property
     def subjects(self) -> list[str]:
         import email
 
-        return [str(email.message_from_bytes(message.content)["Subject"]) for message in self.mailbox.messages]
+        return [
+            str(email.message_from_bytes(message.content)["Subject"]) for message in self.mailbox.messages
+        ]
 
 
 def _free_port() -> int:

@@ -81,6 +81,14 @@ def deliver(config: Config) -> AlertRound:
         return deliver_alerts(config.alerts, store, utcnow(), send)
 
 
+def register_rules(config: Config) -> None:
+    """Record when each rule was first seen; it alerts on stories first seen from then on."""
+    now = utcnow()
+    with opened_store(config.database_url) as store:
+        for rule in config.alerts:
+            store.alert_rule_since(rule.name, now)
+
+
 def print_round(outcome: AlertRound) -> None:
     print(
         f"alerts: {outcome.queued} queued, {outcome.sent} sent, {outcome.failed} failed (retried next cycle)"

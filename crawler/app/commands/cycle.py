@@ -60,6 +60,10 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
     try:
         with CycleLock.for_database(config.database_url):
             close_dead_cycles(config.database_url)
+            if config.alerts:
+                from crawler.app.commands.alerts import register_rules
+
+                register_rules(config)  # before the crawl: a cycle killed after storing still owes its alerts
             cycle_id = cycle_without_work(config, args.feed)
             if cycle_id is None:
                 from crawler.app.crawls import run_cycle  # Scrapy and Twisted: only for a crawl
