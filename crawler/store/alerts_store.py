@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, func, select, update
 
 from crawler.core.search_syntax import SearchQuery
 from crawler.store.article_filter import ArticleFilter, conditions
@@ -85,7 +85,7 @@ class AlertsMixin:
     ) -> int:
         """Queue every story matching the rule (articles first seen since `chosen.since`) for each
         target that has not had it; the number of rows queued."""
-        story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+        story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
         with write_transaction(self.engine) as conn:
             matching = select(story_id.label("story_id"), func.min(articles.c.id).label("article_id")).where(
                 *conditions(chosen)
@@ -148,7 +148,9 @@ class AlertsMixin:
             rows = conn.execute(
                 select(
                     articles.c.id,
-                    func.coalesce(articles.c.duplicate_of, articles.c.id).label("story_id"),
+                    func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id).label(
+                        "story_id"
+                    ),
                     articles.c.title,
                     articles.c.source,
                     articles.c.site,
@@ -233,10 +235,10 @@ def _signals_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, dict[
 
 
 def _outlets_of(conn: Connection, story_ids: Sequence[int]) -> dict[int, int]:
-    story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+    story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
     rows = conn.execute(
         select(story_id, func.count(func.distinct(articles.c.site)))
-        .where(or_(articles.c.id.in_(story_ids), articles.c.duplicate_of.in_(story_ids)))
+        .where(articles.c.story_id.in_(story_ids))
         .group_by(story_id)
     )
     return {story: outlets for story, outlets in rows}

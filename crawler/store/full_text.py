@@ -25,7 +25,6 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
-    or_,
     select,
     table,
 )
@@ -157,7 +156,7 @@ class SearchMixin:
 def _page_query(query: SearchQuery, chosen: ArticleFilter, sqlite: bool, limit: int, offset: int) -> Any:
     """Stories ranked by their best-matching version; each shown by a version with text of its own
     (an exact copy stores none), the best-matching of those."""
-    story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+    story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
     moment = func.coalesce(articles.c.published, articles.c.first_seen)
     own_text = case((articles.c.text.is_(None), 0), else_=1)
     score: Any
@@ -229,10 +228,10 @@ def _pg_snippets(conn: Connection, query: SearchQuery, ids: list[int]) -> dict[i
 
 def _story_reach(conn: Connection, story_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(outlets, copies) of each story: distinct sites and stored versions, the original included."""
-    story_id = func.coalesce(articles.c.duplicate_of, articles.c.id)
+    story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
     rows = conn.execute(
         select(story_id, func.count(func.distinct(articles.c.site)), func.count())
-        .where(or_(articles.c.id.in_(story_ids), articles.c.duplicate_of.in_(story_ids)))
+        .where(articles.c.story_id.in_(story_ids))
         .group_by(story_id)
     )
     return {story: (outlets, copies) for story, outlets, copies in rows}
