@@ -112,7 +112,8 @@ _GAP = (
     # "workers in his union were": a short place or group, then the auxiliary
     r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+)?"
     r"(?=\s+(?:were|was|had|have)\b))?"
-    r"(?:\s+(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|already|"
+    r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
+    r"already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
     r"remains|still|in total|in all|all told|altogether))*"
 )
@@ -137,7 +138,7 @@ _AT_NUMBER = [
         _NUMBER
         + _THEN_PEOPLE
         + _GAP
-        + r"\s+(?:(?P<after>"
+        + r"(?:\s+|(?<=--))(?:(?P<after>"
         + _OUTCOME_WORDS
         + r")|(?P<custody>"
         + _CUSTODY
