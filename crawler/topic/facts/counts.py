@@ -108,16 +108,21 @@ _THEN_PEOPLE = (
 _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
 _GAP = (
+    # "workers in his union were", "workers from Mexico, Honduras and El Salvador were",
+    # "activists in the group, X and Y, were": a short place or group, then an aside or the auxiliary
+    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+"
+    r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)[A-Z][\w'-]*){0,6}(?:\s+[a-z][\w'-]*)?"
+    r"(?=\s+(?:were|was|had|have)\b|,|\s*--))?"
     r"(?:\s*--[^-\n]{1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"  # an aside between dashes or commas
-    # "workers in his union were": a short place or group, then the auxiliary
-    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+)?"
-    r"(?=\s+(?:were|was|had|have)\b))?"
     r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
     r"already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
     r"remains|still|in total|in all|all told|altogether))*"
 )
-_CUSTODY = r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
+_CUSTODY = (
+    r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
+    r"|on\s+(?:an?\s+)?(?:ICE\s+|immigration\s+)?detainers?"
+)
 _AND_OUTCOME = r"(?:\s+and\s+(?P<after2>" + _OUTCOME_WORDS + r"))?"
 _ACTIVE_VERBS = (
     r"arrested|arresting|detained|detaining|deported|deporting|rounded up|rounding up|round up|swept up|"
@@ -164,6 +169,13 @@ _AT_NUMBER = [
         + r"))\b"
         + _AND_OUTCOME
     ),
+    # "three of the detained workers"
+    _compiled(
+        _NUMBER
+        + r"\s+of\s+(?:the|these|those)\s+(?P<after>detained|arrested|deported|released)\s+(?:"
+        + _PEOPLE
+        + r")\b"
+    ),
     # "100 of 1,700 Swift plant workers in his union were detained": the part, not the whole
     _compiled(
         _NUMBER
@@ -173,7 +185,7 @@ _AT_NUMBER = [
         + _PEOPLE
         + r")"
         + _GAP
-        + r"\s+(?:were|was|had been|have been)\s+(?P<after>"
+        + r"(?:\s+|(?<=--))(?:were|was|had been|have been)\s+(?P<after>"
         + _OUTCOME_WORDS
         + r")\b"
     ),

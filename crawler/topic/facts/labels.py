@@ -106,6 +106,7 @@ AGENCIES = [
     _label(
         "National Guard",
         r"\b(?:National Guard|Guardia Nacional)\b(?! (?:facility|base|armory))",
+        unless_before=r"\b(?:facility|base|armory|camp) of the(?:\s+\w+)?",
         needles="national guard|guardia nacional",
     ),
     # Officers under a 287(g) agreement are local police or deputies doing immigration work.

@@ -14,8 +14,7 @@ _NOT_HAPPENING = re.compile(
     r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
     r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|to stop|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
-    r"calls? for|calling for|demand(?:s|ed|ing)? (?:an end to|a halt to|a moratorium on)|moratorium on|"
-    r"an end to|relief from|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
+    r"calls? for|calling for|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
     r"hop(?:e|es|ed|ing) to|"
     r"quota of|target of|in search of|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|urg(?:e|ed|ing))\b"
     r"[^.;:!?]{0,60}$",
