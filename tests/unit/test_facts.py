@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -190,8 +190,37 @@ def test_action_words_in_other_senses_are_not_actions(text: str, action: str) ->
 # ---- states ---------------------------------------------------------------------------------
 
 
+def test_a_state_named_only_about_something_else_is_not_where_events_are() -> None:
+    text = (
+        "ICE agents detained 30 workers in Canton, Mississippi. The governor, known in Missouri for "
+        "opposing school desegregation, spoke later."
+    )
+    assert extract_facts("", text, None).states == ["MS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Sen. Dick Durbin (D-Ill.) condemned the raids in Texas.", ["TX"]),
+        ("A Missouri Democrat criticized the arrests in Kansas.", ["KS"]),
+        ("ICE spokeswoman Virginia Kice said agents detained 12 people in Georgia.", ["GA"]),
+        ("The raid was first reported by the New York Times; agents detained workers in Ohio.", ["OH"]),
+        ("The deportations followed Trump v. Hawaii and a ruling at the University of California.", []),
+        ("Agents detained 21 workers in Tar Heel, N.C., and two in Suffolk County, Mass.", ["NC", "MA"]),
+        ("Protesters marched in D.C. against the raids.", ["DC"]),
+        ("ICE raids across the Carolinas alarmed farmworkers.", ["NC", "SC"]),
+        ("ICE agents raided stores in Chicago, Atlanta, Dallas and Houston.", ["TX", "IL", "GA"]),
+        ("Migrants were held at an El Paso facility after the raid.", ["TX"]),
+    ],
+)
+def test_states_are_where_the_events_are(text: str, states: list[str]) -> None:
+    assert extract_facts("", text, None).states == states
+
+
 def test_states_come_as_usps_codes_most_mentioned_first() -> None:
-    text = "Texas and Arizona sent troops. Texas officials said Texas would pay. Arizona agreed."
+    text = (
+        "Texas and Arizona sent troops to the border. Texas officials said Texas would pay. Arizona agreed."
+    )
     assert extract_facts("", text, None).states == ["TX", "AZ"]
 
 
@@ -204,7 +233,7 @@ def test_new_mexico_is_not_mexico() -> None:
     [
         ("Washington announced new sanctions.", []),  # the federal government
         ("The Washington Post reported it.", []),
-        ("Officials in Washington state objected.", ["WA"]),
+        ("Officials in Washington state objected to the raids.", ["WA"]),
         ("The state of Washington sued.", ["WA"]),
         ("Rallies in Washington, D.C., drew thousands.", ["DC"]),
     ],
@@ -244,10 +273,10 @@ def test_title_case_headline_still_yields_its_state() -> None:
     [
         ("Agents raided a plant in Canton, Miss., on Wednesday.", "Canton, MS"),
         ("Police in El Paso, Texas, said migrants crossed.", "El Paso, TX"),
-        ("The office in Houston, TX, opened.", "Houston, TX"),
+        ("The ICE office in Houston, TX, opened.", "Houston, TX"),
         ("JACKSON, Miss. (AP) — Agents detained workers.", "Jackson, MS"),
         ("Agents arrested 40 people in Houston.", "Houston, TX"),
-        ("The mayor of Chicago objected.", "Chicago, IL"),
+        ("The mayor of Chicago objected to the raids.", "Chicago, IL"),
         ("Dallas County deputies honored the detainer.", "Dallas, TX"),
         ("Raids in Paris, Texas, and Columbia, S.C.", "Paris, TX"),
     ],
@@ -364,3 +393,90 @@ def test_event_date_is_the_date_of_the_action(text: str, published: datetime | N
 )
 def test_dates_that_are_not_the_event_are_ignored(text: str, published: datetime | None) -> None:
     assert extract_facts("", text, published).event_date is None
+
+
+# ---- what is reported as happening -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sheriff does not set up checkpoints on county roads.",
+        "Reports of ICE checkpoints in the valley are false, the agency said.",
+        "The council told officers not to arrest anyone for immigration status.",
+        "If the bill passed, officers would cooperate in deportations.",
+        "She was asking them to deport her along with her husband.",
+    ],
+)
+def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> None:
+    assert extract_facts("", text, None).actions == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In her order, Judge Ana Diaz said the detention was unlawful.",
+        "An appeals court ruled Friday, upholding the injunction.",
+        "The judge moved to block the transfers.",
+        "The court rejected his bid to stay the case.",
+    ],
+)
+def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:
+    assert "court ruling" in extract_facts("", text, None).actions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Border agents recorded a record 1.1 million apprehensions last year.", (1_100_000, "arrested")),
+        (
+            "Agents swept through the county, detaining another 338 undocumented immigrants.",
+            (338, "detained"),
+        ),
+        ("The border statistics, with 132,887 detained, set a record.", (132_887, "detained")),
+        ("Agents separated 2,300 children from their parents.", (2_300, "separated")),
+        ("As many as 700 people--most in southern California--were detained.", (700, "detained")),
+        ("Officials admitted to arresting 200--although lawyers said more.", (200, "arrested")),
+        ("Three hundred and sixty-one workers were captured in the sweep.", (361, "arrested")),
+        ("Four dozen workers from Mexico, Honduras and El Salvador were arrested.", (48, "arrested")),
+        ("At least 100 of 1,700 plant workers in his union were detained.", (100, "detained")),
+        ("DHS named more than 1,360 criminal aliens in Minnesota's custody.", (1_360, "detained")),
+        ("Only 19 of the 107 people arrested had criminal records.", (107, "arrested")),
+        ("Activists said 30 to 40 detainees were held there.", (30, "detained")),
+    ],
+)
+def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, str]) -> None:
+    assert [(c.number, c.outcome) for c in extract_facts("", text, None).counts] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 1,300 people held a silent march through Danbury.",
+        "Lawmakers asked about the three deaths of detained children.",
+        "The agency set a goal of deporting 75,000 immigrants by the end of the year.",
+        "The judge issued an order barring ICE from deporting 110 workers.",
+    ],
+)
+def test_numbers_that_are_not_counts_of_people_affected(text: str) -> None:
+    assert extract_facts("", text, None).counts == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days_before_publication"),
+    [
+        ("By Ana Ruiz | March 2, 2007 | Page 2\nICE agents raided a plant on Tuesday.", None),
+        ("A federal judge ruled on Thursday that the detentions were unlawful.", 1),
+        ("Raids will start this Sunday, officials said, after agents arrested 12 on Monday.", 4),
+        ("On Jan. 7 the sentencing was held. The next morning, agents raided the family's home.", None),
+    ],
+)
+def test_event_dates_count_from_publication_in_the_tense_of_the_sentence(
+    text: str, days_before_publication: int | None
+) -> None:
+    published = FRIDAY  # a Friday
+    found = extract_facts("", text, published).event_date
+    if days_before_publication is None:
+        assert found is None or found not in (date(2007, 3, 2), published.date())
+    else:
+        assert found == published.date() - timedelta(days=days_before_publication)

@@ -194,7 +194,10 @@ _AT_NUMBER = [
 _OUTCOME_FIRST = [
     # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     (
-        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+)?" + _QUAL + r"$"),
+        _compiled(
+            r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+|another\s+|a record\s+|"
+            r"an additional\s+|a further\s+)?" + _QUAL + r"$"
+        ),
         _compiled(_NUMBER + _THEN_PEOPLE),
     ),
     # "the detention of at least 680 immigrants", "la deportacion de 120 hondurenos"
@@ -255,6 +258,8 @@ def find_counts(text: str) -> list[PeopleCount]:
 _INSIDE_NUMBER = re.compile(
     r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-\u2013])\s*$", re.I
 )
+# "were detained" says what happened to the part; "the 107 people arrested" describes the whole.
+_PREDICATE = re.compile(r"\b(?:were|was|are|is|been)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
 # "held a silent march", "held signs": the people held something, nobody held them.
 _HELD_SOMETHING = re.compile(
@@ -276,7 +281,7 @@ def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int)
         return []
     if re.fullmatch(r"(?:19|20)\d\d", raw):
         return []  # a year: "in 2019 workers were detained" is not a count of 2,019
-    if _PART_OF.search(text[max(0, start - 30) : start]):
+    if _PART_OF.search(text[max(0, start - 30) : start]) and _PREDICATE.search(text, start, end):
         return []  # "100 of 1,700 workers were detained": the part is counted, not the whole
     if not reported_as_happening(text, begin):
         return []  # "a goal of deporting 75,000", "barring ICE from deporting 110 workers"

@@ -229,8 +229,9 @@ def _resolve(match: re.Match[str], source: str, reference: date | None, previous
             return None  # "on Wednesday" needs a date to count from
         if groups["yesterday"]:
             return reference - timedelta(days=1)
-        start, end = sentence_bounds(source, match.start(), match.end())
-        if _FUTURE.search(source[start:end]):
+        start, _ = sentence_bounds(source, match.start(), match.end())
+        clause = re.split(r"[,;]|\b(?:after|before|when|while)\b", source[start : match.start()])[-1]
+        if _FUTURE.search(clause):
             return None  # "starting this Sunday": later than the text, so never the event
         weekday = _WEEKDAYS[str(groups["weekday"]).lower()]
         return reference - timedelta(days=(reference.weekday() - weekday) % 7)

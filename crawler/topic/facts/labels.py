@@ -178,13 +178,14 @@ ACTIONS = [
     _label(
         "court ruling",
         r"\b(?:judge|court|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
-        r"ruling|blocked|blocks|blocking|halted|halts|ordered|orders|upheld|upholding|struck down|sided|"
-        r"enjoined|dismissed|rejected|granted|barring|barred|fallo|bloque[oó]|bloquea|orden[oó]|ordena|"
-        r"frena|suspendi[oó])\b",
+        r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
+        r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|fallo|bloque[oó]|bloquea|"
+        r"orden[oó]|ordena|frena|suspendi[oó])\b",
     ),
     _label(
         "court ruling",
         r"\b(?:injunction|restraining order|ruling|fallo judicial|(?:judge|court)'s (?:order|decision)|"
+        r"(?:in|under) (?:his|her|its) (?:order|ruling|opinion)|"
         r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed)\b",
         r"\bruling (?:party|coalition|class|elite|family)\b",
     ),
@@ -220,7 +221,7 @@ def _counts(item: _Label, source: str, match: re.Match[str], scoped: bool) -> bo
     before = source[max(0, match.start() - 60) : match.start()]
     if item.unless_before is not None and item.unless_before.search(before):
         return False
-    return not scoped or reported_as_happening(source, match.start())
+    return not scoped or reported_as_happening(source, match.start(), match.end())
 
 
 def _window(source: str, match: re.Match[str], near: int) -> str:

@@ -59,6 +59,15 @@ _STATE_NAME_AFTER = re.compile(
     r"State University|Minutemen|Guild|Federation|Tribes?|Avenue|Ave\.|Street|Road|Boulevard|Blvd\.?|"
     r"Drive|Highway|v\.|state troopers?|tribes)\b"
 )
+_CAPITALIZED_AFTER = re.compile(r"[ \t]([A-Z][a-z]+)\b")
+# Capitalized words after a state name that keep it a place ("Texas Department of Public Safety").
+_STATE_WORDS_AFTER_OK = words(
+    "County Counties Department State Senate House Legislature Capitol National Attorney Highway Supreme "
+    "Court Courts Prison Prisons Detention Correctional Border Sheriff Police Patrol Beach River Delta Coast "
+    "Gulf Panhandle Valley Avenue Street Governor Gov Lt And Or The In On At For To From With Was Is Has "
+    "Had Said Says Officials Authorities Agents Farm Farms Public Immigration Immigrant Immigrants Latino "
+    "Latinos Hispanic Republicans Democrats Nationals Guard General Lawmakers Residents Workers"
+)
 _REGIONS = re.compile(r"\b(?:the )?(?P<region>Carolinas|Dakotas|Twin Cities)\b")
 _REGION_STATES = {"Carolinas": ("NC", "SC"), "Dakotas": ("ND", "SD"), "Twin Cities": ("MN",)}
 _DC_ALONE = re.compile(r"\b(?:D\.C\.|District of Columbia)(?!\s+(?:Committee|Council|Coalition))")
@@ -292,6 +301,9 @@ def _state_counts(source: str, match: re.Match[str], *, guard_names: bool) -> bo
         return False
     if _STATE_NAME_AFTER.match(source, match.end()):
         return False
+    following = _CAPITALIZED_AFTER.match(source, match.end())
+    if guard_names and following and following.group(1) not in _STATE_WORDS_AFTER_OK:
+        return False  # "Virginia Kice" (a spokeswoman), "Georgia Power"
     return not (guard_names and _inside_longer_name(source, match, None))
 
 
@@ -326,7 +338,8 @@ def _bare_city_counts(source: str, match: re.Match[str]) -> bool:
     if _PLACE_LIST_BEFORE.search(source[max(0, match.start() - 120) : match.start()]):
         return True
     after = re.match(
-        r"(?:\s([A-Z][a-z]+)|-(?:area|based)|\s(?:suburbs?|area|metro|neighborhoods?)\b)",
+        r"(?:\s([A-Z][a-z]+)|-(?:area|based)|\s(?:suburbs?|area|metro|neighborhoods?|facility|detention|"
+        r"processing|field office|office|plant|jail|airport|courthouse)\b)",
         source[match.end() : match.end() + 20],
     )
     return bool(after and (after.group(1) is None or after.group(1) in _AFTER_OK))

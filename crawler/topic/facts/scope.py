@@ -16,16 +16,28 @@ _NOT_HAPPENING = re.compile(
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
     r"calls? for|calling for|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
     r"hop(?:e|es|ed|ing) to|"
-    r"quota of|target of|in search of|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|urg(?:e|ed|ing))\b"
+    r"quota of|target of|in search of|rumou?rs? (?:of|about)|hoax|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|"
+    r"urg(?:e|ed|ing))\b"
     r"[^.;:!?]{0,60}$",
     re.IGNORECASE,
 )
 _CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", re.IGNORECASE)
 
 
-def reported_as_happening(source: str, start: int) -> bool:
-    """False when the clause before source[start] negates, doubts or only wishes for what follows."""
+# "Reports of ICE checkpoints are false": the denial comes after the mention.
+_DENIED_AFTER = re.compile(
+    r"[^.;!?]{0,50}?\b(?:(?:is|are|was|were) (?:false|untrue|unfounded|baseless|a hoax|not true)|"
+    r"never happened|did not happen|(?:is|are|was|were) (?:just |only )?rumou?rs?)\b",
+    re.IGNORECASE,
+)
+
+
+def reported_as_happening(source: str, start: int, end: int | None = None) -> bool:
+    """False when the clause before source[start] negates, doubts or only wishes for what follows,
+    or when the words after the mention (from `end`) deny it."""
     before = source[max(0, start - 80) : start]
     starts = list(_CLAUSE_START.finditer(before))
     clause = before[starts[-1].end() :] if starts else before
-    return not _NOT_HAPPENING.search(clause)
+    if _NOT_HAPPENING.search(clause):
+        return False
+    return end is None or not _DENIED_AFTER.match(source, end)
