@@ -190,14 +190,6 @@ def test_action_words_in_other_senses_are_not_actions(text: str, action: str) ->
 # ---- states ---------------------------------------------------------------------------------
 
 
-def test_a_state_named_only_about_something_else_is_not_where_events_are() -> None:
-    text = (
-        "ICE agents detained 30 workers in Canton, Mississippi. The governor, known in Missouri for "
-        "opposing school desegregation, spoke later."
-    )
-    assert extract_facts("", text, None).states == ["MS"]
-
-
 @pytest.mark.parametrize(
     ("text", "states"),
     [

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crawler.core.built_index import load_or_build
-from crawler.topic.facts.text import Mention, fold_keeping_offsets, sentence_bounds, words
+from crawler.topic.facts.text import Mention, fold_keeping_offsets, words
 
 _BARE_CITY_MIN_POPULATION = 100_000
 _DOMINANCE = 5  # a bare name means the biggest US place of that name only if it is this much bigger
@@ -228,12 +228,6 @@ def find_places(title: str, text: str) -> Places:
                     city, code = gazetteer.bare_cities[match.group()]
                     city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end()))
                     hit(code, match)
-    # A state named only in sentences about something else ("known in Missouri for opposing
-    # school desegregation", a roundup's antiwar rally) is not where the story's events are.
-    sources = (title, text)
-    where_events_are = {code for code, _, mention in state_hits if _in_event_sentence(sources, mention)}
-    state_hits = [hit for hit in state_hits if hit[0] in where_events_are]
-    city_hits = {city: mention for city, mention in city_hits.items() if city[-2:] in where_events_are}
     first_mentions = dict(city_hits)
     for code, _, mention in sorted(state_hits, key=lambda item: item[1]):
         first_mentions.setdefault(code, mention)
@@ -241,26 +235,6 @@ def find_places(title: str, text: str) -> Places:
     return Places(
         _rank_states([(code, position) for code, position, _ in state_hits]), cities, first_mentions
     )
-
-
-# Words of a sentence that tells of enforcement, or of the response to it.
-_EVENT_SENTENCE = re.compile(
-    r"\b(?:ICE|INS|CBP|HSI|DHS|FBI|Border Patrol|immigra\w*|agents?|officers?|police|sheriff\w*|deput\w+|"
-    r"raid\w*|arrest\w*|detain\w*|detention|deport\w*|apprehen\w*|sweeps?|swept|round\w* up|custody|"
-    r"removal|checkpoints?|enforcement|judge|court|ruling|lawsuit|sued|protest\w*|rall\w+|vigil|march\w*|"
-    r"picket\w*|demonstrat\w+|sanctuary|undocumented|migrants?|immigrants?|asylum|border|handcuff\w*|"
-    r"releas\w*|jail\w*|prison\w*|detainees?|facility|(?:press|news) conference|shot|shooting|killed|"
-    r"redada\w*|detenid\w*|deportad\w*|inmigrantes?|migrantes?)\b",
-    re.IGNORECASE,
-)
-
-
-def _in_event_sentence(sources: tuple[str, str], mention: Mention) -> bool:
-    if mention.zone == 0:
-        return True  # the headline is about the story
-    text = sources[1]
-    start, end = sentence_bounds(text, mention.start, mention.end)
-    return bool(_EVENT_SENTENCE.search(text, start, end))
 
 
 def _covered(spans: list[tuple[int, int]], position: int) -> bool:
