@@ -47,15 +47,20 @@ def cache_dir() -> Path:
 
 
 def load_or_build(
-    name: str, build: Callable[[], _T], *, packages: Sequence[str], distributions: Sequence[str]
+    name: str,
+    build: Callable[[], _T],
+    *,
+    packages: Sequence[str],
+    distributions: Sequence[str],
+    inputs: Sequence[bytes] = (),
 ) -> _T:
     """The value `build()` returns, read from ``<cache>/<name>-<key>.pickle`` when present.
 
     `packages` are the import names whose source decides the output, `distributions` the
-    installed projects whose data it reads.
+    installed projects whose data it reads, `inputs` any other bytes it is built from.
     """
     folder = cache_dir()
-    path = folder / f"{name}-{index_key(packages, distributions)}.pickle"
+    path = folder / f"{name}-{index_key(packages, distributions, inputs)}.pickle"
     loaded = _load(path)
     if loaded is not None:
         return cast("_T", loaded)
@@ -64,9 +69,12 @@ def load_or_build(
     return value
 
 
-def index_key(packages: Sequence[str], distributions: Sequence[str]) -> str:
-    """A digest of the Python version, the packages' source files and the distributions' versions."""
+def index_key(packages: Sequence[str], distributions: Sequence[str], inputs: Sequence[bytes] = ()) -> str:
+    """A digest of the Python version, the packages' source files, the distributions' versions
+    and the inputs."""
     digest = hashlib.sha256(sys.version.encode())
+    for data in inputs:
+        digest.update(hashlib.sha256(data).digest())
     for package in packages:
         for source in _source_files(package):
             digest.update(source.name.encode())

@@ -12,7 +12,7 @@ from crawler.app.commands.common import console, opened_store
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import CliError, CycleRunning, ExitStatus
-from crawler.topic.relevance import load_topic
+from crawler.topic.topic_check import check_topic
 
 if TYPE_CHECKING:
     from crawler.alerts.delivery import AlertRound
@@ -51,7 +51,7 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return ExitStatus.CONFIG
-    load_topic(config)  # a bad relevance.topic stops here (exit 2), not half-way through a cycle
+    check_topic(config)  # a bad relevance.topic stops here (exit 2), not half-way through a cycle
     problem = store_problem(config.database_url)
     if problem:
         print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
@@ -162,6 +162,7 @@ def store_problem(database_url: str) -> str | None:
 def run_daemon(args: argparse.Namespace, config: Config) -> int:
     """Run cycles on a schedule until stopped; each cycle is a `newswatch run` child process."""
     from crawler.app.daemon import Daemon, configure_logging
+    from crawler.topic.relevance import load_topic
 
     load_topic(config)  # every cycle would fail on it: refuse to start instead
     configure_logging(args.log_format)
