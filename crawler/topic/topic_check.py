@@ -2,9 +2,9 @@
 
 Compiling a topic's ~1,600 phrase patterns takes a few tenths of a second, and `newswatch run`
 checks the topic before every cycle so that a bad file stops it at start (exit 2). The result
-of a successful check is kept as a built index keyed by the file's bytes and the relevance
-code, so a cycle whose topic passed before reads the file, hashes it and goes on; a changed
-file, a new newswatch or a failed check compiles it as before.
+of a successful check is kept as a built index keyed by the file's bytes, the relevance code
+and the core modules it validates with, so a cycle whose topic passed before reads the file,
+hashes it and goes on; a changed file, a new newswatch or a failed check compiles it as before.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def check_topic(config: Config) -> None:
     load_or_build(
         "topic-check",
         lambda: _compiled_check(config),
-        packages=["crawler.topic.relevance"],
+        packages=["crawler.topic.relevance", "crawler.core"],  # the topic code and what it validates with
         distributions=[],
         inputs=[content],
     )
