@@ -171,3 +171,17 @@ def test_queries_that_cannot_mean_what_was_typed_are_refused(query: str):
 def test_dates_in_hits_are_aware(stocked: Store):
     [hit] = stocked.search(parse_query("meatpacking"))
     assert hit.published is not None and hit.published.utcoffset() == timedelta(0)
+
+
+def test_sqlite_ranks_the_newest_matches_without_filters_and_all_with_one(sqlite_url: str, monkeypatch):
+    from crawler.store import full_text
+
+    monkeypatch.setattr(full_text, "RANK_WINDOW", 2)
+    with Store.opened(sqlite_url) as store:
+        save(store, "best", "raid raid raid at the plant", title="Raid raid", fetched_at=ago(days=9))
+        for index in range(3):
+            save(store, f"later{index}", f"{SWEEP} Later item {index}.", title=f"Later {index}")
+        unfiltered = titles(store, "raid")
+        filtered = titles(store, "raid", sources=("valley",))
+    assert len(unfiltered) == 2 and "Raid raid" not in unfiltered  # stored first: outside the window
+    assert filtered[0] == "Raid raid" and len(filtered) == 4
