@@ -124,6 +124,24 @@ def test_enforcement_stories_are_relevant(topic: Topic, title: str, lead: str) -
     assert topic.score(title, lead).relevant
 
 
+# Enforcement told without the agency's name or the word "migrants": the people as families,
+# children or residents by status, the act as a noun or at the border, the proceedings.
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        ("Pastor's son picked up by ICE at a gas station", "His family says he was held for days."),
+        ("Teen taken into custody at the southern border", "She was alone and had crossed at night."),
+        ("Grandmother placed in deportation proceedings", "She has lived in Ohio for 30 years."),
+        ("Kids held in immigration jails for weeks", "Lawyers found children detained on concrete floors."),
+        ("Permanent resident detained after returning from trip", "He was held at the airport for two days."),
+        ("Refugees rounded up in Texas sweep", "Dozens were sent to a processing center in El Paso."),
+        ("Father arrested at the border, separated from toddler", "The toddler went to a shelter."),
+    ],
+)
+def test_enforcement_told_indirectly_is_relevant(topic: Topic, title: str, lead: str) -> None:
+    assert topic.score(title, lead).relevant
+
+
 @pytest.mark.parametrize(
     ("title", "lead"),
     [
@@ -146,6 +164,9 @@ def test_enforcement_stories_are_relevant(topic: Topic, title: str, lead: str) -
             "Immigrants from 50 countries took the oath at a naturalization ceremony.",
         ),
         ("Journalist detained in Russia", "A reporter was arrested and accused of espionage."),
+        ("Parents arrested after toddler left in hot car", "Police said the children were unharmed."),
+        ("Judge rules in child custody fight", "The mother keeps custody of the children after the divorce."),
+        ("Refugee author wins book prize", "Her novel follows families who crossed the Mediterranean."),
     ],
 )
 def test_traps_are_not_relevant(topic: Topic, title: str, lead: str) -> None:
@@ -450,7 +471,7 @@ def test_real_news_set_has_the_hard_negatives_and_a_fixed_holdout() -> None:
 
 # Measured floors on the real-news set; they may only go up. The holdout misses the
 # issue's recall target (0.92): see README, "Relevance".
-NEWS_FLOORS = {"dev": (0.95, 0.95), "holdout": (0.95, 0.67)}
+NEWS_FLOORS = {"dev": (0.95, 0.97), "holdout": (0.95, 0.71)}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])
