@@ -28,10 +28,12 @@ as wire versions edit a sentence's middle or one end). A pair is
 * a **same-event** pair otherwise: ``shared_sentence`` when they still share a sentence (a
   quoted tweet or statement, a caption's words), ``unrelated_text`` when they share none.
 
-Gold clusters are the connected components of copy pairs (for ``duplicate_of``) and of copy
-and write-thru pairs (for stories). Pairs in one gold cluster that no direct label joins are
-kind ``transitive``. A quarter of the story clusters, chosen by a hash of their first page id,
-are the holdout: thresholds are chosen on the rest and only reported on it.
+Pairs with a page of fewer than two body sentences (a caption alone, a video page) are
+``unlabelled`` and left out of the scores. Gold clusters are the connected components of copy
+pairs (for ``duplicate_of``) and of copy and write-thru pairs (for stories). Pairs in one
+gold cluster that no direct label joins are kind ``transitive``. A quarter of the story
+clusters, chosen by a hash of their first page id, are the holdout: thresholds are chosen on
+the rest and only reported on it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ OUT = ROOT / "bench" / "results" / "republications.jsonl"
 PAIRS_OUT = ROOT / "bench" / "results" / "republications_pairs.jsonl"
 
 MIN_SENTENCE_WORDS = 8
+MIN_BODY_SENTENCES = 2  # fewer: nothing to align (a photo caption alone, a video page)
 COPY_COVER_SHORT = 0.6  # share of the shorter page's body found in the longer
 COPY_COVER_LONG = 0.5  # ...and of the longer's, unless the shared run is anchored at an end
 ANCHOR_SENTENCES = 3  # "at the beginning": among the longer page's first three body sentences
@@ -141,7 +144,10 @@ def read_pages(source: Path) -> list[Page]:
 
 
 def pair_label(a: Page, b: Page) -> tuple[str, str]:
-    """(relation, kind) of two pages of one event; relation is copy, write_thru or different."""
+    """(relation, kind) of two pages of one event; relation is copy, write_thru, different or
+    unlabelled (a page with too little body to compare: a caption or a video page)."""
+    if min(len(a.body), len(b.body)) < MIN_BODY_SENTENCES:
+        return "unlabelled", "too_little_body"
     if not a.keys & b.keys:
         return "different", "unrelated_text"
     if a.normalized == b.normalized:

@@ -94,7 +94,9 @@ def score(
         positives = {"copy"} if relation == "duplicate_of" else {"copy", "write_thru"}
         by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # [linked, total]
         for pair in chosen:
-            if relation == "duplicate_of" and pair["relation"] == "write_thru":
+            if pair["relation"] == "unlabelled" or (
+                relation == "duplicate_of" and pair["relation"] == "write_thru"
+            ):
                 continue
             same = linked[pair["a"]][relation_index] == linked[pair["b"]][relation_index]
             kind = pair["kind"]
@@ -115,8 +117,8 @@ def score(
 
 
 def evaluate(set_path: Path = SET, pairs_path: Path = PAIRS) -> dict[str, Any]:
-    pages = [json.loads(line) for line in set_path.open(encoding="utf-8")]
-    pairs = [json.loads(line) for line in pairs_path.open(encoding="utf-8")]
+    pages = [json.loads(line) for line in set_path.read_text(encoding="utf-8").splitlines()]
+    pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as folder:
         linked = store_pages(pages, Path(folder))
     return {

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, text  # noqa: E402  (needs the path above)
 
+from crawler.dedup.lead import LEAD_SCHEME, lead_signature  # noqa: E402
 from crawler.dedup.minhash import DEFAULT_SCHEME, MinHashSignature, minhash_signature  # noqa: E402
 from crawler.store import neardup_index  # noqa: E402
 from crawler.store.engine import make_engine, write_transaction  # noqa: E402
@@ -66,13 +67,17 @@ def story(rng: random.Random, words: int = 450) -> list[str]:
     return [" ".join(tokens[i : i + 45]) for i in range(0, words, 45)]
 
 
-def must_sign(paragraphs: list[str]) -> MinHashSignature:
-    fp = minhash_signature("\n".join(paragraphs))
+Signed = tuple[MinHashSignature, MinHashSignature | None]  # the text's signature and its lead's
+
+
+def must_sign(paragraphs: list[str]) -> Signed:
+    body = "\n".join(paragraphs)
+    fp = minhash_signature(body)
     assert fp is not None
-    return fp
+    return fp, lead_signature(body)
 
 
-def make_queries(rng: random.Random, count: int) -> dict[str, list[MinHashSignature]]:
+def make_queries(rng: random.Random, count: int) -> dict[str, list[Signed]]:
     """Fingerprints of the three kinds of arriving article, and the originals the copies need."""
     originals = [story(rng) for _ in range(count // 3)]
     copies = [paragraphs[1 : int(len(paragraphs) * 0.7)] + story(rng, 40) for paragraphs in originals]
@@ -105,17 +110,29 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
         raw.commit()
         for start in range(first_id, last_id + 1, LOAD_BATCH):
             ids = range(start, min(start + LOAD_BATCH, last_id + 1))
-            signatures = [(i, rng.randbytes(2 * DEFAULT_SCHEME.slots), rng.randint(100, 2000)) for i in ids]
-            bands = [(rng.getrandbits(64) - (1 << 63), i) for i in ids for _ in range(DEFAULT_SCHEME.bands)]
+            signatures = [
+                (
+                    i,
+                    rng.randbytes(2 * DEFAULT_SCHEME.slots),
+                    rng.randint(100, 2000),
+                    rng.randbytes(2 * LEAD_SCHEME.slots),
+                )
+                for i in ids
+            ]
+            # every indexed article has its whole-text bands and its lead's
+            keys_per_article = DEFAULT_SCHEME.bands + LEAD_SCHEME.bands
+            bands = [(rng.getrandbits(64) - (1 << 63), i) for i in ids for _ in range(keys_per_article)]
             if postgres:
                 # bytea in COPY's text format: "\\x" + hex, the backslash itself escaped
                 _copy(
-                    cursor, "article_signatures", (f"{i}\t\\\\x{sig.hex()}\t{n}" for i, sig, n in signatures)
+                    cursor,
+                    "article_signatures",
+                    (f"{i}\t\\\\x{sig.hex()}\t{n}\t\\\\x{lead.hex()}" for i, sig, n, lead in signatures),
                 )
                 _copy(cursor, "article_bands", (f"{key}\t{i}" for key, i in bands))
             else:
                 cursor.execute("BEGIN")  # the engine runs the driver in autocommit mode
-                cursor.executemany("INSERT INTO article_signatures VALUES (?, ?, ?)", signatures)
+                cursor.executemany("INSERT INTO article_signatures VALUES (?, ?, ?, ?)", signatures)
                 cursor.executemany("INSERT INTO article_bands VALUES (?, ?)", bands)
             raw.commit()
         if postgres:
@@ -138,17 +155,15 @@ def _copy(cursor: Any, table: str, lines: Iterator[str]) -> None:
         copy.write("\n".join(lines) + "\n")
 
 
-def plant(
-    engine: Engine, queries: dict[str, list[MinHashSignature]], first_id: int, rng: random.Random
-) -> int:
+def plant(engine: Engine, queries: dict[str, list[Signed]], first_id: int, rng: random.Random) -> int:
     """Index the copies' originals and crowd one key of each crowded query; returns the next free id."""
     next_id = first_id
     with write_transaction(engine) as conn:
-        for original in queries["originals"]:
-            add_signature(conn, next_id, original)
+        for original, lead in queries["originals"]:
+            add_signature(conn, next_id, original, lead)
             next_id += 1
         bands, signatures = [], []
-        for query in queries["crowded"]:
+        for query, _lead in queries["crowded"]:
             key = rng.choice(query.band_keys)
             for article_id in range(next_id, next_id + CROWD):
                 bands.append({"band_key": key, "article_id": article_id})
@@ -173,17 +188,18 @@ def measure(url: str, queries_path: Path, cold: bool) -> dict[str, Any]:
     next_id = int(queries["next_id"])
     for kind in ("new", "copy", "crowded"):
         lookups, inserts, matched = [], [], 0
-        for signature, count in queries[kind]:
+        for signature, count, lead_values in queries[kind]:
             fp = MinHashSignature(tuple(signature), count)
+            lead = MinHashSignature(tuple(lead_values), 0, LEAD_SCHEME) if lead_values else None
             # Inside the write transaction that stores the article, as the store will run it; the
             # commit is the article's own cost and is not timed.
             with write_transaction(engine) as conn:
                 started = time.perf_counter()
-                match = find_original(conn, fp)
+                match = find_original(conn, fp, lead=lead)
                 lookups.append(time.perf_counter() - started)
                 if match is None:
                     started = time.perf_counter()
-                    add_signature(conn, next_id, fp)
+                    add_signature(conn, next_id, fp, lead)
                     inserts.append(time.perf_counter() - started)
                     next_id += 1
             matched += match is not None
@@ -290,7 +306,13 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
                 path = Path(scratch) / f"queries-{size}-{label}.json"
                 path.write_text(
                     json.dumps(
-                        {kind: [[fp.values, fp.shingle_count] for fp in fps] for kind, fps in queries.items()}
+                        {
+                            kind: [
+                                [fp.values, fp.shingle_count, lead.values if lead else None]
+                                for fp, lead in fps
+                            ]
+                            for kind, fps in queries.items()
+                        }
                         | {"next_id": next_id}
                     )
                 )

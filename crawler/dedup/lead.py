@@ -15,6 +15,7 @@ The lead skips what page furniture puts before the story: short lines (datelines
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from crawler.dedup.content_hash import normalize_text
 from crawler.dedup.minhash import MinHashSignature, Scheme, signature_of_normalized
@@ -24,6 +25,10 @@ MIN_PARAGRAPH_WORDS = 12  # shorter lines are datelines, bylines and furniture, 
 # 4 rows: two leads that agree on 90 % of their shingles share a key with probability 0.9999,
 # unrelated leads (J < 0.1) almost never; 8 bands add 8 index rows per original.
 LEAD_SCHEME = Scheme(shingle_words=5, slots=128, bands=8, rows=4, min_shingles=40)
+ANCHOR_SHARE = 0.15  # "at the beginning": the shared run starts in the longer text's first 15 %
+MIN_CUT_COVER = 0.15  # share of the longer text a cut copy keeps
+MIN_TAIL_COVER = 0.3  # share of the longer text a copy missing its top keeps
+MIN_RUN_DENSITY = 0.5  # a run: at least every other shingle of its stretch of the longer text is shared
 
 _CAPTION = re.compile(
     r"\((ap )?photo\b|photo by|photo credit|getty images|^file\s*[-\u2014\u2013]|in this .{0,40} photo",
@@ -49,3 +54,36 @@ def lead_of(text: str, words: int = LEAD_WORDS) -> str:
 def lead_signature(text: str) -> MinHashSignature | None:
     """The MinHash signature of the text's lead; None when the body is too short to have one."""
     return signature_of_normalized(lead_of(text), LEAD_SCHEME)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Where the shorter of two texts lies in the longer."""
+
+    containment: float  # share of the shorter text's shingles found in the longer
+    at_start: bool  # the shared shingles start near the longer text's beginning
+    at_end: bool  # ...or end near its end (a copy missing its top)
+
+
+def anchored_run(a: str, b: str, words: int = 5) -> Run:
+    """How the shorter text's shingles sit in the longer one's (exact, from both texts)."""
+    tokens_a, tokens_b = normalize_text(a).split(), normalize_text(b).split()
+    short, long = (tokens_a, tokens_b) if len(tokens_a) <= len(tokens_b) else (tokens_b, tokens_a)
+    short_shingles = {" ".join(short[i : i + words]) for i in range(len(short) - words + 1)}
+    positions = [i for i in range(len(long) - words + 1) if " ".join(long[i : i + words]) in short_shingles]
+    if not short_shingles or not positions:
+        return Run(0.0, False, False)
+    found = {" ".join(long[i : i + words]) for i in positions}
+    span = max(1, len(long) - words + 1)
+    slack = ANCHOR_SHARE * span
+    # The bulk of the shared shingles, not a stray one (a byline, a copyright line at the foot).
+    first, last = positions[len(positions) // 10], positions[-1 - len(positions) // 10]
+    dense = len(positions) >= MIN_RUN_DENSITY * (last - first + 1)
+    # A copy missing its top keeps the original's whole lower part; a brief closing a roundup
+    # is a sliver of it. A cut copy keeps the original's beginning, a paywall's four paragraphs.
+    covered = len(positions) / span
+    return Run(
+        len(found) / len(short_shingles),
+        dense and first <= slack and covered >= MIN_CUT_COVER,
+        dense and last >= span - 1 - slack and covered >= MIN_TAIL_COVER,
+    )

@@ -100,7 +100,8 @@ class Thresholds:
     # A cut copy (crawler.dedup.lead): the same opening words, and most of the shorter text
     # inside the longer; a quoted brief shares the words but not the opening.
     min_lead_similarity: float = 0.5
-    min_cut_containment: float = 0.6
+    min_cut_containment: float = 0.6  # counted exactly from both texts
+    min_cut_estimate: float = 0.45  # estimated containment worth reading the stored text for
     # Below the copy bounds, what may still be another version of the story (a write-thru:
     # crawler.dedup.stories decides); unrelated articles on one event stay under both.
     min_story_jaccard: float = 0.08

@@ -25,8 +25,8 @@ from crawler.dedup.minhash import shingles
 
 SAME_DAY = timedelta(hours=24)
 MIN_HEADLINE_OVERLAP = 0.6  # shared content words over the shorter headline's
-MIN_LOWER_CONTAINMENT = 0.5  # the lower paragraphs: share of the shorter version's shingles
-MIN_LOWER_WITH_HEADLINE = 0.25  # ...when the headlines are of one family
+MIN_LOWER_CONTAINMENT = 0.6  # the lower paragraphs: share of the shorter version's shingles
+MIN_LOWER_WITH_HEADLINE = 0.4  # ...when the headlines are of one family
 MIN_HEADLINE_WORD_LENGTH = 4  # "the", "to", "in" and "for" make no family
 
 # Words of a headline that say nothing of the story (wire and section labels).

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -37,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.selectable import CompoundSelect
 
-from crawler.dedup.lead import LEAD_SCHEME
+from crawler.dedup.lead import LEAD_SCHEME, anchored_run
 from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
     DEFAULT_THRESHOLDS,
@@ -45,7 +46,6 @@ from crawler.dedup.minhash import (
     Scheme,
     Thresholds,
     containment,
-    shingles,
     similarity,
 )
 from crawler.store.schema import articles, metadata
@@ -194,13 +194,9 @@ def find_matches(
         if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
             copies.append(Match(row.article_id, jaccard, contained))
             continue
-        if lead is not None and row.lead_signature is not None and text is not None:
-            stored_lead = MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME)
-            if similarity(lead, stored_lead) >= thresholds.min_lead_similarity:
-                exact = _exact_containment(conn, row.article_id, text, scheme)
-                if exact >= thresholds.min_cut_containment:
-                    copies.append(Match(row.article_id, jaccard, exact))
-                    continue
+        if text is not None and _is_cut_copy(conn, row, signature, lead, text, thresholds, scheme):
+            copies.append(Match(row.article_id, jaccard, contained))
+            continue
         if jaccard >= thresholds.min_story_jaccard and contained >= thresholds.min_story_containment:
             related.append(row.article_id)
     copies.sort(key=lambda m: (-m.similarity, m.article_id))
@@ -222,12 +218,30 @@ def find_original(
     return found.copies[0] if found.copies else None
 
 
-def _exact_containment(conn: Connection, article_id: int, text: str, scheme: Scheme) -> float:
-    """Share of the shorter text's shingles found in the other, from both texts (a cut copy's check)."""
-    stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == article_id))
+def _is_cut_copy(
+    conn: Connection,
+    row: Any,
+    signature: MinHashSignature,
+    lead: MinHashSignature | None,
+    text: str,
+    thresholds: Thresholds,
+    scheme: Scheme,
+) -> bool:
+    """Whether one text is the other cut short: the same lead, or most of the shorter text found
+    in the longer as a run anchored at its beginning or its end (a quoted brief sits inside)."""
+    same_lead = (
+        lead is not None
+        and row.lead_signature is not None
+        and similarity(lead, MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME))
+        >= thresholds.min_lead_similarity
+    )
+    stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
+    if not same_lead and containment(signature, stored) < thresholds.min_cut_estimate:
+        return False  # neither the same opening nor enough shared words: not worth reading the text
+    stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == row.article_id))
     if not stored_text:
-        return 0.0
-    mine, theirs = shingles(text, scheme.shingle_words), shingles(stored_text, scheme.shingle_words)
-    if not mine or not theirs:
-        return 0.0
-    return len(mine & theirs) / min(len(mine), len(theirs))
+        return False
+    run = anchored_run(text, stored_text, scheme.shingle_words)
+    if run.containment < thresholds.min_cut_containment:
+        return False
+    return same_lead or run.at_start or run.at_end
