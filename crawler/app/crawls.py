@@ -17,11 +17,13 @@ from scrapy.settings import Settings
 
 from crawler.core.secrets import mask_logged_secrets
 from crawler.cycle.runtime import CYCLE_ID_STAT
+from crawler.sources.archives import BackfillPlan
 from crawler.sources.discovery import DiscoveredSource
 
 SETTINGS_MODULE = "crawler.scrapy_components.settings"
 FEEDS_SPIDER = "feeds"  # spiders.feeds.FeedsSpider.name
 DISCOVER_SPIDER = "discover"  # spiders.discover.DiscoverSpider.name
+BACKFILL_SPIDER = "backfill"  # spiders.backfill.BackfillSpider.name
 
 
 def crawl_settings(config_path: Path, trigger: str, progress: bool, log_level: str) -> Settings:
@@ -63,6 +65,20 @@ def run_cycle(
             logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FEEDS_SPIDER)
     process.crawl(crawler, feed=list(feed_names))
+    process.start()
+    assert crawler.stats is not None
+    cycle_id = crawler.stats.get_value(CYCLE_ID_STAT)
+    return int(cycle_id) if cycle_id is not None else None
+
+
+def run_backfill(config_path: Path, plan: BackfillPlan, *, progress: bool, log_level: str) -> int | None:
+    """Read the plan's archives through the cycle's pipeline; the id of its `runs` row."""
+    settings = crawl_settings(config_path, trigger="backfill", progress=progress, log_level=log_level)
+    process = CrawlerProcess(settings)
+    if log_level != "DEBUG":
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    crawler = process.create_crawler(BACKFILL_SPIDER)
+    process.crawl(crawler, plan=plan)
     process.start()
     assert crawler.stats is not None
     cycle_id = crawler.stats.get_value(CYCLE_ID_STAT)

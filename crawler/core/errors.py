@@ -52,6 +52,9 @@ class Reason(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     HOST_BACKOFF = "host-backoff"  # never attempted: the host asked to wait
     IGNORED = "ignored"
+    # reading a web archive (`newswatch backfill`)
+    ARCHIVE_UNREADABLE = "archive-unreadable"  # the archive cannot be read on: truncated, not a WARC
+    BAD_RECORD = "bad-record"  # one record's headers or length make no sense; the next is read
 
     @property
     def is_permanent(self) -> bool:
@@ -79,6 +82,8 @@ _PERMANENT = frozenset(
         Reason.EXTRACT_ERROR,  # the same bytes raise the same exception in the same code
         Reason.TOO_MANY_REDIRECTS,
         Reason.IGNORED,
+        Reason.ARCHIVE_UNREADABLE,
+        Reason.BAD_RECORD,
     }
 )
 _SOFT = frozenset(

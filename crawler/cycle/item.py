@@ -34,6 +34,9 @@ class ArticleItem:
     content_hash: str | None = None
     facts: dict[str, Any] | None = None  # Facts.to_dict() of a relevant article (stored as `signals`)
     signature: MinHashSignature | None = None
+    via: str = "live"  # or the archive a backfill read it from (cc-news | wayback | warc)
+    captured_at: datetime | None = None  # the archive's capture time
+    archive_mark: Any = None  # a backfill's handle on the record, settled once the item is done
 
     @property
     def pending_key(self) -> str:

@@ -349,4 +349,6 @@ def article_record(
         frontier_url=item.frontier_url,
         next_recheck_at=next_recheck_at,
         signature=item.signature if with_signature else None,  # near-duplicates off: exact copies only
+        via=item.via,
+        captured_at=item.captured_at,
     )

@@ -49,6 +49,9 @@ class ProgressExtension:
             self.status.stop()
 
     def line(self) -> str:
+        spider_line = getattr(self.crawler.spider, "progress_line", None)
+        if callable(spider_line):  # a backfill counts records and bytes, not feeds
+            return str(spider_line())
         assert self.crawler.stats is not None
         counts = counts_from_stats(self.crawler.stats.get_stats())
         done = (

@@ -62,6 +62,8 @@ ITEM_PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # A backfill's archived pages are answered from the archive, before anything is resolved.
+    "crawler.scrapy_components.archive_replay.ArchiveReplayMiddleware": 40,
     "crawler.scrapy_components.address_guard.PrivateAddressGuardMiddleware": 50,
     # Scrapy's robots.txt policy, with each origin's robots.txt kept in the store for a day.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

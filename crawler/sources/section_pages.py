@@ -168,3 +168,8 @@ def _looks_like_article(path: str) -> bool:
         or _SLUG.fullmatch(last)
         or (len(segments) >= 2 and _PAGE_FILE.search(segments[-1]))
     )
+
+
+def is_article_url(url: str, allow: Sequence[str] = (), deny: Sequence[str] = ()) -> bool:
+    """Whether a URL looks like an article by the same rules as a section page's links."""
+    return _wanted(url, url, [re.compile(p) for p in allow], [re.compile(p) for p in deny])

@@ -112,7 +112,8 @@ class ArticlesMixin:
             # Stored as a copy of a matched original first, even when it is to become the
             # original: the text's unique index allows one original per text at any moment.
             "duplicate_of": chosen_id if chosen_id is not None else (originals[0] if originals else None),
-            "first_seen": record.fetched_at,
+            # An archived page was first seen when the archive captured it, not when it was read.
+            "first_seen": record.captured_at or record.fetched_at,
         }
         inserted = conn.execute(articles.insert(), values).inserted_primary_key
         assert inserted is not None

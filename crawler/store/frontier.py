@@ -85,6 +85,12 @@ class FrontierMixin:
     ) -> None:
         """Remember an off-topic article as seen (under both URLs if a redirect changed it), text not kept."""
         with write_transaction(self.engine) as conn:
+            # An archived page (a backfill) has no pending row yet: it is remembered all the same.
+            conn.execute(
+                insert_for(conn, urls)
+                .values(canonical_url=frontier_url, url=url, status="pending", first_seen=now, updated_at=now)
+                .on_conflict_do_nothing(index_elements=["canonical_url"])
+            )
             feed_id = conn.scalar(select(urls.c.feed_id).where(urls.c.canonical_url == frontier_url))
             conn.execute(
                 update(urls)

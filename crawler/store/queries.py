@@ -135,6 +135,8 @@ def export_query(chosen: ArticleFilter) -> Any:
             articles.c.signals,
             articles.c.version_count,
             articles.c.updated_at,
+            articles.c.via,
+            articles.c.captured_at,
         )
         .select_from(articles.outerjoin(original, articles.c.duplicate_of == original.c.id))
         .order_by(articles.c.first_seen, articles.c.id)

@@ -111,6 +111,8 @@ class ArticleRecord:
     frontier_url: str | None = None  # the pending URL that led here, when redirects changed it
     next_recheck_at: datetime | None = None  # when to look for edits (None: never)
     signature: MinHashSignature | None = None  # near-duplicate signature (None: too short to judge)
+    via: str = "live"  # live | cc-news | wayback | warc (crawler.sources.archives)
+    captured_at: datetime | None = None  # when an archive captured the page (its first_seen)
 
 
 @dataclass(frozen=True)

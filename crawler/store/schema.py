@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -133,6 +134,10 @@ articles = Table(
     Column("version_count", Integer, nullable=False, server_default=text("1")),
     Column("updated_at", UTCDateTime()),
     Column("next_recheck_at", UTCDateTime()),
+    # Where the page came from: live (a cycle fetched it) or an archive (`newswatch backfill`),
+    # and when the archive captured it.
+    Column("via", String(16), nullable=False, server_default=text("'live'")),
+    Column("captured_at", UTCDateTime()),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_next_recheck_at", "next_recheck_at"),
     Index("ix_articles_duplicate_of", "duplicate_of"),  # a story's copies, for `newswatch stories`
@@ -189,6 +194,25 @@ failures = Table(
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_failures_feed_at", "feed_id", "at"),
     Index("ix_failures_run", "run_id"),
+)
+
+# One row per archive a backfill reads (a WARC file, a CDX page): how far it got, so an
+# interrupted backfill resumes there and a repeated one reads nothing twice.
+backfill_progress = Table(
+    "backfill_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("archive", Text, nullable=False, unique=True),  # the WARC's path or URL, or a CDX query page
+    Column("via", String(16), nullable=False),  # cc-news | wayback | warc
+    Column("resume_offset", BigInteger, nullable=False, server_default=text("0")),
+    Column("records_read", Integer, nullable=False, server_default=text("0")),
+    Column("records_matched", Integer, nullable=False, server_default=text("0")),
+    Column("bytes_read", BigInteger, nullable=False, server_default=text("0")),
+    Column("layout", String(12)),  # per-record | whole-gzip (how a resume reaches the offset)
+    Column("done", Boolean, nullable=False, server_default=text("false")),
+    Column("error", Text),  # why the archive could not be read to its end
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),  # the last backfill that read it
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 # Every earlier state of an edited article, with when it was seen and a compact diff to the next.

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from crawler.store import migrate
 from crawler.store.alerts_store import AlertsMixin
 from crawler.store.articles_store import ArticlesMixin
+from crawler.store.backfill_store import BackfillMixin
 from crawler.store.cycles_store import CyclesMixin
 from crawler.store.edits_store import EditsMixin
 from crawler.store.engine import make_engine
@@ -36,8 +37,10 @@ class Store(
     AlertsMixin,
     CyclesMixin,
     RobotsTxtMixin,
+    BackfillMixin,
 ):
-    """Feeds' polling state, the seen-URL frontier, articles, their search, alerts, cycles and robots.txt."""
+    """Feeds' polling state, the seen-URL frontier, articles, their search, alerts, cycles,
+    robots.txt and backfills."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -26,13 +26,21 @@ EXPORT_FIELDS = [
     "first_seen",
     "fetched_at",
 ]
-EXTRA_FIELDS = ["signals", "version_count", "updated_at", "story_id", "original_basis"]
+EXTRA_FIELDS = [
+    "signals",
+    "version_count",
+    "updated_at",
+    "story_id",
+    "original_basis",
+    "via",
+    "captured_at",
+]
 
 
 def export_record(row: dict[str, Any]) -> dict[str, Any]:
     """One contract record: ISO 8601 dates, lists as lists, fields in contract order."""
     record = {name: row.get(name) for name in EXPORT_FIELDS + EXTRA_FIELDS}
-    for name in ("published", "first_seen", "fetched_at", "updated_at"):
+    for name in ("published", "first_seen", "fetched_at", "updated_at", "captured_at"):
         value = record[name]
         record[name] = value.isoformat() if isinstance(value, datetime) else value
     record["authors"] = list(record["authors"] or [])

@@ -37,6 +37,8 @@ def test_reasons_keep_the_values_the_database_holds():
             "too-many-redirects",
             "host-backoff",
             "ignored",
+            "archive-unreadable",
+            "bad-record",
         ]
     )
 
