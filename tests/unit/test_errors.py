@@ -48,6 +48,7 @@ def test_permanent_and_soft_reasons():
         Reason.HTTP_4XX, Reason.GONE, Reason.NOT_HTML, Reason.NOT_A_FEED, Reason.TOO_LARGE,
         Reason.NO_TEXT, Reason.BLOCKED_ADDRESS, Reason.ROBOTS, Reason.EXTRACT_TIMEOUT,
         Reason.EXTRACT_CRASH, Reason.EXTRACT_ERROR, Reason.TOO_MANY_REDIRECTS, Reason.IGNORED,
+        Reason.ARCHIVE_UNREADABLE, Reason.BAD_RECORD,
     }  # fmt: skip
     assert {reason for reason in Reason if reason.is_soft} == {
         Reason.TIMEOUT, Reason.DNS, Reason.CONNECTION, Reason.CONNECTION_REFUSED, Reason.DATA_LOSS,

@@ -40,6 +40,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("backfill_progress")
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("captured_at")
-        batch.drop_column("via")
+    # ALTER TABLE … DROP COLUMN on both engines (SQLite 3.35+): a batch copy of `articles`
+    # would drop the table, and its foreign keys would null or delete what refers to it.
+    op.execute("ALTER TABLE articles DROP COLUMN captured_at")
+    op.execute("ALTER TABLE articles DROP COLUMN via")
