@@ -24,7 +24,7 @@ from tests.support.cli import cli_command, newswatch, write_config
 from tests.support.corpus import shared_path
 from tests.support.database import query, query_when_ready
 from tests.support.mockserver import MockServer, Page
-from tests.support.pages import article_html, numbered_story
+from tests.support.pages import Story, article_html, numbered_story
 from tests.support.stories import RAID, publish
 from tests.support.waiting import wait_for
 from tests.support.warcs import Archived, ranged, warc_bytes, write_warc
@@ -34,8 +34,13 @@ OTHER = "elsewhere.example.net"
 CAPTURED = utcnow() - timedelta(days=400)  # an archive of the past, whatever day the suite runs
 
 
+def ice_story(number: int, path: str | None = None) -> Story:
+    """A distinct ICE operation story: the agency the topic needs no context for."""
+    return numbered_story(4 * number, path=path or f"/news/story-{number}")
+
+
 def story_record(number: int, host: str = SITE, hours: int = 0) -> Archived:
-    story = numbered_story(number)
+    story = ice_story(number)
     return Archived(f"https://{host}{story.path}", article_html(story), CAPTURED + timedelta(hours=hours))
 
 
@@ -96,7 +101,7 @@ def test_a_warc_backfill_stores_the_watched_sites_stories_once(
     assert result.returncode == 0, result.stderr
     rows = stored(sqlite_url)
     assert sorted(row[0] for row in rows) == sorted(
-        f"https://{SITE}{numbered_story(n).path}" for n in range(1, 6)
+        f"https://{SITE}{ice_story(n).path}" for n in range(1, 6)
     )
     assert {row[1] for row in rows} == {"warc"}
     for url, _via, captured_at, first_seen, _dup in rows:
@@ -286,7 +291,7 @@ def test_wayback_captures_are_fetched_raw_and_stored_under_the_original_url(
 ):
     first = CAPTURED.date()
     stamps = {n: (CAPTURED + timedelta(hours=n)).strftime("%Y%m%d%H%M%S") for n in (1, 2)}
-    stories = {n: numbered_story(n, path=f"/news/ice-operation-report-{n}") for n in stamps}
+    stories = {n: ice_story(n, path=f"/news/ice-operation-report-{n}") for n in stamps}
     rows = [["timestamp", "original", "mimetype", "statuscode"]]
     for number, stamp in stamps.items():
         original = f"https://{SITE}{stories[number].path}"
