@@ -100,9 +100,7 @@ def test_a_warc_backfill_stores_the_watched_sites_stories_once(
 
     assert result.returncode == 0, result.stderr
     rows = stored(sqlite_url)
-    assert sorted(row[0] for row in rows) == sorted(
-        f"https://{SITE}{ice_story(n).path}" for n in range(1, 6)
-    )
+    assert sorted(row[0] for row in rows) == sorted(f"https://{SITE}{ice_story(n).path}" for n in range(1, 6))
     assert {row[1] for row in rows} == {"warc"}
     for url, _via, captured_at, first_seen, _dup in rows:
         number = int(url.rsplit("-", 1)[1])

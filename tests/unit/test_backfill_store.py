@@ -56,8 +56,8 @@ def test_migrating_from_the_previous_revision_marks_every_stored_article_live(
     with store.engine.begin() as conn:
         config = migrate.alembic_config()
         config.attributes["connection"] = conn
-        command.downgrade(config, "0006")
-    assert migrate.stored_revision(store.engine) == "0006"
+        command.downgrade(config, "0007")
+    assert migrate.stored_revision(store.engine) == "0007"
 
     reopened = Store.open(database_url)
 
