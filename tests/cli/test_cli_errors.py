@@ -40,6 +40,7 @@ CONFIG_COMMANDS = [
     ["stories"],
     ["search", "raid"],
     ["alerts", "status"],
+    ["backfill", "status"],
     ["check"],
     ["backup", "copy.db"],
 ]
