@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rich import box
@@ -39,6 +40,34 @@ def is_silent(recent_items: int, history_items: int) -> bool:
     history_days = (HISTORY_WINDOW - SILENT_WINDOW) / timedelta(days=1)
     expected = history_items / history_days * (SILENT_WINDOW / timedelta(days=1))
     return recent_items == 0 and expected >= SILENT_EXPECTED_ITEMS
+
+
+@dataclass(frozen=True)
+class FeedTrouble:
+    name: str
+    health: str  # "silent", "failing" or "retired"
+    detail: str
+
+
+def troubled_feeds(config: Config, store: Store, now: datetime) -> list[FeedTrouble]:
+    """The configured feeds that are retired, failing, or silent by their own history."""
+    states = {state.name: state for state in store.feeds([feed.name for feed in config.feeds])}
+    recent = store.item_counts(now - SILENT_WINDOW)
+    history = store.item_counts(now - HISTORY_WINDOW, until=now - SILENT_WINDOW)
+    found = []
+    for feed in config.feeds:
+        state = states.get(feed.name)
+        if state is None or state.last_polled_at is None:
+            continue
+        if state.retired_at is not None:
+            found.append(FeedTrouble(feed.name, "retired", _error(state, now)))
+        elif state.consecutive_failures:
+            detail = f"{state.consecutive_failures} failures in a row; last: {_error(state, now)}"
+            found.append(FeedTrouble(feed.name, "failing", detail))
+        elif is_silent(recent.get(state.id, 0), history.get(state.id, 0)):
+            detail = f"no new items in {format_duration(SILENT_WINDOW.total_seconds())}; last ok {_ago(state.last_success_at, now)}"
+            found.append(FeedTrouble(feed.name, "silent", detail))
+    return found
 
 
 def print_feed_status(console: Console, config: Config, store: Store, now: datetime) -> None:

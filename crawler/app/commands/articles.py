@@ -20,8 +20,21 @@ def add_commands(commands: Any) -> None:
     add_filter_arguments(export)
     export.set_defaults(handler=export_articles)
 
-    report = commands.add_parser("report", help="relevant stories per state and week, as CSV for charting")
+    report = commands.add_parser(
+        "report", help="relevant stories per state and week, as CSV, or as an HTML page of charts"
+    )
     report.add_argument("--output", help="file to write (default: standard output)")
+    report.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write one self-contained HTML page (charts, works offline) instead of the CSV",
+    )
+    report.add_argument(
+        "--stack-by",
+        choices=["agency", "action"],
+        default="agency",
+        help="what the weekly chart of --html stacks [agency]",
+    )
     add_filter_arguments(report, relevance=False)
     report.set_defaults(handler=report_states)
 
@@ -120,12 +133,57 @@ def report_states(args: argparse.Namespace, config: Config) -> int:
     """CSV of week, state, stories: relevant originals counted once per state they name."""
     import csv
 
+    if args.html:
+        return report_html(args, config)
     with opened_store(config.database_url) as store:
         counts = store.state_week_counts(article_filter(args))
     with output(args.output) as out:
         writer = csv.writer(out)
         writer.writerow(["week", "state", "stories"])
         writer.writerows(counts)
+    return ExitStatus.OK
+
+
+def report_html(args: argparse.Namespace, config: Config) -> int:
+    """The HTML page: weekly stories stacked by agency or action, states, outlets, syndication, feeds."""
+    import sys
+    from pathlib import Path
+
+    from crawler.core.clock import utcnow
+    from crawler.store.signal_rows import SignalKind
+    from crawler.views.feed_status import troubled_feeds
+    from crawler.views.html_report import ReportData, render
+
+    chosen = article_filter(args)
+    stack = SignalKind.AGENCY if args.stack_by == "agency" else SignalKind.ACTION
+    now = utcnow()
+    with opened_store(config.database_url) as store:
+        weekly = store.signal_week_counts(stack, chosen)
+        # a story without the stacked signal still counts in the period through its state
+        weeks = {week for week, _, _ in weekly} | {week for week, _, _ in store.state_week_counts(chosen)}
+        data = ReportData(
+            generated=now,
+            period=f"weeks of {min(weeks)} to {max(weeks)}" if weeks else "no relevant stories",
+            filters={
+                "since": (args.since.isoformat(),) if args.since else (),
+                "source": tuple(args.source),
+                "state": tuple(args.state),
+                "agency": tuple(args.agency),
+                "action": tuple(args.action),
+            },
+            stack_by=args.stack_by,
+            weekly=weekly,
+            states=store.signal_totals(SignalKind.STATE, chosen),
+            outlets=store.outlet_counts(chosen),
+            syndicated=store.syndicated_stories(chosen),
+            feeds=troubled_feeds(config, store, now),
+        )
+    target = Path(args.html)
+    try:
+        target.write_text(render(data), encoding="utf-8")
+    except OSError as exc:
+        raise CliError(ExitStatus.CONFIG, f"report --html: cannot write {target}: {exc.strerror}") from exc
+    print(f"wrote {target}", file=sys.stderr)
     return ExitStatus.OK
 
 
