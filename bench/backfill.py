@@ -23,12 +23,15 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+import psutil  # noqa: E402
 
 from bench.throughput import PeakMemory  # noqa: E402
 from crawler.core.clock import utcnow  # noqa: E402
@@ -96,12 +99,37 @@ def backfill(path: Path, workdir: Path, *extra: str) -> dict[str, float]:
         text=True,
     )
     memory = PeakMemory(child.pid)
+    reader = ProcessPeak(child.pid)
     _stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
     peak = memory.stop()
     if child.returncode != 0:
         raise SystemExit(f"backfill failed ({child.returncode}):\n{stderr[-3000:]}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 1e6}
+    return {"seconds": seconds, "peak_rss_mb": peak / 1e6, "crawler_peak_rss_mb": reader.stop() / 1e6}
+
+
+class ProcessPeak:
+    """Peak RSS of the crawling process alone (it reads the archive; the workers only extract)."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss)
+            except psutil.Error:
+                return
+            time.sleep(0.25)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
 
 
 def main() -> None:
