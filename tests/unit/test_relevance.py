@@ -267,13 +267,15 @@ def test_words_match_whole_and_accents_do_not_matter(topic: Topic) -> None:
     )  # "redada* migratoria*"
 
 
-def test_scoring_a_long_article_takes_well_under_a_millisecond(topic: Topic) -> None:
+def test_scoring_a_long_article_has_no_pathological_cost(topic: Topic) -> None:
     text = (RAID_STORY_TEXT + " The mayor spoke about parks, budgets and schools at length. " * 10) * 6
     assert len(text) > 5000
     topic.score(RAID_STORY_TITLE, text)
     _, cpu = cpu_seconds(lambda: [topic.score(RAID_STORY_TITLE, text) for _ in range(50)])
-    # About 0.3 ms of CPU here; CPU time, not wall time, so a busy machine does not fail it.
-    assert cpu / 50 < 0.003, f"{cpu / 50 * 1000:.2f} ms of CPU per article"
+    # A guard against a rule that backtracks or rescans the text, not a measurement: about 1 ms
+    # of CPU per article on an idle machine (the README's relevance section), and CPU time
+    # still rises several-fold on a loaded 2-core machine, so the bar is 20 ms.
+    assert cpu / 50 < 0.02, f"{cpu / 50 * 1000:.2f} ms of CPU per article"
 
 
 # ---- users' own topics -----------------------------------------------------------------
