@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from crawler.core.config import FeedConfig
-from crawler.store import PollOutcome, Store
+from crawler.store import ArticleFilter, PollOutcome, Store
+from crawler.store.signal_rows import SignalKind
 from crawler.views.html_report import CHART_IDS
 from tests.support.cli import newswatch, write_config
 from tests.support.dates import ago, ahead
@@ -33,6 +34,11 @@ def chromium() -> str | None:
 
 def stocked_config(tmp_path: Path) -> Path:
     url = f"sqlite:///{tmp_path / 'data' / 'newswatch.db'}"
+    stock(url)
+    return write_config(tmp_path, url, FEEDS)
+
+
+def stock(url: str) -> None:
     with Store.opened(url) as store:
         for site in ("wire.example", "one.example", "two.example"):
             store.save_article(
@@ -65,7 +71,23 @@ def stocked_config(tmp_path: Path) -> Path:
                 at=ago(hours=1), next_check_at=ahead(hours=1), succeeded=False, failure_reason="http-500"
             ),
         )
-    return write_config(tmp_path, url, FEEDS)
+
+
+def test_the_aggregates_count_stories_once_and_outlets_per_copy(database_url: str):
+    stock(database_url)
+    with Store.opened(database_url) as store:
+        assert store.signal_totals(SignalKind.STATE) == [("MS", 1), ("TX", 1)]
+        assert {agency for _, agency, _ in store.signal_week_counts(SignalKind.AGENCY)} == {"ICE", "CBP"}
+        assert sum(count for _, _, count in store.signal_week_counts(SignalKind.AGENCY)) == 2
+        assert store.syndicated_stories()[0] == ("Workplace raid at poultry plant", 3, 3)
+        assert dict(store.outlet_counts()) == {
+            "wire.example": 1,
+            "one.example": 1,
+            "two.example": 1,
+            "local.example": 1,
+        }
+        only_texas = ArticleFilter(states=("TX",))
+        assert store.syndicated_stories(only_texas) == [("Arrests at checkpoint <script>", 1, 1)]
 
 
 def written_report(tmp_path: Path, *filters: str) -> str:
