@@ -22,6 +22,8 @@ STAT_PREFIX = "newswatch/"
 FAILURE_STAT_PREFIX = STAT_PREFIX + "failures/"
 CYCLE_ID_STAT = STAT_PREFIX + "cycle_id"
 _runtimes: weakref.WeakKeyDictionary[Crawler, CycleRuntime] = weakref.WeakKeyDictionary()
+# Why the store stopped taking writes, for the one line `newswatch run` ends with (one crawl per process).
+store_errors: list[str] = []
 
 
 class CycleRuntime:
@@ -56,6 +58,7 @@ class CycleRuntime:
         if self._stopping:
             return
         self._stopping = True
+        store_errors.append(str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300])
         logger.error("the store is unavailable (%s); stopping this cycle", getattr(error, "orig", error))
         assert self.crawler.engine is not None
         # Called on the reactor thread (a pipeline after its await), where the asyncio loop runs.

@@ -117,6 +117,8 @@ def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:
         return None, []
     if not path.is_file():
         raise UnusableDatabase("a directory, not a database file" if path.is_dir() else "not a regular file")
+    if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+        raise UnusableDatabase("on a read-only filesystem: nothing could be stored; left untouched")
     if path.stat().st_size == 0:
         # newswatch never leaves an empty file (see _create_sqlite_file): this one is somebody
         # else's, or a truncated copy, and SQLite would quietly make a new database of it.

@@ -126,6 +126,14 @@ def exit_status_of(finish_reason: str | None) -> int:
     if finish_reason in CLEAN_FINISHES:
         return ExitStatus.OK
     if finish_reason == "store-unavailable":
+        from crawler.cycle.runtime import store_errors
+
+        why = store_errors[0] if store_errors else "it stopped taking writes"
+        print(
+            f"newswatch: the store could not be written ({why}); the cycle stopped, what it stored is "
+            "kept, and the next cycle fetches the rest",
+            file=sys.stderr,
+        )
         return ExitStatus.STORE
     print(f"newswatch: the cycle ended with {finish_reason!r}; see the log above", file=sys.stderr)
     return ExitStatus.UNEXPECTED
