@@ -19,6 +19,7 @@ feed lists: run with --pages 50 and --pages 200 to see the peaks stay put.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -79,15 +80,13 @@ class Sampler(threading.Thread):
                 root = self.root.memory_info().rss
                 children = {}
                 for child in self.root.children(recursive=True):
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         children[child.pid] = child.memory_info().rss
-                    except psutil.Error:
-                        pass
             except psutil.Error:
                 return
             self.root_peak = max(self.root_peak, root)
-            for pid, rss in children.items():
-                self.child_peaks[pid] = max(self.child_peaks.get(pid, 0), rss)
+            for pid, resident in children.items():
+                self.child_peaks[pid] = max(self.child_peaks.get(pid, 0), resident)
             self.tree_peak = max(self.tree_peak, root + sum(children.values()))
             time.sleep(0.1)
 
