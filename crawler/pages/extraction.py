@@ -24,7 +24,6 @@ Nothing here fetches: callers pass HTML that Scrapy downloaded, already decoded 
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
 from dataclasses import dataclass
@@ -37,12 +36,21 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_plausible_date, utcnow
-from crawler.pages.metadata import declared_body, read_head, read_metadata
+from crawler.pages.declared_body import reconcile_with_declared_body
+from crawler.pages.dropped_paragraphs import restore_dropped_paragraphs
+from crawler.pages.liveblog import reconcile_liveblog
+from crawler.pages.metadata import read_head, read_metadata
+from crawler.pages.notices import article_chars, is_only_a_notice
+from crawler.pages.structured_data import read_structured_text
+from crawler.pages.text_overlap import WordShingles, words_of
 
 logger = logging.getLogger(__name__)
 
 FAST_MIN_CHARS = 1000  # shorter fast-mode results usually missed the body; the full cascade finds it
-DECLARED_BODY_MIN_CHARS = 500  # shorter JSON-LD articleBody values are teasers, not bodies
+SECOND_LOOK_CHARS = 1500  # up to this length, the full cascade may find the rest of a partial body
+SAME_BODY_SHARE = 0.8  # a longer text holding this much of the shorter one is the same body, fuller
+ARTICLE = "article"
+LIVEBLOG = "liveblog"  # a schema.org LiveBlogPosting: many timed updates, not one story
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class ExtractedArticle:
     sitename: str | None
     page_canonical_url: str | None  # absolute rel=canonical, else og:url, else None (not normalized)
     description: str | None
+    kind: str = ARTICLE  # ARTICLE or LIVEBLOG
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -79,18 +88,17 @@ def extract_text(html: str, url: str) -> str:
 
 
 def _extract_article(html: str, url: str) -> ExtractedArticle | None:
-    tree = load_html(html)  # parsed once: the metadata readers and both passes share it
+    tree = load_html(html)  # parsed once: the metadata readers and every pass share it
     if tree is None:
         return None
     metadata = _read_metadata(tree, url)
     head = read_head(tree, url)
-    doc = _run_trafilatura(tree, url, fast=True)
-    text = doc.text if doc is not None and doc.text else ""
-    if len(text) < FAST_MIN_CHARS:
-        full = _run_trafilatura(tree, url, fast=False)
-        if full is not None and full.text:
-            text = full.text
-    text = _reconcile_with_declared_body(text, _markup_to_lines(declared_body(head.ld_json_blocks)))
+    text = restore_dropped_paragraphs(tree, _dom_text(tree, url))
+    structured = read_structured_text(head.ld_json_blocks)
+    if structured.is_liveblog:
+        text = reconcile_liveblog(text, structured.updates)
+    else:
+        text = reconcile_with_declared_body(text, structured.article_body)
     title = _clean(metadata.title)
     text = strip_furniture(text, title)
     if not text.strip():
@@ -104,7 +112,31 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
         sitename=_clean(metadata.sitename),
         page_canonical_url=head.canonical_url,
         description=_clean(metadata.description),
+        kind=LIVEBLOG if structured.is_liveblog else ARTICLE,
     )
+
+
+def _dom_text(tree: HtmlElement, url: str) -> str:
+    """The article text trafilatura finds: precision first, fuller passes only when that is short
+    or is only a notice (a paywall's reprint terms, a cookie prompt)."""
+    text = _text_of(_run_trafilatura(tree, url, fast=True))
+    if len(text) < FAST_MIN_CHARS or is_only_a_notice(text):
+        full = _text_of(_run_trafilatura(tree, url, fast=False))
+        if full and not (is_only_a_notice(full) and article_chars(full) < article_chars(text)):
+            text = full
+    elif len(text) < SECOND_LOOK_CHARS:
+        full = _text_of(_run_trafilatura(tree, url, fast=False))
+        if len(full) > len(text) and WordShingles(text).share_in(WordShingles(full)) >= SAME_BODY_SHARE:
+            text = full
+    if is_only_a_notice(text):
+        fuller = _text_of(_run_trafilatura(tree, url, fast=False, favor_precision=False))
+        if article_chars(fuller) > article_chars(text):
+            text = fuller
+    return text
+
+
+def _text_of(doc: Any) -> str:
+    return doc.text if doc is not None and doc.text else ""
 
 
 def _read_metadata(tree: HtmlElement, url: str) -> Document:
@@ -116,7 +148,7 @@ def _read_metadata(tree: HtmlElement, url: str) -> Document:
         return Document()
 
 
-def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> Any:
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool, favor_precision: bool = True) -> Any:
     """One trafilatura pass over (a copy of) the parsed page: its Document, or None when it finds
     nothing or fails. Metadata was read already, without the fields newswatch does not store."""
     try:
@@ -124,7 +156,7 @@ def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> Any:
             tree,  # bare_extraction works on a copy of a tree it is given
             url=url,
             fast=fast,
-            favor_precision=True,
+            favor_precision=favor_precision,
             include_comments=False,  # reader comments are not the article
             with_metadata=False,
         )
@@ -144,59 +176,6 @@ def _date_params() -> dict[str, Any]:
         "min_date": EARLIEST_PLAUSIBLE_DATE.strftime("%Y-%m-%d"),
         "max_date": (utcnow() + FUTURE_TOLERANCE).strftime("%Y-%m-%d"),
     }
-
-
-# --- the declared article body -------------------------------------------------------------
-
-_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/h[1-6]|/li|/div|/blockquote)\s*>", re.I)
-_ANY_TAG = re.compile(r"<[^<>]*>")
-
-
-def _markup_to_lines(body: str) -> str:
-    # Some publishers put HTML (or entity-escaped HTML) in articleBody.
-    body = html_lib.unescape(body)
-    if "<" in body:
-        body = _ANY_TAG.sub(" ", _BLOCK_END.sub("\n", body))
-    lines = (" ".join(line.split()) for line in body.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-# --- reconciling the extraction with the declared body -------------------------------------
-
-_WORD = re.compile(r"\w+")
-UNRELATED_SHARE = 0.2  # below this overlap both ways, the two texts are different blocks
-CONTAINED_SHARE = 0.8  # the declared body is (nearly) all inside the extraction
-APPENDED_RATIO = 2.0  # an extraction this much longer than the body carries other material
-
-
-class _Shingles:
-    """Word 4-grams of a text, for "how much of A is in B" questions."""
-
-    def __init__(self, text: str) -> None:
-        words = [word.lower() for word in _WORD.findall(text)]
-        self.grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
-        self.joined = f" {' '.join(words)} "
-
-    def share_in(self, other: _Shingles) -> float:
-        return len(self.grams & other.grams) / len(self.grams) if self.grams else 0.0
-
-    def covers(self, line: str) -> bool:
-        """Whether most of ``line`` occurs in this text (short lines: verbatim)."""
-        piece = _Shingles(line)
-        if not piece.grams:
-            return piece.joined.strip() == "" or piece.joined in self.joined
-        return piece.share_in(self) >= 0.5
-
-
-def _reconcile_with_declared_body(text: str, declared: str) -> str:
-    if len(declared) < DECLARED_BODY_MIN_CHARS:
-        return text
-    extracted, body = _Shingles(text), _Shingles(declared)
-    if extracted.share_in(body) < UNRELATED_SHARE and body.share_in(extracted) < UNRELATED_SHARE:
-        return declared  # trafilatura chose another block, or found nothing
-    if body.share_in(extracted) >= CONTAINED_SHARE and len(text) > APPENDED_RATIO * len(declared):
-        return "\n".join(line for line in text.split("\n") if body.covers(line))
-    return text
 
 
 # --- furniture lines -----------------------------------------------------------------------
@@ -225,6 +204,8 @@ _FURNITURE_PHRASES = (
     ("may not be published, broadcast",),
     ("newsletter", "sign up"),
     ("newsletter", "subscribe"),
+    ("personal, non-commercial use",),  # reprint terms of paywalled business news
+    ("presentation-ready copies",),
 )
 FURNITURE_PHRASE_MAX_CHARS = 300  # longer lines are prose that happens to use the words
 
@@ -267,9 +248,9 @@ def _is_furniture(line: str) -> bool:
 
 
 def _drop_leading_title(lines: list[str], title: str | None) -> list[str]:
-    wanted = " ".join(_WORD.findall(title.lower())) if title else ""
+    wanted = words_of(title) if title else ""
     for index, line in enumerate(lines[:3]):
-        if wanted and " ".join(_WORD.findall(line.lower())) == wanted:
+        if wanted and words_of(line) == wanted:
             return lines[:index] + lines[index + 1 :]
     return lines
 

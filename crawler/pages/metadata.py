@@ -1,5 +1,5 @@
 """What a parsed page declares about itself: the metadata fields newswatch stores, its canonical
-URL, its language and its JSON-LD article body.
+URL, its language and its JSON-LD blocks.
 
 The fields are read with trafilatura's own readers in trafilatura's own order, minus the
 categories, tags and licence, which newswatch never stores: on the development corpus those
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -104,21 +102,6 @@ def read_head(tree: HtmlElement, url: str) -> DeclaredHead:
     return DeclaredHead(canonical or og_url, _first_language(languages), tuple(blocks))
 
 
-def declared_body(blocks: tuple[str, ...]) -> str:
-    """The longest JSON-LD ``articleBody`` among the blocks, as raw text ("" when none)."""
-    best = ""
-    for block in blocks:
-        try:
-            data = json.loads(block, strict=False)  # strict=False: raw newlines in strings are common
-        except (ValueError, RecursionError):
-            continue  # malformed JSON-LD: skip it, keep the text
-        for node in _json_nodes(data):
-            body = node.get("articleBody")
-            if isinstance(body, str) and len(body) > len(best):
-                best = body
-    return best
-
-
 def _attribute(element: HtmlElement, name: str) -> str:
     return (element.get(name) or "").strip()
 
@@ -140,15 +123,3 @@ def _first_language(values: list[str]) -> str | None:
         if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha():
             return primary
     return None
-
-
-def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON document, without recursion (depth is attacker-controlled)."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)

@@ -153,17 +153,17 @@ def test_declared_article_body_rescues_a_script_rendered_page() -> None:
     assert article.text.split("\n") == list(PARAGRAPHS)
 
 
-def test_declared_article_body_trims_appended_articles() -> None:
-    # a live blog or infinite scroll: the page carries the article and several others
-    other_stories = tuple(
-        f"In other news, story number {n} covered the harbor festival, the school budget and the "
-        f"weather forecast for the coming weekend, with comments from local business owners."
+def test_declared_body_never_trims_a_much_longer_dom_text() -> None:
+    # the declared body is the article's opening only; the page carries the whole article
+    more = tuple(
+        f"Paragraph {n} of the article went on to cover the harbor budget, the school board and "
+        f"the weather forecast for the coming weekend, with comments from local business owners."
         for n in range(30)
     )
     head = json_ld(headline=TITLE, articleBody=" ".join(PARAGRAPHS))
-    article = extract_article(page(head, paragraphs=PARAGRAPHS + other_stories), URL)
+    article = extract_article(page(head, paragraphs=PARAGRAPHS + more), URL)
     assert article is not None
-    assert article.text.split("\n") == list(PARAGRAPHS)
+    assert article.text.split("\n") == list(PARAGRAPHS + more)
 
 
 def test_teaser_article_body_is_not_taken_for_the_article() -> None:

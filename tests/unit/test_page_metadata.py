@@ -10,7 +10,8 @@ from trafilatura import extract_metadata
 from trafilatura.utils import load_html
 
 from crawler.pages.extraction import _date_params
-from crawler.pages.metadata import declared_body, read_head, read_metadata
+from crawler.pages.metadata import read_head, read_metadata
+from crawler.pages.structured_data import read_structured_text
 from tests.support.corpus import SHARED, corpus_absent
 from tests.support.extraction_pages import URL, json_ld, page
 
@@ -76,12 +77,12 @@ def test_head_reads_canonical_language_and_json_ld_in_page_order() -> None:
 def test_declared_body_is_the_longest_and_skips_broken_blocks() -> None:
     nested = json.dumps({"x": [{"articleBody": "longer one"}]})
     blocks = ("{broken", json.dumps({"articleBody": "short"}), nested)
-    assert declared_body(blocks) == "longer one"
-    assert declared_body(()) == ""
+    assert read_structured_text(blocks).article_body == "longer one"
+    assert read_structured_text(()).article_body == ""
 
 
 def test_json_ld_after_a_script_heavy_body_is_still_read() -> None:
     html = page(body="<script>track()</script>" * 3000 + json_ld(articleBody="late body"))
     tree = load_html(html)
     assert tree is not None
-    assert declared_body(read_head(tree, URL).ld_json_blocks) == "late body"
+    assert read_structured_text(read_head(tree, URL).ld_json_blocks).article_body == "late body"

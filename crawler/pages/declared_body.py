@@ -1,0 +1,29 @@
+"""The DOM extraction checked against the article body the page declares in JSON-LD.
+
+A declared ``articleBody`` long enough to be a body rather than a teaser repairs one failure:
+the extractor chose another block, or found nothing, so the two texts share almost nothing;
+then the declared body is the article. It never replaces or trims a DOM text much longer than
+itself, unless that DOM text is only notices: publishers' ``articleBody`` is often the first
+paragraphs only (a listicle's introduction, a paywall's teaser), and a DOM text that carries
+it and much more is the fuller article.
+"""
+
+from __future__ import annotations
+
+from crawler.pages.notices import article_chars
+from crawler.pages.text_overlap import WordShingles
+
+DECLARED_BODY_MIN_CHARS = 500  # shorter JSON-LD articleBody values are teasers, not bodies
+UNRELATED_SHARE = 0.2  # below this overlap both ways, the two texts are different blocks
+MUCH_LONGER = 2.0  # a DOM text this much longer than the declared body is not replaced by it
+
+
+def reconcile_with_declared_body(text: str, declared: str) -> str:
+    """The article's text given the DOM extraction and the declared body (see the module docstring)."""
+    if len(declared) < DECLARED_BODY_MIN_CHARS:
+        return text
+    extracted, body = WordShingles(text), WordShingles(declared)
+    unrelated = extracted.share_in(body) < UNRELATED_SHARE and body.share_in(extracted) < UNRELATED_SHARE
+    if unrelated and article_chars(text) <= MUCH_LONGER * len(declared):
+        return declared
+    return text

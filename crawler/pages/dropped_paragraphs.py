@@ -1,0 +1,82 @@
+"""Paragraphs a precision-first extraction dropped from the middle of the article it kept.
+
+trafilatura's precision mode deletes paragraphs by link density, so a paragraph of prose that
+carries a link or two (a source cited inline, a product named with its shop link) can vanish
+from an article whose neighbouring paragraphs were kept. The cue used here is structural and
+costs one walk over the page's ``<p>`` elements: a missing paragraph of prose that lies between
+kept paragraphs, inside a container of the same kind (tag and class) as theirs, is part of the
+same article body. Captions, quotes, embeds and tables never count, nor do paragraphs mostly
+made of link text. When such paragraphs add up to a real share of the text they are put back
+in page order; a few stray ones are left out, as precision mode meant.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from lxml.html import HtmlElement
+
+MAX_PARAGRAPHS = 5_000  # real pages carry a few hundred; bounds work on a hostile page
+MIN_PARAGRAPH_CHARS = 60  # shorter blocks are captions, credits and buttons as often as prose
+MAX_LINK_SHARE = 0.5  # paragraphs mostly made of link text are teasers and link lists
+RESTORE_SHARE = 0.2  # dropped prose under this share of the text is left out ...
+RESTORE_MIN_CHARS = 150  # ... and so is less than this much
+NOT_BODY_PROSE = frozenset({"figure", "figcaption", "blockquote", "table", "aside", "nav", "footer", "header"})
+
+
+def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
+    """``text`` with the article-body paragraphs it lacks put back (see the module docstring)."""
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    joined = "\n".join(lines)
+    flat = joined.replace("\n", " ")  # a paragraph with <br> inside comes out as several lines
+    paragraphs: list[tuple[HtmlElement, str, int | None]] = []
+    for element in itertools.islice(tree.iter("p"), MAX_PARAGRAPHS):
+        content = " ".join(element.text_content().split())
+        if len(content) >= MIN_PARAGRAPH_CHARS:
+            position = flat.find(content[:MIN_PARAGRAPH_CHARS])
+            paragraphs.append((element, content, None if position < 0 else joined.count("\n", 0, position)))
+    kept_at = [index for index, (_element, _content, line) in enumerate(paragraphs) if line is not None]
+    if len(kept_at) < 2:
+        return text
+    body_containers = {_container_kind(paragraphs[index][0]) for index in kept_at}
+    dropped = {
+        id(element)
+        for element, content, line in paragraphs[kept_at[0] : kept_at[-1]]
+        if line is None and _container_kind(element) in body_containers and _is_prose(element, content)
+    }
+    dropped_chars = sum(len(content) for element, content, _line in paragraphs if id(element) in dropped)
+    if dropped_chars < max(RESTORE_MIN_CHARS, RESTORE_SHARE * len(joined)):
+        return text
+    return _insert_in_page_order(lines, paragraphs, dropped)
+
+
+def _container_kind(element: HtmlElement) -> tuple[str, str]:
+    parent = element.getparent()
+    if parent is None:
+        return ("", "")
+    return (str(parent.tag), " ".join((parent.get("class") or "").split()))
+
+
+def _is_prose(element: HtmlElement, content: str) -> bool:
+    if next(element.iterdescendants("p"), None) is not None:  # a wrapper of paragraphs, not one
+        return False
+    if any(ancestor.tag in NOT_BODY_PROSE for ancestor in element.iterancestors()):
+        return False
+    return sum(len(link.text_content()) for link in element.iter("a")) <= MAX_LINK_SHARE * len(content)
+
+
+def _insert_in_page_order(
+    lines: list[str], paragraphs: list[tuple[HtmlElement, str, int | None]], dropped: set[int]
+) -> str:
+    after_line: dict[int, list[str]] = {}
+    anchor = -1
+    for element, content, line in paragraphs:
+        if line is not None:
+            anchor = max(anchor, line)
+        elif id(element) in dropped:
+            after_line.setdefault(anchor, []).append(content)
+    restored: list[str] = []
+    for index, line_text in enumerate(lines):
+        restored.append(line_text)
+        restored.extend(after_line.get(index, []))
+    return "\n".join(restored)

@@ -1,0 +1,45 @@
+"""A live blog's text: every update the page declares, in page order, each under its time.
+
+A live blog page (schema.org ``LiveBlogPosting``) shows dozens of updates; a DOM extractor
+often keeps one of them, since each update looks like a small article of its own. The
+declared ``liveBlogUpdate`` entries are the publisher's own list, so the DOM text is kept only
+when it already carries (nearly) all of them, and otherwise the updates replace it, unless the
+DOM text is much longer than the declared updates: then the page shows more than its JSON-LD
+lists (publishers often declare only the latest few), and the declared updates the DOM text
+lacks are added after it, so nothing either source has is dropped.
+"""
+
+from __future__ import annotations
+
+from crawler.pages.structured_data import LiveUpdate
+from crawler.pages.text_overlap import WordShingles
+
+COMPLETE_SHARE = 0.8  # the DOM text holds this much of the declared updates: it has them all
+MUCH_LONGER = 2.0  # a DOM text this much longer than the declared updates shows more than they do
+
+
+def liveblog_text(updates: tuple[LiveUpdate, ...]) -> str:
+    """The updates as lines: a heading with the time (UTC) and headline, then the body lines."""
+    lines: list[str] = []
+    for update in updates:
+        stamp = f"{update.published:%Y-%m-%d %H:%M} UTC" if update.published else ""
+        heading = " - ".join(part for part in (stamp, update.headline) if part)
+        if heading:
+            lines.append(heading)
+        if update.body:
+            lines.extend(update.body.split("\n"))
+    return "\n".join(lines)
+
+
+def reconcile_liveblog(dom_text: str, updates: tuple[LiveUpdate, ...]) -> str:
+    """The page's text given its DOM extraction and its declared updates (see the module docstring)."""
+    declared = liveblog_text(updates)
+    if not declared:
+        return dom_text
+    dom = WordShingles(dom_text)
+    if WordShingles(declared).share_in(dom) >= COMPLETE_SHARE:
+        return dom_text
+    if len(dom_text) > MUCH_LONGER * len(declared):
+        missing = [line for line in declared.split("\n") if not dom.covers(line)]
+        return "\n".join([dom_text, *missing])
+    return declared
