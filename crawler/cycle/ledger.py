@@ -336,6 +336,7 @@ def article_record(
         authors=list(extracted.authors),
         published=extracted.published or item.entry_published,
         language=item.language or extracted.language,
+        kind=extracted.kind,
         sitename=extracted.sitename,
         description=extracted.description,
         page_canonical_url=extracted.page_canonical_url,

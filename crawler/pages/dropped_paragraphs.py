@@ -21,7 +21,9 @@ MIN_PARAGRAPH_CHARS = 60  # shorter blocks are captions, credits and buttons as 
 MAX_LINK_SHARE = 0.5  # paragraphs mostly made of link text are teasers and link lists
 RESTORE_SHARE = 0.2  # dropped prose under this share of the text is left out ...
 RESTORE_MIN_CHARS = 150  # ... and so is less than this much
-NOT_BODY_PROSE = frozenset({"figure", "figcaption", "blockquote", "table", "aside", "nav", "footer", "header"})
+NOT_BODY_PROSE = frozenset(
+    {"figure", "figcaption", "blockquote", "table", "aside", "nav", "footer", "header"}
+)  # captions, quotes, embeds
 
 
 def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:

@@ -40,6 +40,8 @@ def reconcile_liveblog(dom_text: str, updates: tuple[LiveUpdate, ...]) -> str:
     if WordShingles(declared).share_in(dom) >= COMPLETE_SHARE:
         return dom_text
     if len(dom_text) > MUCH_LONGER * len(declared):
-        missing = [line for line in declared.split("\n") if not dom.covers(line)]
+        missing = [
+            liveblog_text((update,)) for update in updates if not dom.covers(update.body or update.headline)
+        ]
         return "\n".join([dom_text, *missing])
     return declared

@@ -40,7 +40,8 @@ class StructuredText:
 
 def read_structured_text(blocks: tuple[str, ...]) -> StructuredText:
     """The declared article body and live-blog updates of a page's JSON-LD blocks."""
-    body, liveblog, updates = "", False, []
+    body, liveblog = "", False
+    updates: list[LiveUpdate] = []
     for data in _parsed(blocks):
         for node, inside_update in _nodes(data):
             if _has_type(node, "LiveBlogPosting"):

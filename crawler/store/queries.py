@@ -124,6 +124,7 @@ def export_query(chosen: ArticleFilter) -> Any:
             articles.c.authors,
             articles.c.published,
             articles.c.language,
+            articles.c.kind,
             articles.c.relevance,
             articles.c.matched_terms,
             articles.c.duplicate_of,

@@ -113,6 +113,7 @@ class ArticleRecord:
     signature: MinHashSignature | None = None  # near-duplicate signature (None: too short to judge)
     via: str = "live"  # live | cc-news | wayback | warc (crawler.sources.archives)
     captured_at: datetime | None = None  # when an archive captured the page (its first_seen)
+    kind: str = "article"  # article | liveblog (ExtractedArticle.kind)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ articles = Table(
     Column("authors", JSON, nullable=False),
     Column("published", UTCDateTime()),
     Column("language", String(16)),
+    Column("kind", String(16), nullable=False, server_default=text("'article'")),  # article | liveblog
     Column("sitename", Text),
     Column("description", Text),
     Column("page_canonical_url", Text),

@@ -34,6 +34,7 @@ EXTRA_FIELDS = [
     "original_basis",
     "via",
     "captured_at",
+    "kind",  # article | liveblog
 ]
 
 

@@ -104,7 +104,8 @@ def liveblog_of_article_blocks(updates: list[Update], *, declared: int | None = 
     JSON-LD lists every update, or only the newest ``declared`` of them."""
     blocks = "\n".join(
         f"""<article id="block-{index}" class="block">
-<header class="block-header"><time datetime="{update.published.isoformat()}">{update.published:%H.%M} GMT</time></header>
+<header class="block-header">
+<time datetime="{update.published.isoformat()}">{update.published:%H.%M} GMT</time></header>
 <h2 class="block-title">{update.headline}</h2>
 <div class="block-body">{"".join(f"<p>{p}</p>" for p in update.paragraphs)}</div>
 <footer class="block-footer"><button>Share</button></footer></article>"""
@@ -180,7 +181,8 @@ def paywalled_article() -> str:
     )
     body = f"""<article><h1>Meatpacker shares fall after workplace raids</h1>
 <div class="article-print-info"><p>{REPRINTS_NOTICE}</p></div>
-<section class="story"><div id="premium-content" class="paywall" style="border-top: 1px solid #ccc">{paragraphs}</div></section>
+<section class="story">
+<div id="premium-content" class="paywall" style="border-top: 1px solid #ccc">{paragraphs}</div></section>
 <div class="snippet-promotion paywall"><p>Continue reading your article with a subscription.</p></div>
 </article>"""
     return _page(head, body)

@@ -1,17 +1,21 @@
 """Extraction quality gate: crawler.pages.extraction against the development corpora.
 
 Scored exactly as ../shared/tools/extract_score.py scores (that file is imported, not
-copied), against floors pinned in extraction_floor.json that may only go up.
+copied), against floors pinned in extraction_floor.json that may only go up, and page by page
+against bare trafilatura: an average can hide a page that lost its article, so the number of
+pages more than ``far_below_margin`` F1 under bare trafilatura's is pinned too.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from types import ModuleType
 from typing import Any
 
 import pytest
+import trafilatura
 
 from crawler.pages.extraction import extract_text
 from tests.support import REPO
@@ -32,17 +36,41 @@ def load_scorer() -> ModuleType:
     return module
 
 
-@pytest.mark.corpus
-@pytest.mark.parametrize("corpus", CORPORA)
-def test_extraction_scores_at_least_the_pinned_floor(corpus: str) -> None:
+@functools.cache
+def extracted(corpus: str) -> tuple[ModuleType, list[tuple[str, str, str, str]]]:
+    """(url, gold, newswatch text, bare trafilatura text) of every page, computed once per corpus."""
     scorer = load_scorer()
     if not (SHARED / "corpus" / "extraction" / corpus).exists():
         corpus_absent(SHARED / "corpus" / "extraction" / corpus)
-    pairs, _seconds = scorer.run(extract_text, list(scorer.load(corpus)))
-    result = scorer.score(pairs)
+    pages = [
+        (url, gold, extract_text(html, url), trafilatura.extract(html, url=url) or "")
+        for url, html, gold in scorer.load(corpus)
+    ]
+    return scorer, pages
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_extraction_scores_at_least_the_pinned_floor(corpus: str) -> None:
+    scorer, pages = extracted(corpus)
+    result = scorer.score([(gold, ours) for _url, gold, ours, _bare in pages])
     floor = FLOORS[corpus]["floor"]
     for measure in ("f1", "precision", "recall"):
         assert result[measure] >= floor[measure], f"{corpus} {measure} fell below its floor: {result}"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_no_page_is_far_below_bare_trafilatura(corpus: str) -> None:
+    scorer, pages = extracted(corpus)
+    margin = FLOORS["_page"]["far_below_margin"]
+    lost = [
+        (url, ours_f1, bare_f1)
+        for url, gold, ours, bare in pages
+        if (bare_f1 := scorer.score([(gold, bare)])["f1"]) - (ours_f1 := scorer.score([(gold, ours)])["f1"])
+        > margin
+    ]
+    assert len(lost) <= FLOORS["_page"]["max_pages_far_below"], f"{corpus}: pages (url, ours, bare): {lost}"
 
 
 @pytest.mark.parametrize("corpus", CORPORA)
