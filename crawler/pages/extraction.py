@@ -91,7 +91,7 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
     tree = load_html(html)  # parsed once: the metadata readers and every pass share it
     if tree is None:
         return None
-    metadata = _read_metadata(tree, url)
+    metadata = read_page_metadata(tree, url)
     head = read_head(tree, url)
     text = restore_dropped_paragraphs(tree, _dom_text(tree, url))
     structured = read_structured_text(head.ld_json_blocks)
@@ -107,7 +107,7 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
         text=text,
         title=title,
         authors=_split_authors(metadata.author),
-        published=_parse_published(metadata.date),
+        published=parse_published(metadata.date),
         language=head.language,
         sitename=_clean(metadata.sitename),
         page_canonical_url=head.canonical_url,
@@ -139,7 +139,7 @@ def _text_of(doc: Any) -> str:
     return doc.text if doc is not None and doc.text else ""
 
 
-def _read_metadata(tree: HtmlElement, url: str) -> Document:
+def read_page_metadata(tree: HtmlElement, url: str) -> Document:
     """The page's metadata; empty when a reader breaks, so that broken metadata never costs the text."""
     try:
         return read_metadata(tree, url, _date_params())
@@ -270,7 +270,7 @@ def _split_authors(value: str | None) -> list[str]:
     return [name for name in (" ".join(part.split()) for part in value.split(";")) if name]
 
 
-def _parse_published(value: str | None) -> datetime | None:
+def parse_published(value: str | None) -> datetime | None:
     """An aware UTC datetime from htmldate's output, or None when absent or implausible."""
     if not isinstance(value, str) or not value:
         return None

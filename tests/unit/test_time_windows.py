@@ -16,7 +16,7 @@ import pytest
 from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_plausible_date, utcnow
 from crawler.core.config import Config, FeedConfig, load_config
 from crawler.dedup.versions import next_recheck_after
-from crawler.pages.extraction import _parse_published
+from crawler.pages.extraction import parse_published
 from crawler.store import NewEntry, PollOutcome, Store
 from tests.support.cli import write_config
 
@@ -84,10 +84,10 @@ def test_feed_dates_are_plausible_up_to_a_day_ahead():
 def test_page_publication_dates_are_kept_up_to_the_future_tolerance():
     inside = utcnow() + FUTURE_TOLERANCE - MARGIN
     outside = utcnow() + FUTURE_TOLERANCE + MARGIN
-    assert _parse_published(inside.isoformat()) is not None
-    assert _parse_published(outside.isoformat()) is None
-    assert _parse_published((EARLIEST_PLAUSIBLE_DATE + MARGIN).isoformat()) is not None
-    assert _parse_published((EARLIEST_PLAUSIBLE_DATE - MARGIN).isoformat()) is None
+    assert parse_published(inside.isoformat()) is not None
+    assert parse_published(outside.isoformat()) is None
+    assert parse_published((EARLIEST_PLAUSIBLE_DATE + MARGIN).isoformat()) is not None
+    assert parse_published((EARLIEST_PLAUSIBLE_DATE - MARGIN).isoformat()) is None
 
 
 def test_feed_due_exactly_at_its_next_check_and_not_before(store: Store):
