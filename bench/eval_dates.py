@@ -36,7 +36,8 @@ def pages() -> list[tuple[str, str, date | None]]:
         path = NAEB / "html" / f"{item['html_file']}.html.gz"
         if path.exists():
             gold = date.fromisoformat(item["date"]) if item.get("date") else None
-            found.append((item["link"], gzip.open(path, "rt", encoding="utf8", errors="replace").read(), gold))
+            with gzip.open(path, "rt", encoding="utf8", errors="replace") as page:
+                found.append((item["link"], page.read(), gold))
     return found
 
 
@@ -53,7 +54,9 @@ def outcome(published: datetime | None, local: datetime | None, gold: date) -> s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     counts: Counter[str] = Counter()
