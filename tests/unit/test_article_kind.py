@@ -14,7 +14,7 @@ from crawler.store.queries import NO_FILTER
 from crawler.views.export import write_jsonl
 from tests.support.records import record
 
-PREVIOUS_REVISION = "0007"
+PREVIOUS_REVISION = "0008"
 
 
 @pytest.fixture
