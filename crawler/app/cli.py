@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.app.commands import alerts, articles, backfill, cycle, feeds, init, maintenance
+from crawler.app.commands import alerts, articles, backfill, cycle, feeds, init, maintenance, workers
 from crawler.app.commands.common import configuration, first_line
 from crawler.core.errors import CliError, ConfigError, ExitStatus
 from crawler.core.secrets import mask_secrets
 
-COMMAND_GROUPS = (init, cycle, backfill, feeds, articles, alerts, maintenance)
+COMMAND_GROUPS = (init, cycle, backfill, feeds, articles, alerts, maintenance, workers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -23,12 +24,14 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import make_url
 
 from crawler.app.metrics import DaemonMetrics
 from crawler.core.clock import scheduler_now, utcnow
 from crawler.core.config import Config
 from crawler.core.errors import ExitStatus
 from crawler.core.secrets import mask_logged_secrets
+from crawler.core.worker import WORKER_ID_ENV, machine_name
 from crawler.store import Store
 from crawler.store.engine import make_engine
 
@@ -40,7 +43,10 @@ class Daemon:
 
     def __init__(self, config: Config, metrics: DaemonMetrics | None = None) -> None:
         self.config = config
-        self.metrics = metrics or DaemonMetrics()
+        # Every cycle process of this daemon is one worker: the same owner on host leases.
+        self.worker = f"{machine_name()}:{os.getpid()}"
+        shared = make_url(config.database_url).get_backend_name() == "postgresql"
+        self.metrics = metrics or DaemonMetrics(worker=self.worker if shared else None)
         tick = config.daemon.tick
         self.scheduler = BlockingScheduler(
             timezone="UTC",
@@ -94,6 +100,7 @@ class Daemon:
         )
         self.scheduler.start()  # blocks until shutdown
         self._cycle_done.wait(self.config.daemon.stop_grace + 10)
+        self._worker_stopped()
         logger.info("daemon stopped", extra={"event": "daemon_stopped"})
         return 0
 
@@ -124,7 +131,12 @@ class Daemon:
         with self._child_lock:
             if self.stopping.is_set():
                 return "skipped", 0
-            child = self._child = subprocess.Popen(command, stdin=subprocess.DEVNULL, cwd=Path.cwd())
+            child = self._child = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                cwd=Path.cwd(),
+                env={**os.environ, WORKER_ID_ENV: self.worker},
+            )
         try:
             code = child.wait(timeout=self.hard_limit)
         except subprocess.TimeoutExpired:
@@ -167,6 +179,16 @@ class Daemon:
             self.metrics.observe_feeds(store.feeds([f.name for f in self.config.feeds]), utcnow())
         except Exception:  # metrics must never take the daemon down
             logger.exception("could not read the store after a cycle")
+
+    def _worker_stopped(self) -> None:
+        """On a shared store: this worker is gone (its cycle gave its leases back already)."""
+        if self.metrics.worker is None:
+            return
+        try:
+            store = self._store or Store(make_engine(self.config.database_url))
+            store.stop_worker(self.worker, utcnow())
+        except Exception:  # the store may be gone; the leases expire by themselves
+            logger.exception("could not record that this worker stopped")
 
     def prune(self) -> None:
         """Maintenance: drop failure records older than the retention period."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Metric, start_http_server
+from prometheus_client.registry import Collector
 
 from crawler.core.errors import CycleCounter as C
 from crawler.store import FeedState
@@ -20,9 +22,14 @@ ARTICLE_OUTCOMES = {
 
 
 class DaemonMetrics:
-    """The daemon's metrics in their own registry (no global state shared with other code)."""
+    """The daemon's metrics in their own registry (no global state shared with other code).
 
-    def __init__(self) -> None:
+    On a shared store every sample carries ``worker="machine:pid"``, so one dashboard can tell
+    the workers apart.
+    """
+
+    def __init__(self, worker: str | None = None) -> None:
+        self.worker = worker
         self.registry = CollectorRegistry()
         self.cycles = Counter("newswatch_cycles", "Cycles by outcome", ["outcome"], registry=self.registry)
         self.cycle_seconds = Histogram(
@@ -56,7 +63,11 @@ class DaemonMetrics:
         )
 
     def serve(self, address: str, port: int) -> None:
-        start_http_server(port, addr=address, registry=self.registry)
+        registry = self.registry
+        if self.worker is not None:
+            registry = CollectorRegistry()
+            registry.register(WorkerLabelled(self.registry, self.worker))
+        start_http_server(port, addr=address, registry=registry)
 
     def observe_cycle(self, cycle: dict[str, Any]) -> None:
         """Add one finished cycle's counts (its `runs` row)."""
@@ -74,3 +85,19 @@ class DaemonMetrics:
         for feed in feeds:
             if feed.last_success_at is not None:
                 self.feed_lag.labels(feed.name).set((now - feed.last_success_at).total_seconds())
+
+
+class WorkerLabelled(Collector):
+    """Every metric of `inner`, with a worker label added to each sample."""
+
+    def __init__(self, inner: CollectorRegistry, worker: str) -> None:
+        self.inner = inner
+        self.worker = worker
+
+    def collect(self) -> Iterator[Metric]:
+        for metric in self.inner.collect():
+            labelled = Metric(metric.name, metric.documentation, metric.type, metric.unit)
+            labelled.samples = [
+                sample._replace(labels={**sample.labels, "worker": self.worker}) for sample in metric.samples
+            ]
+            yield labelled

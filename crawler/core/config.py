@@ -38,6 +38,9 @@ LOCAL_CONFIG_PATH = Path("newswatch.yaml")  # what `newswatch init` writes in th
 DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")  # the repository's
 MIN_INTERVAL_SECONDS = 60
 MAX_INTERVAL_SECONDS = 30 * 86400
+# Renewed every third of the lease: below a few seconds a loaded machine misses renewals.
+MIN_HOST_LEASE_SECONDS = 5
+MAX_HOST_LEASE_SECONDS = 6 * 3600
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 SecondsOrZero = Annotated[float, BeforeValidator(lambda value: parse_duration(value, allow_zero=True))]
@@ -147,6 +150,19 @@ class CrawlConfig(_Strict):
     max_entries_per_feed: int = Field(500, ge=1, le=100_000)
     max_url_attempts: int = Field(3, ge=1, le=20)
     cycle_time_limit: Seconds = 3600.0
+    # PostgreSQL scale-out: how long a worker's claim on a host lasts unless renewed (it is
+    # renewed every third of this while the worker lives); a dead worker's hosts wait this long.
+    host_lease: Seconds = 300.0
+
+    @field_validator("host_lease")
+    @classmethod
+    def _sane_lease(cls, value: float) -> float:
+        if not MIN_HOST_LEASE_SECONDS <= value <= MAX_HOST_LEASE_SECONDS:
+            raise ValueError(
+                f"must be between {MIN_HOST_LEASE_SECONDS}s and {MAX_HOST_LEASE_SECONDS // 3600}h, "
+                f"got {value:g}s"
+            )
+        return value
 
 
 class ExtractionConfig(_Strict):

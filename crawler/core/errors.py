@@ -146,6 +146,7 @@ class CycleCounter(StrEnum):
     ARTICLES_FAILED = "articles_failed"
     ARTICLES_RECHECKED = "articles_rechecked"
     ARTICLES_UPDATED = "articles_updated"
+    HOSTS_TAKEN = "hosts_taken"  # host leases this worker took (PostgreSQL)
 
 
 class ExitStatus(IntEnum):

@@ -95,6 +95,18 @@ def is_fetchable_url(url: str) -> bool:
         return False
 
 
+def host_of(url: str) -> str:
+    """The host exactly as Scrapy keys its per-host download slot: lowercased, nothing stripped.
+
+    Host leases partition work by this key, so one worker's slot limits are all the traffic a
+    host gets. Returns "" when the URL has no host.
+    """
+    try:
+        return (urlsplit(url).hostname or "")[:255]
+    except ValueError:
+        return ""
+
+
 def site_of(url: str) -> str:
     """The site a URL belongs to: its host, lowercased, punycode, without www./m./amp.
 

@@ -21,7 +21,7 @@ from scrapy.http import Response
 
 from crawler.core.clock import utcnow
 from crawler.core.errors import CycleCounter, NotAListing, ProblemKind, Reason, reason_for_status
-from crawler.core.urls import canonical_url, site_of
+from crawler.core.urls import canonical_url, host_of, site_of
 from crawler.cycle import due_work
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.responses import header, permanent_redirect_target
@@ -203,6 +203,13 @@ class CycleLedger:
         ]
 
     def _requested(self, entries: list[NewEntry], feed: FeedState) -> list[PendingUrl]:
+        share = self.runtime.host_share
+        if share is not None:
+            # On a shared store a new article is fetched now only if this worker holds its host;
+            # otherwise it stays pending for the worker that takes that host.
+            entries = [
+                entry for entry in entries if share.take_pending(host_of(entry.url), entry.canonical_url)
+            ]
         self.runtime.count(CycleCounter.ARTICLES_REQUESTED, len(entries))
         return [
             PendingUrl(entry.canonical_url, entry.url, feed.id, 0, entry.title, entry.published)

@@ -14,6 +14,7 @@ FEED_META = "newswatch_feed"  # the FeedState a request belongs to
 DEPTH_META = "newswatch_depth"  # how deep a child sitemap is below its feed
 PENDING_META = "newswatch_pending"  # an article request: the PendingUrl it settles
 RECHECK_META = "newswatch_recheck"  # a re-check: the RecheckTarget it looks at
+HOST_META = "newswatch_lease_host"  # on a shared store: the leased host whose work the request is
 
 
 def header(response: Response, name: bytes) -> str | None:

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from crawler.core.clock import utcnow
 from crawler.core.config import Config, load_config
 from crawler.core.errors import CycleCounter, Reason
+from crawler.cycle.host_share import HostShare
 from crawler.cycle.ledger import CycleLedger
 from crawler.dedup.minhash import Thresholds
 from crawler.store import CycleCounts, Store
@@ -35,6 +36,8 @@ class CycleRuntime:
         self.store = store
         self.cycle_id: int | None = None
         self.ledger = CycleLedger(self)
+        # On a shared (PostgreSQL) store the cycle works host by host under leases.
+        self.host_share = HostShare(self) if store.shared else None
         self._stopping = False
         self._closing: asyncio.Future[None] | None = None
         self._count_lock = threading.Lock()  # spider work runs in threads; increments must not be lost
@@ -86,6 +89,11 @@ def counts_from_stats(stats: dict[str, Any]) -> CycleCounts:
             if key.startswith(FAILURE_STAT_PREFIX)
         },
     )
+
+
+def existing_runtime(crawler: Crawler) -> CycleRuntime | None:
+    """The crawl's runtime if a cycle created one (a discovery crawl has none)."""
+    return _runtimes.get(crawler)
 
 
 def runtime_for(crawler: Crawler) -> CycleRuntime:

@@ -8,6 +8,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from crawler.core.clock import utcnow
+from crawler.core.worker import outlives_cycle, worker_id
 from crawler.cycle.runtime import CYCLE_ID_STAT, CycleRuntime, runtime_for
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class CycleRecordExtension:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        self.runtime.cycle_id = self.runtime.store.start_cycle(self.trigger, utcnow())
+        self.runtime.cycle_id = self.runtime.store.start_cycle(self.trigger, utcnow(), worker_id())
         assert self.runtime.crawler.stats is not None
         self.runtime.crawler.stats.set_value(CYCLE_ID_STAT, self.runtime.cycle_id)
         logger.info("cycle %s started (%s)", self.runtime.cycle_id, self.trigger)
@@ -37,6 +38,8 @@ class CycleRecordExtension:
         if self.runtime.cycle_id is None:
             return
         status = "finished" if reason == "finished" else "stopped"
+        if self.runtime.host_share is not None:
+            self.runtime.host_share.close(stopped=not outlives_cycle())
         counts = self.runtime.counts()
         self.runtime.store.finish_cycle(self.runtime.cycle_id, counts, status, reason, utcnow())
         logger.info(

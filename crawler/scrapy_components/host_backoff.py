@@ -5,6 +5,9 @@ answers 429 or 503 with Retry-After, further requests to it in this cycle are dr
 typed reason ``host-backoff``: their URLs stay pending and the next cycle takes them, while
 other hosts go on. The wait is capped, so an absurd header cannot stall the cycle.
 
+On a shared store the pause is also written to the host's row, so no other worker takes the
+host before it passes (``Store.back_off_host``); the leases keep everyone else away meanwhile.
+
 Requests already waiting in the host's downloader slot passed this middleware before the 429
 arrived, so they are failed from the slot's queue too. That queue is Scrapy internals
 (``Downloader.slots[key].queue``); if its shape ever changes, those few requests are simply
@@ -13,18 +16,24 @@ sent, which is impolite but loses nothing.
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.core.clock import utcnow
 from crawler.core.errors import Reason
+from crawler.cycle.runtime import existing_runtime
 from crawler.sources.polling import MAX_RETRY_AFTER_SECONDS, parse_retry_after
+
+logger = logging.getLogger(__name__)
 
 
 class HostBackedOff(IgnoreRequest):
@@ -56,9 +65,25 @@ class HostBackoffMiddleware:
             wait = parse_retry_after(header.decode("latin-1") if header else None, utcnow())
             if wait is not None:
                 host = urlsplit(request.url).hostname or ""
-                self.paused_until[host] = time.monotonic() + min(wait, MAX_RETRY_AFTER_SECONDS)
+                wait = min(wait, MAX_RETRY_AFTER_SECONDS)
+                self.paused_until[host] = time.monotonic() + wait
                 self._fail_queued(request, host)
+                self._share_pause(
+                    host,
+                    wait,
+                    f"HTTP {response.status}, Retry-After: {header.decode('latin-1') if header else ''}",
+                )
         return response
+
+    def _share_pause(self, host: str, wait: float, detail: str) -> None:
+        runtime = existing_runtime(self.crawler) if self.crawler is not None else None
+        if runtime is None or runtime.host_share is None:
+            return
+        until = utcnow() + timedelta(seconds=wait)
+        # A store write never runs on the reactor; a failed one only costs the other workers a 429.
+        deferToThread(runtime.store.back_off_host, host, until, detail[:500]).addErrback(
+            lambda failure: logger.warning("could not record %s's pause: %s", host, failure.value)
+        )
 
     def _fail_queued(self, request: Request, host: str) -> None:
         """Fail the requests for `host` that already wait in its downloader slot."""

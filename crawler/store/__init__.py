@@ -6,12 +6,14 @@ from crawler.store.records import (
     ArticleRecord,
     CycleCounts,
     FeedState,
+    HostLease,
     NewEntry,
     PendingUrl,
     PollOutcome,
     RecheckTarget,
     SaveOutcome,
     StoredRobotsTxt,
+    WorkerStatus,
 )
 from crawler.store.store import Store
 
@@ -20,6 +22,7 @@ __all__ = [
     "ArticleRecord",
     "CycleCounts",
     "FeedState",
+    "HostLease",
     "NewEntry",
     "PendingUrl",
     "PollOutcome",
@@ -28,4 +31,5 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoredRobotsTxt",
+    "WorkerStatus",
 ]

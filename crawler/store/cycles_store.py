@@ -24,7 +24,7 @@ class CyclesMixin:
 
     engine: Engine
 
-    def start_cycle(self, trigger: str, now: datetime) -> int:
+    def start_cycle(self, trigger: str, now: datetime, worker: str | None = None) -> int:
         """A new `runs` row, status running; returns the cycle id."""
         with write_transaction(self.engine) as conn:
             result = conn.execute(
@@ -34,6 +34,7 @@ class CyclesMixin:
                     trigger=trigger,
                     host=socket.gethostname()[:255],
                     pid=os.getpid(),
+                    worker=worker,
                     failures={},
                 )
             )

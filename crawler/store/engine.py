@@ -66,3 +66,18 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A read-only snapshot."""
     with engine.connect() as connection, connection.begin():
         yield connection
+
+
+@contextlib.contextmanager
+def try_advisory_lock(engine: Engine, key: int) -> Iterator[bool]:
+    """PostgreSQL: hold the session advisory lock `key` for the block if nobody else holds it
+    (yields whether it was taken; never waits). The server drops it if this process dies."""
+    with engine.connect() as connection:
+        taken = bool(connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({int(key)})").scalar())
+        connection.commit()
+        try:
+            yield taken
+        finally:
+            if taken:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({int(key)})")
+                connection.commit()

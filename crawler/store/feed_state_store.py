@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, update
 
 from crawler.core.config import FeedConfig
+from crawler.core.urls import host_of
 from crawler.store.engine import read_transaction, write_transaction
 from crawler.store.records import (
     FeedState,
@@ -31,8 +32,11 @@ class FeedsMixin:
             for feed in configured:
                 row = existing.get(feed.name)
                 if row is None:
+                    # Several workers starting on a new store add the same feeds at once.
                     conn.execute(
-                        feeds.insert().values(
+                        insert_for(conn, feeds)
+                        .on_conflict_do_nothing(index_elements=["name"])
+                        .values(
                             name=feed.name,
                             url=feed.url,
                             fetch_url=feed.url,
@@ -124,6 +128,7 @@ class FeedsMixin:
             {
                 "canonical_url": entry.canonical_url,
                 "url": entry.url,
+                "host": host_of(entry.url),
                 "feed_id": feed_id,
                 "status": "pending",
                 "entry_title": entry.title,

@@ -152,6 +152,7 @@ class CycleCounts:
     articles_failed: int = 0
     articles_rechecked: int = 0
     articles_updated: int = 0
+    hosts_taken: int = 0
     failures: dict[str, int] = field(default_factory=dict)
 
 
@@ -167,3 +168,31 @@ class StoredRobotsTxt:
 
     def is_fresh(self, now: datetime) -> bool:
         return self.fetched_at <= now < self.expires_at
+
+
+@dataclass(frozen=True)
+class HostLease:
+    """Who holds a host on a shared store, until when, and how long the host asked us to wait."""
+
+    host: str
+    owner: str | None
+    expires_at: datetime | None
+    backoff_until: datetime | None
+
+    def held(self, now: datetime) -> bool:
+        return self.owner is not None and self.expires_at is not None and self.expires_at > now
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """A worker as `newswatch workers` lists it."""
+
+    id: str
+    machine: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    stopped_at: datetime | None
+    cycle_id: int | None
+    articles_done: int
+    hosts: tuple[str, ...]  # hosts it holds a valid lease on

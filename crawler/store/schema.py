@@ -93,7 +93,11 @@ urls = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # The URL's host as Scrapy's per-host slot names it: pending URLs are fetched by the worker
+    # holding that host's lease. Set for every pending URL; settled URLs need none.
+    Column("host", String(255)),
     Index("ix_urls_status_feed", "status", "feed_id"),
+    Index("ix_urls_status_host", "status", "host"),
 )
 
 articles = Table(
@@ -179,7 +183,9 @@ runs = Table(
     Column("articles_failed", Integer, nullable=False, server_default=text("0")),
     Column("articles_rechecked", Integer, nullable=False, server_default=text("0")),
     Column("articles_updated", Integer, nullable=False, server_default=text("0")),
+    Column("hosts_taken", Integer, nullable=False, server_default=text("0")),  # leases taken (PostgreSQL)
     Column("failures", JSON, nullable=False),
+    Column("worker", String(200)),  # the worker id (crawler.core.worker) that ran it
 )
 
 # Each failure, typed, against its run, feed and URL: the evidence behind `feeds status`.
@@ -302,4 +308,32 @@ alert_deliveries = Table(
     Column("sent_at", UTCDateTime()),
     Index("ux_alert_deliveries", "rule", "target_key", "story_id", unique=True),
     Index("ix_alert_deliveries_status", "status", "rule"),
+)
+
+# Per-host crawl state shared by every worker on one store: who holds the host's lease and until
+# when (only the holder polls its feeds and fetches its pages), and how long it asked us to wait.
+hosts = Table(
+    "hosts",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("lease_owner", String(200)),  # a worker id; NULL when nobody holds it
+    Column("lease_expires_at", UTCDateTime()),
+    Column("lease_renewed_at", UTCDateTime()),
+    Column("lease_taken_at", UTCDateTime()),
+    Column("backoff_until", UTCDateTime()),  # Retry-After: no worker takes it before this
+    Column("backoff_detail", Text),
+)
+
+# Workers that ran cycles on this store, with their last heartbeat: `newswatch workers`.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("machine", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("heartbeat_at", UTCDateTime(), nullable=False),
+    Column("stopped_at", UTCDateTime()),
+    Column("cycle_id", Integer),  # the cycle it runs (or ran last)
+    Column("articles_done", Integer, nullable=False, server_default=text("0")),
 )

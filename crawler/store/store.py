@@ -21,9 +21,11 @@ from crawler.store.engine import make_engine
 from crawler.store.feed_state_store import FeedsMixin
 from crawler.store.frontier import FrontierMixin
 from crawler.store.full_text import SearchMixin
+from crawler.store.host_leases_store import HostLeasesMixin
 from crawler.store.queries import QueriesMixin
 from crawler.store.reports import ReportsMixin
 from crawler.store.robots_store import RobotsTxtMixin
+from crawler.store.workers_store import WorkersMixin
 
 
 class Store(
@@ -38,9 +40,11 @@ class Store(
     CyclesMixin,
     RobotsTxtMixin,
     BackfillMixin,
+    HostLeasesMixin,
+    WorkersMixin,
 ):
     """Feeds' polling state, the seen-URL frontier, articles, their search, alerts, cycles,
-    robots.txt and backfills."""
+    robots.txt, backfills, host leases and workers."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -61,6 +65,11 @@ class Store(
             yield store
         finally:
             store.close()
+
+    @property
+    def shared(self) -> bool:
+        """Whether workers share this store through host leases (PostgreSQL); SQLite is one machine's."""
+        return self.engine.dialect.name == "postgresql"
 
     def close(self) -> None:
         self.engine.dispose()

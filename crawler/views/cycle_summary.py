@@ -31,6 +31,8 @@ def print_cycle_summary(console: Console, cycle: dict[str, Any], failures: list[
         ("  failed", C.ARTICLES_FAILED),
     ):
         table.add_row(label, str(cycle[counter]))
+    if cycle.get(C.HOSTS_TAKEN):  # a worker on a shared store: the host leases it took
+        table.add_row("hosts taken", str(cycle[C.HOSTS_TAKEN]))
     console.print(table)
     if not failures:
         return

@@ -12,7 +12,8 @@ from rich.table import Table
 from crawler.core.config import Config
 from crawler.core.durations import format_duration
 from crawler.core.secrets import masked_url
-from crawler.store import FeedState, Store
+from crawler.core.urls import host_of
+from crawler.store import FeedState, HostLease, Store
 
 SILENT_WINDOW = timedelta(days=2)
 HISTORY_WINDOW = timedelta(days=28)
@@ -79,13 +80,17 @@ def print_feed_status(console: Console, config: Config, store: Store, now: datet
     recent = store.item_counts(now - SILENT_WINDOW)
     history = store.item_counts(now - HISTORY_WINDOW, until=now - SILENT_WINDOW)
     stored = store.article_counts()
+    leases = store.host_leases() if store.shared else None
     table = Table(
         title="Feed health",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         caption="items: new links the feed listed in the last 24 h / 7 days; stored: articles kept",
     )
-    for column in ("feed", "health", "last ok", "last error", "fails", "every", "next", "items", "stored"):
+    columns = ["feed", "health", "last ok", "last error", "fails", "every", "next", "items", "stored"]
+    if leases is not None:  # workers share the store: who holds each feed's host, until when
+        columns.append("host lease")
+    for column in columns:
         table.add_column(
             column,
             justify="right" if column in ("fails", "items", "stored") else "left",
@@ -94,7 +99,7 @@ def print_feed_status(console: Console, config: Config, store: Store, now: datet
     for feed in config.feeds:
         state = states.get(feed.name)
         if state is None:
-            table.add_row(feed.name, "[dim]never polled[/dim]", *["-"] * 7)
+            table.add_row(feed.name, "[dim]never polled[/dim]", *["-"] * (len(columns) - 2))
             continue
         silent = is_silent(recent.get(state.id, 0), history.get(state.id, 0))
         table.add_row(
@@ -107,8 +112,23 @@ def print_feed_status(console: Console, config: Config, store: Store, now: datet
             _until(state.next_check_at, now) if state.retired_at is None else "retired",
             f"{last_day.get(state.id, 0)}/{last_week.get(state.id, 0)}",
             str(stored.get(state.id, 0)),
+            *([] if leases is None else [_lease(leases.get(host_of(state.fetch_url)), now)]),
         )
     console.print(table)
+
+
+def _lease(lease: HostLease | None, now: datetime) -> str:
+    """``worker until 12:04:31 (in 3m)``, or free; and a pause the host asked for."""
+    if lease is None:
+        return "free"
+    text = (
+        f"{lease.owner} until {lease.expires_at:%H:%M:%S} ({_until(lease.expires_at, now)})"
+        if lease.held(now) and lease.expires_at
+        else "free"
+    )
+    if lease.backoff_until is not None and lease.backoff_until > now:
+        text += f"; host asked to wait {_until(lease.backoff_until, now)}"
+    return text
 
 
 def _health(state: FeedState, silent: bool) -> str:

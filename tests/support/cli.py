@@ -28,8 +28,13 @@ def newswatch(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        env=child_env(**(env or {})),
     )
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a newswatch child process: this checkout importable, plus `extra`."""
+    return {**os.environ, "PYTHONPATH": str(REPO), **extra}
 
 
 def write_config(

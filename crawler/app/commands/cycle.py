@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
-from crawler.app.commands.common import console, opened_store
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.app.commands.common import console, first_line, opened_store
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import CliError, CycleRunning, ExitStatus
@@ -18,6 +22,7 @@ if TYPE_CHECKING:
     from crawler.alerts.delivery import AlertRound
 
 # How a crawl that closed for these reasons ran: as it should (feed failures are in the summary).
+ALERTS_LOCK_KEY = 7268042  # pg_advisory_lock key: one worker sends alerts at a time
 CLEAN_FINISHES = frozenset({"finished", "closespider_timeout", "shutdown", "nothing-due"})
 
 
@@ -41,7 +46,6 @@ def add_commands(commands: Any) -> None:
 
 def run_once(args: argparse.Namespace, config: Config) -> int:
     """Run one cycle under the cycle lock and print its summary."""
-    from crawler.app.cycle_lock import CycleLock
     from crawler.views.cycle_summary import print_cycle_summary
 
     unknown = [name for name in args.feed if name not in {feed.name for feed in config.feeds}]
@@ -58,7 +62,7 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
         return ExitStatus.STORE
     alerts: AlertRound | None = None
     try:
-        with CycleLock.for_database(config.database_url):
+        with cycle_guard(config.database_url):
             close_dead_cycles(config.database_url)
             if config.alerts:
                 from crawler.app.commands.alerts import register_rules
@@ -83,10 +87,15 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
     if cycle_id is None:
         print("newswatch: the cycle did not start; see the log above", file=sys.stderr)
         return ExitStatus.UNEXPECTED
-    with opened_store(config.database_url) as store:
-        cycle = store.cycle(cycle_id)
-        assert cycle is not None
-        print_cycle_summary(console(), cycle, store.cycle_failures(cycle_id))
+    try:
+        with opened_store(config.database_url) as store:
+            cycle = store.cycle(cycle_id)
+            assert cycle is not None
+            print_cycle_summary(console(), cycle, store.cycle_failures(cycle_id))
+    except SQLAlchemyError as exc:  # the database went away during the cycle
+        reason = first_line(getattr(exc, "orig", None) or exc)
+        print(f"newswatch: the store became unavailable ({reason}); the next cycle resumes", file=sys.stderr)
+        return ExitStatus.STORE
     if config.alerts and alerts is not None:
         from crawler.app.commands.alerts import print_round
 
@@ -110,15 +119,35 @@ def cycle_without_work(config: Config, feed_names: list[str]) -> int | None:
 
 
 def send_alerts(config: Config) -> AlertRound | None:
-    """The alerts owed after the cycle, sent while the cycle lock is still held (two processes must
-    not send the same delivery); a failure to send is recorded and retried, never fatal to the run."""
+    """The alerts owed after the cycle, sent by one process at a time (two must not send the same
+    delivery): under the cycle lock on SQLite, under an advisory lock on PostgreSQL, where a
+    worker that finds another sending leaves what is owed to the next cycle. A failure to send
+    is recorded and retried, never fatal to the run."""
     from crawler.app.commands.alerts import deliver
+    from crawler.store.engine import make_engine, try_advisory_lock
 
     try:
-        return deliver(config)
+        if make_url(config.database_url).get_backend_name() != "postgresql":
+            return deliver(config)
+        engine = make_engine(config.database_url)
+        try:
+            with try_advisory_lock(engine, ALERTS_LOCK_KEY) as alone:
+                return deliver(config) if alone else None
+        finally:
+            engine.dispose()
     except CliError as exc:
         print(f"newswatch: alerts not sent: {exc}", file=sys.stderr)
         return None
+
+
+def cycle_guard(database_url: str) -> contextlib.AbstractContextManager[object]:
+    """The cycle lock on SQLite (one cycle at a time); nothing on PostgreSQL, where any number
+    of workers share the store through host leases."""
+    from crawler.app.cycle_lock import CycleLock
+
+    if make_url(database_url).get_backend_name() == "postgresql":
+        return contextlib.nullcontext()
+    return CycleLock.for_database(database_url)
 
 
 def exit_status_of(finish_reason: str | None) -> int:
