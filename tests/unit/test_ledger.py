@@ -32,6 +32,7 @@ class Runtime:
     config: Config
     store: Store
     cycle_id: int | None = None
+    host_share: None = None  # one machine's store: no host leases
     counted: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
