@@ -43,6 +43,7 @@ CONFIG_COMMANDS = [
     ["backfill", "status"],
     ["check"],
     ["backup", "copy.db"],
+    ["workers"],
 ]
 STORE_COMMANDS = [
     c for c in CONFIG_COMMANDS if c[0] != "daemon" and c[:2] not in (["feeds", "list"], ["feeds", "discover"])
