@@ -131,3 +131,20 @@ def test_host_lease_defaults_to_five_minutes(tmp_path: Path):
     path = tmp_path / "newswatch.yaml"
     path.write_text("feeds:\n  - name: one\n    url: https://example.org/feed\n")
     assert load_config(path).crawl.host_lease == 300
+
+
+@pytest.mark.postgres
+def test_an_advisory_lock_is_held_by_one_process_at_a_time(postgres_url: str):
+    from crawler.store.engine import make_engine, try_advisory_lock
+
+    first, second = make_engine(postgres_url), make_engine(postgres_url)
+    try:
+        with try_advisory_lock(first, 42) as alone:
+            assert alone
+            with try_advisory_lock(second, 42) as also:
+                assert not also
+        with try_advisory_lock(second, 42) as now_alone:
+            assert now_alone
+    finally:
+        first.dispose()
+        second.dispose()
