@@ -19,7 +19,7 @@ from tests.support.records import NOW
 
 HOSTS = [f"site{number}.example" for number in range(10)]
 LEASE = 60.0
-PREVIOUS_REVISION = "0008"  # the newest before host leases
+PREVIOUS_REVISION = "0009"  # the newest before host leases
 
 
 @pytest.fixture
