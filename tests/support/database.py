@@ -12,7 +12,9 @@ def query(database: str | Path, sql: str, *params: object) -> list[tuple]:
     """The rows of `sql`: a database URL is read through SQLAlchemy (SQLite or PostgreSQL); a
     SQLite file path with SQLite itself, so a check never shares the code it checks."""
     if isinstance(database, Path):
-        connection = sqlite3.connect(database, timeout=30)
+        # mode=rw: a check never creates the file. A store that does not exist yet must stay
+        # absent, since newswatch refuses an empty file as not its database.
+        connection = sqlite3.connect(f"file:{database}?mode=rw", uri=True, timeout=30)
         try:
             return connection.execute(sql, params).fetchall()
         finally:
