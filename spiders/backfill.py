@@ -80,7 +80,10 @@ class BackfillSpider(Spider):
     def _item_done(self, item: Any, **_: Any) -> None:
         mark = getattr(item, "archive_mark", None)
         if isinstance(mark, ArchiveMark):
-            mark.tracker.settled(mark.offset)
+            # settling may write the progress row: never on the reactor thread
+            from twisted.internet import reactor
+
+            reactor.callInThread(mark.tracker.settled, mark.offset)
 
     def _run_id(self) -> int | None:
         return self.runtime.cycle_id
@@ -174,7 +177,7 @@ class BackfillSpider(Spider):
         mark: ArchiveMark = response.meta[MARK_META]
         item = self._item(response, page.url, page.captured_at, mark)
         if item is None:
-            mark.tracker.settled(mark.offset)
+            await asyncio.to_thread(mark.tracker.settled, mark.offset)
             return
         yield item
 
@@ -183,7 +186,7 @@ class BackfillSpider(Spider):
         reason, detail = reason_for_failure(failure)
         self.runtime.fail(None, request.url, reason, detail)
         mark: ArchiveMark = request.meta[MARK_META]
-        mark.tracker.settled(mark.offset)
+        await asyncio.to_thread(mark.tracker.settled, mark.offset)
 
     # -- the Wayback Machine -------------------------------------------------------------------
 
@@ -240,11 +243,11 @@ class BackfillSpider(Spider):
         if response.status >= 400:
             reason = reason_for_status(response.status)
             self.runtime.fail(None, capture.original, reason, f"capture: HTTP {response.status}")
-            mark.tracker.settled(mark.offset)
+            await asyncio.to_thread(mark.tracker.settled, mark.offset)
             return
         item = self._item(response, capture.original, capture.captured_at, mark)
         if item is None:
-            mark.tracker.settled(mark.offset)
+            await asyncio.to_thread(mark.tracker.settled, mark.offset)
             return
         yield item
 

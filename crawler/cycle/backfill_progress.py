@@ -40,6 +40,8 @@ class ArchiveTracker:
         self._earlier = earlier or ArchiveProgress(archive, via)
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
+        # settles arrive from several threads: one save at a time, so an older row never lands last
+        self._save_lock = threading.Lock()
         self._last_save = 0.0
         self.reading_done = False
         self.error: str | None = None
@@ -83,6 +85,10 @@ class ArchiveTracker:
 
     def save(self, *, force: bool) -> None:
         """Write the progress row (at most every SAVE_EVERY_SECONDS unless forced or complete)."""
+        with self._save_lock:
+            self._save(force=force)
+
+    def _save(self, *, force: bool) -> None:
         with self._lock:
             complete = self.reading_done and not self._in_flight
             now = time.monotonic()

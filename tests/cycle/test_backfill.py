@@ -32,6 +32,7 @@ from tests.support.warcs import Archived, ranged, warc_bytes, write_warc
 SITE = "news.example.org"
 OTHER = "elsewhere.example.net"
 CAPTURED = utcnow() - timedelta(days=400)  # an archive of the past, whatever day the suite runs
+WARC_DATE = CAPTURED.strftime("WARC-Date: %Y-%m-%dT%H:%M:%SZ").encode()
 
 
 def ice_story(number: int, path: str | None = None) -> Story:
@@ -252,12 +253,14 @@ def test_hostile_records_are_skipped_typed_and_the_rest_is_stored(
     )
     bad_status = (
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.example.org/garbled\r\n"
-        b"WARC-Date: 2020-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        + WARC_DATE
+        + b"\r\nContent-Type: application/http; msgtype=response\r\n"
         b"Content-Length: 24\r\n\r\nthis is no status line\r\n\r\n\r\n"
     )
     claims_4gb = (
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.example.org/liar\r\n"
-        b"WARC-Date: 2020-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        + WARC_DATE
+        + b"\r\nContent-Type: application/http; msgtype=response\r\n"
         b"Content-Length: 4294967296\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>short"
     )
     member = warc_bytes([story_record(3)])
