@@ -9,6 +9,7 @@ import pytest
 
 from crawler.topic.facts import Facts, PeopleCount, extract_facts
 from tests.support.corpus import SHARED, corpus_absent
+from tests.support.dates import ago, ahead
 
 FRIDAY = datetime(2019, 8, 9, 18, 30, tzinfo=UTC)  # the Mississippi story ran on a Friday
 
@@ -385,6 +386,34 @@ def test_event_date_is_the_date_of_the_action(text: str, published: datetime | N
 )
 def test_dates_that_are_not_the_event_are_ignored(text: str, published: datetime | None) -> None:
     assert extract_facts("", text, published).event_date is None
+
+
+def _written(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+@pytest.mark.parametrize("days_after", [1, 2, 30])
+def test_an_event_date_after_publication_is_never_kept(days_after: int) -> None:
+    published = ago(days=40)
+    later = (published + timedelta(days=days_after)).date()
+    text = f"Agents raided the plant on {_written(later)} and detained 40 workers."
+    assert extract_facts("", text, published).event_date is None
+
+
+def test_an_event_on_the_publication_day_is_kept() -> None:
+    published = ago(days=40)
+    text = f"Agents raided the plant on {_written(published.date())} and detained 40 workers."
+    assert extract_facts("", text, published).event_date == published.date()
+
+
+def test_without_a_publication_date_an_event_date_after_today_is_never_kept() -> None:
+    tomorrow, last_week = ahead(days=1).date(), ago(days=7).date()
+
+    def found(day: date) -> date | None:
+        return extract_facts("", f"Agents raided the plant on {_written(day)}.", None).event_date
+
+    assert found(tomorrow) is None
+    assert found(last_week) == last_week
 
 
 # ---- what is reported as happening -------------------------------------------------------------

@@ -9,10 +9,10 @@ against the publication date in the direction of the sentence's tense; in an inc
 source list ("KARE 11 (Jan 9, 2026): ICE arrests ...") against that line's own date.
 
 Never an event date: the publication date of a byline or a source line, a date after
-publication (a hearing, a deadline), a date introduced as a limit ("by December 16", "since
-January 6", "before the January 7 shooting"), a statement's date ("the agency said Monday"),
-the date of a press conference, rally or vigil about the event, and weekdays with no
-publication date to count from.
+publication, even by a day (a hearing, a deadline; after today when the page gives no
+publication date), a date introduced as a limit ("by December 16", "since January 6", "before
+the January 7 shooting"), a statement's date ("the agency said Monday"), the date of a press
+conference, rally or vigil about the event, and weekdays with no publication date to count from.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from crawler.core.clock import utcnow
 from crawler.topic.facts.text import any_of, numbered, sentence_bounds
 
 _MONTHS_EN = numbered("jan feb mar apr may jun jul aug sep oct nov dec", start=1)
@@ -129,6 +130,9 @@ class EventDate:
 def find_event_date(title: str, text: str, published: date | None) -> EventDate | None:
     """The lead event's day (see the module docstring), resolved against `published`."""
     weak: EventDate | None = None
+    # An event the text reports has happened by the day it was published (by today, when the
+    # page gives no publication date).
+    latest = published if published is not None else utcnow().date()
     for zone, source in enumerate((title, text)):
         source_lines = {match.start(): match for match in _SOURCE_LINE.finditer(source)}
         previous: date | None = None
@@ -141,8 +145,8 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue
             if not match.group("next_day"):
                 previous = resolved
-            if published is not None and resolved > published + timedelta(days=1):
-                continue  # a hearing, a deadline: not the event
+            if resolved > latest:
+                continue  # a hearing, a deadline: not the event, which was reported so is past
             if _excluded(source, match):
                 continue
             start, end = sentence_bounds(source, match.start(), match.end())
