@@ -50,6 +50,24 @@ def without_credentials(url: str) -> tuple[str, str | None]:
     return bare, "Basic " + base64.b64encode(pair.encode()).decode("ascii")
 
 
+def carry_credentials(from_url: str, to_url: str | None) -> str | None:
+    """``to_url`` with ``from_url``'s ``user:password@`` when both are on the same host.
+
+    A feed behind basic auth that moves permanently within its site must keep its credentials,
+    or every later poll is a 401. A move to another host gets none: Scrapy does not send
+    ``Authorization`` across hosts either, so the credentials were never the new host's.
+    """
+    if to_url is None:
+        return None
+    source, target = urlsplit(from_url), urlsplit(to_url)
+    if source.username is None and source.password is None:
+        return to_url
+    if target.username is not None or target.hostname != source.hostname or target.port != source.port:
+        return to_url
+    userinfo = source.netloc.rpartition("@")[0]
+    return urlunsplit(target._replace(netloc=f"{userinfo}@{target.netloc}"))
+
+
 class MaskingFilter(logging.Filter):
     """Masks credentials in a log record's message and traceback before any handler formats it."""
 

@@ -21,6 +21,7 @@ from scrapy.http import Response
 
 from crawler.core.clock import utcnow
 from crawler.core.errors import CycleCounter, NotAListing, ProblemKind, Reason, reason_for_status
+from crawler.core.secrets import carry_credentials
 from crawler.core.urls import canonical_url, host_of, site_of
 from crawler.cycle import due_work
 from crawler.cycle.item import ArticleItem
@@ -177,7 +178,7 @@ class CycleLedger:
             interval_seconds=interval,
             etag=etag,
             last_modified=last_modified,
-            moved_to=permanent_redirect_target(response),
+            moved_to=carry_credentials(feed.fetch_url, permanent_redirect_target(response)),
             link_set_hash=link_set_hash,
         )
         self.runtime.store.record_poll(feed.id, outcome, new_entries)

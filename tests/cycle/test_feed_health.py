@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,23 @@ def test_permanent_redirect_moves_the_stored_feed_url(server: MockServer, tmp_pa
     assert newswatch("run", "--feed", "moved", config=config).returncode == 0
     assert server.requests_to("/old-feed.xml") == []
     assert len(server.requests_to("/new-feed.xml")) == 1
+
+
+def test_a_feed_behind_basic_auth_keeps_its_credentials_after_a_permanent_move(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    serve_feed(server, "/new-feed.xml")
+    server.serve("/old-feed.xml", redirect(server.url("/new-feed.xml"), 301))
+    scheme, rest = server.url("/old-feed.xml").split("://", 1)
+    config = write_config(tmp_path, sqlite_url, [{"name": "private", "url": f"{scheme}://reader:pw@{rest}"}])
+    expected = "Basic " + base64.b64encode(b"reader:pw").decode()
+
+    assert newswatch("run", config=config).returncode == 0
+    server.clear_log()
+    assert newswatch("run", "--feed", "private", config=config).returncode == 0
+
+    assert [hit.headers.get("Authorization") for hit in server.requests_to("/new-feed.xml")] == [expected]
+    assert server.requests_to("/old-feed.xml") == []
 
 
 def test_temporary_redirect_keeps_the_configured_url(server: MockServer, tmp_path: Path, sqlite_url: str):

@@ -8,7 +8,13 @@ import sys
 
 import pytest
 
-from crawler.core.secrets import MaskingFilter, mask_secrets, masked_url, without_credentials
+from crawler.core.secrets import (
+    MaskingFilter,
+    carry_credentials,
+    mask_secrets,
+    masked_url,
+    without_credentials,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +45,26 @@ def test_credentials_move_to_a_basic_authorization_header():
     assert bare == "https://example.org:8443/feed.xml?x=1"
     assert header == "Basic " + base64.b64encode(b"reader:p@ss").decode()
     assert without_credentials("https://example.org/feed.xml") == ("https://example.org/feed.xml", None)
+
+
+@pytest.mark.parametrize(
+    ("moved_to", "kept"),
+    [
+        ("https://example.org/new.xml", "https://reader:p%40ss@example.org/new.xml"),
+        ("http://example.org/new.xml", "http://reader:p%40ss@example.org/new.xml"),
+        ("https://other.example/new.xml", "https://other.example/new.xml"),
+        ("https://example.org:8443/new.xml", "https://example.org:8443/new.xml"),
+        (None, None),
+    ],
+)
+def test_a_feed_moved_within_its_host_keeps_its_credentials(moved_to: str | None, kept: str | None):
+    assert carry_credentials("https://reader:p%40ss@example.org/feed.xml", moved_to) == kept
+
+
+def test_a_feed_without_credentials_moves_as_it_is():
+    assert carry_credentials("https://example.org/feed.xml", "https://example.org/new.xml") == (
+        "https://example.org/new.xml"
+    )
 
 
 def test_log_records_are_masked_in_message_arguments_and_tracebacks():
