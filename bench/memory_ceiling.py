@@ -19,17 +19,13 @@ feed lists: run with --pages 50 and --pages 200 to see the peaks stay put.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,6 +33,7 @@ sys.path.insert(0, str(REPO))
 from tests.support.cli import cli_command, write_config  # noqa: E402
 from tests.support.mockserver import MockServer, Page  # noqa: E402
 from tests.support.pages import Story, article_html, rss  # noqa: E402
+from tests.support.process_memory import MB, PeakMemory  # noqa: E402
 
 PAGE_BYTES = 4_500_000
 
@@ -63,34 +60,6 @@ def large_page(index: int) -> bytes:
     return html.replace(b"</body>", script + nav + b"</body>")
 
 
-class Sampler(threading.Thread):
-    """Peak RSS of a process and, separately, of each of its descendants."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.root = psutil.Process(pid)
-        self.root_peak = 0
-        self.child_peaks: dict[int, int] = {}
-        self.tree_peak = 0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            try:
-                root = self.root.memory_info().rss
-                children = {}
-                for child in self.root.children(recursive=True):
-                    with contextlib.suppress(psutil.Error):
-                        children[child.pid] = child.memory_info().rss
-            except psutil.Error:
-                return
-            self.root_peak = max(self.root_peak, root)
-            for pid, resident in children.items():
-                self.child_peaks[pid] = max(self.child_peaks.get(pid, 0), resident)
-            self.tree_peak = max(self.tree_peak, root + sum(children.values()))
-            time.sleep(0.1)
-
-
 def measure(pages: int, folder: Path) -> dict[str, float]:
     """Serve `pages` large pages, run one cycle over them, return the peaks in MB."""
     with MockServer() as server:
@@ -110,22 +79,21 @@ def measure(pages: int, folder: Path) -> dict[str, float]:
         child = subprocess.Popen(
             cli_command(config, "run"), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
-        sampler = Sampler(child.pid)
+        sampler = PeakMemory(child.pid)
         sampler.start()
         _, stderr = child.communicate()
-        sampler.done.set()
-        sampler.join()
+        sampler.stop()
         if child.returncode != 0:
             raise SystemExit(f"the cycle failed ({child.returncode}): {stderr}")
         with sqlite3.connect(database) as connection:
             stored = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
-    mb = 1024 * 1024
+    mb = MB
     return {
         "pages": pages,
         "stored": stored,
         "seconds": round(time.monotonic() - started, 1),
         "crawler_peak_mb": round(sampler.root_peak / mb, 1),
-        "largest_worker_peak_mb": round(max(sampler.child_peaks.values(), default=0) / mb, 1),
+        "largest_worker_peak_mb": round(sampler.largest_child_peak / mb, 1),
         "tree_peak_mb": round(sampler.tree_peak / mb, 1),
     }
 
