@@ -254,6 +254,47 @@ def test_state_names_inside_other_names_are_not_states(text: str) -> None:
     assert extract_facts("", text, None).states == []
 
 
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        (
+            "Agents detained him in Ohio. For updates, call the committee at 401-525-1957 in Rhode Island.",
+            ["OH"],
+        ),
+        ("Agents detained him in Ohio. Write to Box 31642, Seattle, WA 98103.", ["OH"]),
+        ("ICE raids go on in Ohio.\nJohn Green, Davis, Calif.", ["OH"]),
+        ("Irma Escoto, a U.S. citizen born in New Mexico, was detained in Ohio.", ["OH"]),
+        ("ICE agents arrested 40 in Iowa, just as in New Orleans last year.", ["IA"]),
+        (
+            "Workers were detained in Ohio; some states--including Florida and Kansas--fine injured workers.",
+            ["OH"],
+        ),
+        (
+            "After the September 11 attacks in New York and Washington, D.C., ICE detained Arabs in Ohio.",
+            ["OH"],
+        ),
+        ("He was detained by the University of South Florida police in Ohio.", ["OH"]),
+        ("He was moved to El Paso Camp East Montana, the detention camp.", []),
+        ("He was detained while on his lunch break in the Cedar-Riverside neighborhood.", []),
+    ],
+)
+def test_places_named_for_another_reason_are_not_states(text: str, states: list[str]) -> None:
+    assert extract_facts("", text, None).states == states
+
+
+def test_the_places_of_a_roundup_item_without_immigration_are_not_states() -> None:
+    text = (
+        "News and reports\n"
+        "No to war\n"
+        "--In Amherst, Mass., 20 activists picketed a congressman over the war in Iraq.\n"
+        "Back to the top\n"
+        "No more ICE raids\n"
+        "FAIRFIELD, Ohio--Activists protested a raid by ICE at a poultry plant.\n"
+        "Back to the top\n"
+    )
+    assert extract_facts("News and reports", text, None).states == ["OH"]
+
+
 def test_title_case_headline_still_yields_its_state() -> None:
     assert extract_facts("Feds Raid Mississippi Poultry Plants", "", None).states == ["MS"]
 

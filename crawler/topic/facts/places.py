@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crawler.core.built_index import load_or_build
+from crawler.topic.facts.place_context import incidental_place, quiet_sections
 from crawler.topic.facts.text import Mention, fold_keeping_offsets, words
 
 _BARE_CITY_MIN_POPULATION = 100_000
@@ -48,7 +49,8 @@ _GEORGIA_COUNTRY = re.compile(
 # A state name that belongs to a person, an organisation, a newspaper, a street or a case,
 # not to the place where something happened.
 _STATE_NAME_BEFORE = re.compile(
-    r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+|\bv\.?\s+)$"
+    r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+(?:(?:North|South|East|West|"
+    r"Northern|Southern|Eastern|Western|Central)\s+)?|\bv\.?\s+)$"
 )
 _STATE_NAME_AFTER = re.compile(
     r"(?:'s)?\s+(?:Democrats?|Republicans?|Democratic|GOP|Sen\.|Senator|Rep\.|Representative|Gov\.|"
@@ -198,13 +200,19 @@ def find_places(title: str, text: str) -> Places:
         title_case = zone == 0 and _is_title_case(source)
         explicit_spans: list[tuple[int, int]] = []
 
-        def hit(code: str, match: re.Match[str], *, zone: int = zone, offset: int = offset) -> None:
+        def hit(
+            code: str, match: re.Match[str], *, zone: int = zone, offset: int = offset, source: str = source
+        ) -> None:
+            if incidental_place(source, match.start(), match.end()):
+                return
             state_hits.append((code, offset + match.start(), Mention(zone, match.start(), match.end())))
 
         for match in gazetteer.explicit_city.finditer(source):
             found = _explicit_city(gazetteer, match)
             if found and source.startswith("-based", match.end()):
                 explicit_spans.append(match.span())  # "a Tucson, Ariz.-based group": its home
+            elif found and incidental_place(source, match.start(), match.end()):
+                explicit_spans.append(match.span())
             elif found:
                 city, code = found
                 if city:
@@ -225,9 +233,19 @@ def find_places(title: str, text: str) -> Places:
         if gazetteer.bare_city_names is not None and not title_case:
             for match in gazetteer.bare_city_names.finditer(source):
                 if not _covered(explicit_spans, match.start()) and _bare_city_counts(source, match):
+                    if incidental_place(source, match.start(), match.end()):
+                        continue
                     city, code = gazetteer.bare_cities[match.group()]
                     city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end()))
                     hit(code, match)
+    quiet = quiet_sections(text)
+    if quiet:
+        state_hits = [hit for hit in state_hits if not (hit[2].zone == 1 and _covered(quiet, hit[2].start))]
+        city_hits = {
+            city: mention
+            for city, mention in city_hits.items()
+            if not (mention.zone == 1 and _covered(quiet, mention.start))
+        }
     first_mentions = dict(city_hits)
     for code, _, mention in sorted(state_hits, key=lambda item: item[1]):
         first_mentions.setdefault(code, mention)
@@ -294,8 +312,12 @@ def _inside_longer_name(source: str, match: re.Match[str], after_ok: set[str] | 
     """
     if source.startswith(" & ", match.end()):
         return True  # "Gilbert & Sullivan", "Simon & Schuster"
-    before = re.search(r"([A-Z][a-z]+)\s$", source[max(0, match.start() - 30) : match.start()])
-    if before and before.group(1) not in _BEFORE_OK:
+    if re.search(r"[A-Za-z]-$", source[max(0, match.start() - 2) : match.start()]):
+        return True  # "Cedar-Riverside", a neighbourhood: the name is half of another
+    # Every capitalized word just before must be one that may stand before a place: "Camp East
+    # Montana" (a detention camp) is a name though "East Montana" would not be.
+    before = re.search(r"((?:[A-Z][a-z]+\s)+)$", source[max(0, match.start() - 40) : match.start()])
+    if before and any(word not in _BEFORE_OK for word in before.group(1).split()):
         return True
     if after_ok is None:
         return False

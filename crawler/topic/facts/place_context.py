@@ -1,0 +1,77 @@
+"""Whether a place is named where nothing of the story happens, judged from the words around it.
+
+A state or city counts where events take place (package docstring). These mentions name a
+place for another reason, and do not count:
+
+* contact and signature lines: "call 401-525-1957", "Box 31642, Seattle, WA 98103", a letter
+  signed "John Green, Davis, Calif.";
+* where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas";
+* comparisons: "just as in New Orleans", "unlike in Texas";
+* states as lawmakers: "some states--including Florida, Michigan and Kansas--allow ...";
+* the places of the September 11 attacks ("attacks in New York and Washington, D.C.").
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from crawler.topic.facts.text import sentence_bounds
+
+_CONTACT = re.compile(
+    r"\(?\b\d{3}\)?[ .-]\d{3}-\d{4}\b|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:P\.?\s?O\.?\s)?Box \d+|"
+    r",\s*[A-Z]{2}\s+\d{5}\b"
+)
+# A line that is only a name and a town: the signature under a letter or a report.
+_SIGNATURE_LINE = re.compile(
+    r"(?:[A-Z][\w.'-]*\s+){1,3}[A-Z][\w'-]*\s*,\s*(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s*"
+    r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*"
+)
+_BEFORE = re.compile(
+    r"(?i:\b(?:born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    r"just as in|as it did in|unlike in|much as in|"
+    r"(?:September 11|9/11) attacks? (?:in|on)|"
+    r"states\W+(?:such as|including|like))\s+"
+    r"(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|rural)\s+)?)"
+    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*$"
+)
+_REACH = 120  # characters before a place that the phrases above may stand in
+
+
+def incidental_place(source: str, start: int, end: int) -> bool:
+    """True when the place at source[start:end] is named for a reason other than the events."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line = source[line_start : line_end if line_end >= 0 else len(source)]
+    if len(line) <= 80 and _SIGNATURE_LINE.fullmatch(line):
+        return True
+    if _BEFORE.search(source[max(line_start, start - _REACH) : start]):
+        return True
+    sentence_start, sentence_end = sentence_bounds(source, start, end)
+    return bool(_CONTACT.search(source, sentence_start, sentence_end))
+
+
+# A heading line: a few words, no sentence end, no figures (a timeline entry has them); not a byline.
+_HEADING = re.compile(r"^(?!By )[A-Z\"'][^\n!?:;\d|]{0,60}(?<![.\"'])$", re.M)
+_HEADING_WORDS = 8
+# What an item about immigration enforcement mentions somewhere (an arrest alone may be a
+# protester's, a raid a police one).
+_ENFORCEMENT = re.compile(
+    r"\b(?:ICE|INS|CBP|HSI|DHS|Border Patrol|la migra|[Ii]mmigra\w*|[Dd]eport\w*|[Dd]etain\w*|"
+    r"[Dd]etention|[Uu]ndocumented|[Mm]igrants?|[Aa]sylum|[Rr]efugees?|[Ss]anctuary|[Vv]isas?|"
+    r"[Cc]itizenship)\b"
+)
+
+
+def quiet_sections(text: str) -> list[tuple[int, int]]:
+    """The spans of a text's sections (each from a heading line to the next) that never mention
+    immigration enforcement: the antiwar and labour items of a news roundup. Their places are
+    where other stories happened."""
+    starts = [0]
+    for heading in _HEADING.finditer(text):
+        if len(heading.group().split()) <= _HEADING_WORDS and heading.start() > 0:
+            starts.append(heading.start())
+    if len(starts) < 3:
+        return []  # one story, perhaps with a subheading: every part of it is about the events
+    bounds = [*starts, len(text)]
+    return [(start, end) for start, end in pairwise(bounds) if not _ENFORCEMENT.search(text, start, end)]
