@@ -423,6 +423,13 @@ def test_event_date_is_the_date_of_the_action(text: str, published: datetime | N
         ("His deportation hearing is set for Dec. 12.", FRIDAY),  # in the future
         ("Trump spoke on Friday. Separately, agents had detained workers.", FRIDAY),  # another sentence
         ("The mayor spoke on Tuesday about parks.", FRIDAY),  # no action near it
+        ("The arrest came three days after ICE agents shot a woman on Aug. 6.", FRIDAY),  # another event
+        ("This standoff followed the detention of Gomez on Aug. 6.", FRIDAY),
+        ("Aug. 8 - The city's director publicly condemns the detention.", FRIDAY),  # a statement's day
+        ("He was first arrested on Aug. 6, 2017 for a traffic offence.", FRIDAY),  # history, not news
+        ("The INS stepped up deportations following September 11.", datetime(2002, 9, 27, tzinfo=UTC)),
+        ("Churches held press conferences around the U.S. Aug. 7 to oppose unjust deportation.", FRIDAY),
+        ("KARE 11 (Aug 8, 2019): List of ICE raids in Minnesota on Thursday, Aug. 8", FRIDAY),
     ],
 )
 def test_dates_that_are_not_the_event_are_ignored(text: str, published: datetime | None) -> None:
@@ -505,6 +512,15 @@ def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:
         ("DHS named more than 1,360 criminal aliens in Minnesota's custody.", (1_360, "detained")),
         ("Only 19 of the 107 people arrested had criminal records.", (107, "arrested")),
         ("Activists said 30 to 40 detainees were held there.", (30, "detained")),
+        ("Deportations have since risen to 200,000 in 2005, the department said.", (200_000, "deported")),
+        ("Arrests of fugitives have been occurring at a pace of some 675 per week.", (675, "arrested")),
+        ("She was swept up along with 48 other immigrant workers.", (48, "arrested")),
+        (
+            "Some 13,000 workers at Swift and Co. plants in five states were detained by ICE.",
+            (13_000, "detained"),
+        ),
+        ("The three Hamouis were finally released at the end of 2002.", (3, "released")),
+        ("Some 300 people at a rally where two were arrested marched on.", (2, "arrested")),
     ],
 )
 def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, str]) -> None:
@@ -518,6 +534,7 @@ def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, st
         "Lawmakers asked about the three deaths of detained children.",
         "The agency set a goal of deporting 75,000 immigrants by the end of the year.",
         "The judge issued an order barring ICE from deporting 110 workers.",
+        "KARE 11 reported that several employees were taken into custody.",
     ],
 )
 def test_numbers_that_are_not_counts_of_people_affected(text: str) -> None:

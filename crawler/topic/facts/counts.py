@@ -107,17 +107,23 @@ _THEN_PEOPLE = (
 )
 _OUTCOME_WORDS = any_of(_OUTCOMES)
 # Only auxiliaries and a few adverbs may stand between the people and what happened to them.
+# Words of a clause of its own: "300 people at a rally where two were arrested" counts the two.
+_CLAUSE_WORD = (
+    r"(?!(?:where|when|while|who|whom|which|that|after|before|because|as|but|said|says|and\s+(?:were|was))\b)"
+)
 _GAP = (
-    # "workers in his union were", "workers from Mexico, Honduras and El Salvador were",
-    # "activists in the group, X and Y, were": a short place or group, then an aside or the auxiliary
-    r"(?:\s+(?:in|at|from)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w'-]+"
-    r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)[A-Z][\w'-]*){0,6}(?:\s+[a-z][\w'-]*)?"
+    # "workers in his union were", "workers from Mexico, Honduras and El Salvador were", "workers at
+    # Swift and Co. meatpacking plants in five states were", "activists in the group, X and Y, were":
+    # a place or group of a few words, then an aside or the auxiliary
+    r"(?:\s+(?:in|at|from|with)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + _CLAUSE_WORD + r"[\w'&-]+\.?"
+    r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)" + _CLAUSE_WORD + r"(?!\d)[\w'&-]+\.?){0,8}"
     r"(?=\s+(?:were|was|had|have)\b|,|\s*--))?"
     r"(?:\s*--[^-\n]{1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"  # an aside between dashes or commas
     r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
     r"already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
-    r"remains|still|in total|in all|all told|altogether))*"
+    r"remains|still|in total|in all|all told|altogether|finally|ultimately|recently|immediately|allegedly|"
+    r"temporarily|briefly|wrongfully|unlawfully|illegally|indefinitely|currently|now))*"
 )
 _CUSTODY = (
     r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
@@ -190,13 +196,18 @@ _AT_NUMBER = [
         + r")\b"
     ),
 ]
+# A number that ends its phrase: the sentence ends or goes on with a place, a time, a rate.
+_STATISTIC_END = (
+    r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)"
+    r"|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and|a|per)\b)"
+)
 # Patterns whose outcome comes first: (the words before the number, the words from it).
 _OUTCOME_FIRST = [
     # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     (
         _compiled(
             r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+|another\s+|a record\s+|"
-            r"an additional\s+|a further\s+)?" + _QUAL + r"$"
+            r"an additional\s+|a further\s+|(?:along|together) with\s+)?" + _QUAL + r"$"
         ),
         _compiled(_NUMBER + _THEN_PEOPLE),
     ),
@@ -205,21 +216,30 @@ _OUTCOME_FIRST = [
         _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+" + _QUAL + r"$"),
         _compiled(_NUMBER + _THEN_PEOPLE),
     ),
+    # "Deportations have since risen to 200,000 in 2005", "arrests ... at a pace of some 675 per week"
+    (
+        _compiled(
+            r"\b(?P<before>arrests|removals|deportations|detentions|apprehensions|expulsions)\b"
+            r"(?:\s+[\w,-]+){0,6}?\s+(?:(?:have|has|had)\s+)?(?:(?:since|now|already)\s+)?"
+            r"(?:rose|risen|rising|grew|grown|climbed|reached|hit|jumped|increased|soared|topped|totaled|"
+            r"totalled|numbered|(?:been\s+)?(?:occurring|running|going)\s+at\s+a\s+(?:pace|rate)\s+of)"
+            r"(?:\s+to)?\s+" + _QUAL + r"$"
+        ),
+        _compiled(_NUMBER + _STATISTIC_END),
+    ),
     # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
     (
         _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + r"$"),
-        _compiled(
-            _NUMBER
-            + r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)"
-            + r"|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and)\b)"
-        ),
+        _compiled(_NUMBER + _STATISTIC_END),
     ),
 ]
 _QUAL_BEFORE = _compiled(r"\b(?P<qual>" + any_of(_QUALIFIERS) + r")\s+$")
 _NUMBER_START = _compiled(r"(?<![\d,.])\b(?=\d|(?:" + _NUMBER_WORDS + r"|a\s+dozen)\b)")
 _NAMING_WORDS = re.compile(
     r"(?:\b(?:title|section|article|rule|no|number|chapter|form|interstate|highway|route|proposition|prop|"
-    r"district|precinct|room|unit|flight|gate|bill|sb|hb|ley|titulo)\.?\s*|[$#\w-])$",
+    r"district|precinct|room|unit|flight|gate|bill|sb|hb|ley|titulo|local|channel|ward)\.?\s*|[$#\w-]"
+    # a name in capitals before the number: a station ("KARE 11", "FOX 9"), a bill ("HR 4437")
+    r"|(?-i:\b[A-Z]{2,}\s))$",
     re.IGNORECASE,
 )
 _AFTER_NUMBER_TRAPS = re.compile(r"\s*(?:%|percent|por ciento|-year|years? old|a[nñ]os)", re.IGNORECASE)
@@ -231,7 +251,7 @@ def find_counts(text: str) -> list[PeopleCount]:
     for number in _NUMBER_START.finditer(text):
         at = number.start()
         line_start = text.rfind("\n", 0, at) + 1
-        before = text[max(line_start, at - 60) : at]
+        before = text[max(line_start, at - 100) : at]
         qualifier = _QUAL_BEFORE.search(before)
         candidates: list[tuple[dict[str, str | None], int, int]] = []
         for pattern in _AT_NUMBER:

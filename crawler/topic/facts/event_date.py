@@ -79,10 +79,28 @@ _AGENT_WORDS = re.compile(
     r"\b(?:ICE|CBP|HSI|INS|Border Patrol|FBI|agents|officers|deputies|police|incident)\b"
 )
 _ATTRIBUTION = re.compile(
-    r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio)\s+(?:on\s+)?$",
+    r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio|filed|posted|"
+    r"published|acknowledged|tweeted)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# A sentence that dates another event to place the story's own ("The incident occurred three
+# days after ...", "This standoff followed the detention of Gomez on December 11", "Prior
+# incident: June 17, 2025").
+_BACKGROUND = re.compile(
+    r"\b(?:(?:days?|weeks?|hours?|months?|years?) (?:after|before|earlier|later)|followed|in the wake of|"
+    r"prior incidents?|previous(?:ly)?|earlier incidents?|came (?:in response to|after|amid)|"
+    r"(?:blocks?|miles?) from where|(?:occurred|happened|came) (?:as|while|near|amid))\b",
     re.IGNORECASE,
 )
 # "Trump on Friday defended ...": the day of a statement.
+# "Jan 18 - Public Works Director Sean Kershaw publicly condemns detention": a statement's day,
+# its verb coming before any event word.
+_STATEMENT_AFTER = re.compile(
+    r"[^.;\n]{0,60}?\b(?:condemn(?:s|ed)|confirm(?:s|ed)|says|said|announc(?:es|ed)|acknowledg(?:es|ed)|"
+    r"respond(?:s|ed)|stated|tweeted|posted|denie[sd]|defend(?:s|ed)|claim(?:s|ed)|criticiz(?:es|ed)|"
+    r"denounc(?:es|ed)|issue[sd] (?:a )?statement)\b",
+    re.IGNORECASE,
+)
 _ATTRIBUTION_AFTER = re.compile(
     r"\W*(?:defended|said|says|announced|told|stated|tweeted|wrote|vowed|pledged|promised|warned|argued)\b",
     re.IGNORECASE,
@@ -98,7 +116,10 @@ _GATHERING = (
 )
 # The date of a gathering about the event ("held a press conference on January 22", "the May 1
 # march"), or of a deadline ("the December 16 deadline").
-_GATHERING_BEFORE = re.compile(r"\b(?:" + _GATHERING + r")\b[^.;]{0,25}$", re.IGNORECASE)
+_GATHERING_BEFORE = re.compile(
+    r"\b(?:" + _GATHERING + r")\b(?:[^.;]|(?<=\b[A-Z])\.){0,25}$",
+    re.IGNORECASE,  # "around the U.S. May 9"
+)
 _GATHERING_AFTER = re.compile(
     r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
     re.IGNORECASE,
@@ -111,8 +132,16 @@ _FUTURE = re.compile(
 # was published, not when anything happened.
 _BYLINE = re.compile(r"\|\s*$|^\s*\|\s*Pages?\b", re.IGNORECASE)
 _SOURCE_LINE = re.compile(
-    r"^[^\n():]{2,80}\((?P<date>(?:" + _MONTH + r")\.?\s+\d{1,2},?\s+(?:19|20)\d\d)\):", re.IGNORECASE | re.M
+    r"^[^\n():]{2,80}\((?P<date>(?:" + _MONTH + r")\.?\s+\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?,?\s+"
+    r"(?:19|20)\d\d)\):",
+    re.IGNORECASE | re.M,
 )
+# The attacks, not a day: "the September 11, 2001 attacks", "security following September 11".
+_NINE_ELEVEN = re.compile(r"sept(?:ember|\.)?\s+11(?:th)?(?:,\s+2001)?", re.IGNORECASE)
+_NINE_ELEVEN_AFTER = re.compile(r"(?:'s)?\s+(?:attacks?|terror\w*|hijack\w*)\b", re.IGNORECASE)
+_NINE_ELEVEN_BEFORE = re.compile(r"\b(?:following|post-|since|after|before)\s*$", re.IGNORECASE)
+# A lead event is news: in the gold set it is at most 336 days before publication.
+_OLDEST_EVENT = timedelta(days=366)
 _LAST_YEAR_REACH = 90  # days back a year-less date may reach across New Year
 
 
@@ -147,9 +176,17 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 previous = resolved
             if resolved > latest:
                 continue  # a hearing, a deadline: not the event, which was reported so is past
+            if published is not None and published - resolved > _OLDEST_EVENT:
+                continue  # "arrested in 1999", "(SW, September 20, 2002)": history, not the news
+            if _names_the_attacks(source, match):
+                continue
+            if source_lines.get(source.rfind("\n", 0, match.start()) + 1) and resolved == reference:
+                continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
             if _excluded(source, match):
                 continue
             start, end = sentence_bounds(source, match.start(), match.end())
+            if _BACKGROUND.search(source, start, match.start()):
+                continue  # "three days after ICE agents shot Renee Good on January 7": another event
             context = _context(source, start, end, relative=bool(match.group("next_day")))
             found = EventDate(resolved, zone, match.start(), match.end(), source[start:end].strip())
             if _reports_event(context, match.start() - start):
@@ -187,6 +224,9 @@ def _reference_date(
 def _excluded(source: str, match: re.Match[str]) -> bool:
     before = source[max(0, match.start() - 40) : match.start()]
     if _ATTRIBUTION.search(before) or _LIMIT.search(before) or _ATTRIBUTION_AFTER.match(source, match.end()):
+        return True
+    statement = _STATEMENT_AFTER.match(source, match.end())
+    if statement and not _EVENT_WORDS.search(source, match.end(), statement.end()):
         return True
     if match.group("weekday") or match.group("yesterday"):
         # "Monday, Jan 13" and "Yesterday [Wednesday, October 24]": the calendar date decides.
@@ -280,3 +320,12 @@ def _parse_absolute(expression: str, reference: date | None) -> date | None:
 def _in_year_before(reference: date, month: int, day: int) -> date:
     this_year = date(reference.year, month, day)
     return this_year if this_year <= reference else date(reference.year - 1, month, day)
+
+
+def _names_the_attacks(source: str, match: re.Match[str]) -> bool:
+    if not _NINE_ELEVEN.fullmatch(match.group()):
+        return False
+    return bool(
+        _NINE_ELEVEN_AFTER.match(source, match.end())
+        or _NINE_ELEVEN_BEFORE.search(source[max(0, match.start() - 12) : match.start()])
+    )

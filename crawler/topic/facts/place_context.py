@@ -13,7 +13,9 @@ place for another reason, and do not count:
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from crawler.topic.facts.text import sentence_bounds
@@ -27,13 +29,16 @@ _SIGNATURE_LINE = re.compile(
     r"(?:[A-Z][\w.'-]*\s+){1,3}[A-Z][\w'-]*\s*,\s*(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s*"
     r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*"
 )
+_TRIGGERS = (
+    r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    r"just as in|as it did in|unlike in|much as in|(?:September 11|9/11) attacks? (?:in|on)|"
+    r"states\W+(?:such as|including|like)"
+)
+_TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
+# The trigger, then the place or a list of places ending with this one.
 _BEFORE = re.compile(
-    r"(?i:\b(?:born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
-    r"just as in|as it did in|unlike in|much as in|"
-    r"(?:September 11|9/11) attacks? (?:in|on)|"
-    r"states\W+(?:such as|including|like))\s+"
-    r"(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|rural)\s+)?)"
-    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*$"
+    r"(?i:\b(?:" + _TRIGGERS + r")\s+(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|"
+    r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*$"
 )
 _REACH = 120  # characters before a place that the phrases above may stand in
 
@@ -45,10 +50,21 @@ def incidental_place(source: str, start: int, end: int) -> bool:
     line = source[line_start : line_end if line_end >= 0 else len(source)]
     if len(line) <= 80 and _SIGNATURE_LINE.fullmatch(line):
         return True
-    if _BEFORE.search(source[max(line_start, start - _REACH) : start]):
+    window = source[max(line_start, start - _REACH) : start]
+    if _TRIGGER.search(window) and _BEFORE.search(window):
         return True
+    contacts = _contacts(source)
+    if not contacts:
+        return False
     sentence_start, sentence_end = sentence_bounds(source, start, end)
-    return bool(_CONTACT.search(source, sentence_start, sentence_end))
+    at = bisect.bisect_left(contacts, sentence_start)
+    return at < len(contacts) and contacts[at] < sentence_end
+
+
+@lru_cache(maxsize=8)
+def _contacts(source: str) -> list[int]:
+    """Where the text's phone numbers, e-mail and postal addresses start (one pass per text)."""
+    return [match.start() for match in _CONTACT.finditer(source)]
 
 
 # A heading line: a few words, no sentence end, no figures (a timeline entry has them); not a byline.
