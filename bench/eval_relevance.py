@@ -29,6 +29,11 @@ from crawler.topic.relevance import RelevanceResult, Topic  # noqa: E402  (needs
 DEFAULT_TOPIC = ROOT / "config" / "topics" / "immigration-enforcement.yaml"
 DEFAULT_LABELS = ROOT / "bench" / "data" / "relevance_labelled.jsonl"
 DEFAULT_NEWS = ROOT / "bench" / "data" / "relevance_news.jsonl"
+# The fresh sets, labelled after the vocabulary's first tuning: more HuffPost items (committed)
+# and 2025-2026 headlines (rebuilt from a clone by bench/build_relevance_headlines.py).
+DEFAULT_NEWS_EXTRA = ROOT / "bench" / "data" / "relevance_news_extra.jsonl"
+DEFAULT_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
+FRESH_SETS = ("news-extra", "headlines")
 DEV_SPLITS = ("tune", "dev")
 DEFAULT_NAEB = ROOT.parent / "shared" / "corpus" / "extraction" / "naeb"
 TARGET_PRECISION = 0.95
@@ -103,6 +108,7 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
     ok = True
     listed: list[Scored] = []
     holdouts: list[Scored] = []
+    fresh: list[Scored] = []
     for set_name, items in sets.items():
         scored = score_all(topic, items)
         for split in sorted({str(s.item["split"]) for s in scored}, key=lambda name: name == "holdout"):
@@ -111,6 +117,8 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
             if split == "holdout":
                 ok &= m.meets_targets()
                 holdouts.extend(group)
+                if set_name in FRESH_SETS:
+                    fresh.extend(group)
             if list_split == "all" or split == list_split or (list_split == "dev" and split in DEV_SPLITS):
                 listed.extend(group)
             print(
@@ -119,7 +127,7 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
             )
         kinds = sorted({str(s.item["kind"]) for s in scored})
         for kind in kinds:
-            for split in ("dev", "holdout") if set_name == "news" else ("all",):
+            for split in ("dev", "holdout") if set_name != "written" else ("all",):
                 group = [s for s in scored if s.item["kind"] == kind and split in ("all", s.item["split"])]
                 flagged = sum(s.result.relevant for s in group)
                 print(f"    {kind:<12} {split:<8} {len(group):>4} items, {flagged:>4} flagged relevant")
@@ -130,11 +138,20 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
                     f"    precision on immigration stories ({split}): {precision:.3f} "
                     f"({flagged} of {n} immigration-but-not-enforcement stories flagged)"
                 )
-    m = metrics(holdouts)
-    print(
-        f"{'both':<10} {'holdout':<8} {len(holdouts):>4} {m.tp:>4} {m.fp:>4} {m.fn:>4} "
-        f"{m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f}"
-    )
+    for name, group in (("all", holdouts), ("fresh", fresh)):
+        if not group:
+            continue
+        m = metrics(group)
+        print(
+            f"{name:<10} {'holdout':<8} {len(group):>4} {m.tp:>4} {m.fp:>4} {m.fn:>4} "
+            f"{m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f}"
+        )
+        if name == "fresh":
+            n, flagged, precision = immigration_precision(group)
+            print(
+                f"    precision on immigration stories (fresh holdout): {precision:.3f} "
+                f"({flagged} of {n} immigration-but-not-enforcement stories flagged)"
+            )
     print(f"targets: precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL} on each holdout")
     for title, wrong in (
         ("false positives", [s for s in listed if s.result.relevant and s.item["label"] == 0]),
@@ -180,6 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic", type=Path, default=DEFAULT_TOPIC, help="topic YAML file")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="the written labelled set")
     parser.add_argument("--news", type=Path, default=DEFAULT_NEWS, help="the real-news labelled set")
+    parser.add_argument("--news-extra", type=Path, default=DEFAULT_NEWS_EXTRA, help="the fresh HuffPost set")
+    parser.add_argument(
+        "--headlines",
+        type=Path,
+        default=DEFAULT_HEADLINES,
+        help="the 2025-2026 headline set (built by bench/build_relevance_headlines.py)",
+    )
     parser.add_argument(
         "--list",
         dest="list_split",
@@ -198,7 +222,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a holdout misses the targets")
     args = parser.parse_args(argv)
     topic = Topic.from_file(args.topic)
-    sets = {"written": load_labelled(args.labels), "news": load_labelled(args.news)}
+    sets = {
+        "written": load_labelled(args.labels),
+        "news": load_labelled(args.news),
+        "news-extra": load_labelled(args.news_extra),
+    }
+    if args.headlines.exists():
+        sets["headlines"] = load_labelled(args.headlines)
+    else:
+        print(f"{args.headlines} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
     ok = report_labelled(topic, sets, args.list_split)
     if args.naeb is not None:
         if not (args.naeb / "news_articles.json").exists():

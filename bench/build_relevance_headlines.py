@@ -1,0 +1,126 @@
+"""Build bench/data/relevance_headlines.jsonl: real 2025-2026 headlines with the labels of RELEVANCE_RULE.md.
+
+    .venv/bin/python bench/build_relevance_headlines.py --mirror /path/to/git/dir
+
+The headlines are the Google News top stories (US edition) as the public repository
+wklnd/news-archive archived them every few minutes from July 2025 to August 2026, read at the
+pinned commit below: one markdown file per fetch, `news/YYYY/MM/DD/HH-MM.md`, one `- title -
+Publisher` line per story. The repository states no licence and the titles belong to their
+publishers, so the text is not committed: this script rebuilds the JSONL (git-ignored) from a
+clone, and bench/data/relevance_headlines_labels.tsv carries only ids, codes and notes.
+
+An item's id is `gn-` and the first 12 hex digits of the SHA-1 of its feed line (the title with
+its publisher); its date is the day of the first fetch that carried it; its title is the feed
+line without the trailing publisher. The split is by day: `holdout` when the SHA-256 of the
+date is 0 modulo 3, else `dev`. A story is carried by several outlets on the same day, so its
+copies fall in one split and the holdout does not see the dev items reworded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.build_relevance_news import KINDS, read_labels  # noqa: E402  (needs the path above)
+
+LABELS = ROOT / "bench" / "data" / "relevance_headlines_labels.tsv"
+OUTPUT = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
+SOURCE_REPO = "wklnd/news-archive"
+SOURCE_COMMIT = "698a4d023612558c049e5e6560638a766e97c26c"
+FETCH_FILE = re.compile(r"news/(\d{4})/(\d{2})/(\d{2})/\d{2}-\d{2}\.md")
+
+
+def item_id(line: str) -> str:
+    return "gn-" + hashlib.sha1(line.encode("utf-8")).hexdigest()[:12]
+
+
+def split_of(date: str) -> str:
+    """A third of the days, chosen by hash, is the holdout; the rest is dev."""
+    return "holdout" if int(hashlib.sha256(date.encode("utf-8")).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def read_headlines(mirror: Path) -> dict[str, tuple[str, str]]:
+    """Every feed line of the archive at the pinned commit: line -> (date first seen, path)."""
+    tree = subprocess.run(
+        ["git", "-C", str(mirror), "ls-tree", "-r", SOURCE_COMMIT, "news/"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    files = sorted(
+        (path, blob)
+        for _, _, blob, path in (row.split(maxsplit=3) for row in tree.splitlines())
+        if FETCH_FILE.fullmatch(path)
+    )
+    contents = subprocess.run(
+        ["git", "-C", str(mirror), "cat-file", "--batch"],
+        input="".join(f"{blob}\n" for _, blob in files).encode(),
+        check=True,
+        capture_output=True,
+    ).stdout
+    first_seen: dict[str, tuple[str, str]] = {}
+    offset = 0
+    for path, _ in files:
+        header_end = contents.index(b"\n", offset)
+        size = int(contents[offset:header_end].split()[2])
+        body = contents[header_end + 1 : header_end + 1 + size].decode("utf-8", "replace")
+        offset = header_end + 1 + size + 1
+        match = FETCH_FILE.fullmatch(path)
+        assert match is not None
+        date = "-".join(match.groups())
+        for line in body.splitlines():
+            if line.startswith("- "):
+                first_seen.setdefault(line[2:].strip(), (date, path))
+    return first_seen
+
+
+def build(mirror: Path) -> tuple[str, int]:
+    """The JSONL text and the number of items left out as not clear-cut."""
+    by_id = {item_id(line): (line, seen) for line, seen in read_headlines(mirror).items()}
+    lines, left_out = [], 0
+    for identifier, code, note in read_labels(LABELS):
+        if code == "X":
+            left_out += 1
+            continue
+        if identifier not in by_id:
+            raise SystemExit(f"{identifier} is not in {SOURCE_REPO} at {SOURCE_COMMIT}")
+        line, (date, path) = by_id[identifier]
+        title, _, publisher = line.rpartition(" - ")
+        item = {
+            "id": identifier,
+            "title": title or line,
+            "lead": "",
+            "label": 1 if code == "E" else 0,
+            "kind": KINDS[code],
+            "note": note,
+            "split": split_of(date),
+            "date": date,
+            "publisher": publisher if title else "",
+            "source": f"{SOURCE_REPO}@{SOURCE_COMMIT[:12]}:{path}",
+        }
+        lines.append(json.dumps(item, ensure_ascii=False))
+    return "\n".join(lines) + "\n", left_out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mirror", type=Path, required=True, help=f"a clone of {SOURCE_REPO}")
+    args = parser.parse_args(argv)
+    text, left_out = build(args.mirror)
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT} ({text.count(chr(10))} items; {left_out} left out as not clear-cut)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
