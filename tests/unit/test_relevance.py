@@ -251,6 +251,12 @@ def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: s
         ("City sues over cuts to its funding over 'sanctuary' policies", ""),
         ("County sheriff signs agreement to work with ICE", ""),
         ("Hundreds of children reunited with parents after separations", ""),
+        # Removals to third countries, detention by bond rules and by a centre's name, and
+        # helping someone evade an arrest.
+        ("Judge questions deportations to South Sudan", ""),
+        ("Court upholds holding asylum seekers without bond", ""),
+        ("Judge orders more detainees moved out of Delaney Hall", ""),
+        ("Mayor accused of helping an undocumented man evade agents", ""),
     ],
 )
 def test_enforcement_told_as_force_operations_and_courts_is_relevant(
@@ -271,6 +277,8 @@ def test_enforcement_told_as_force_operations_and_courts_is_relevant(
         ("DHS urges migrants to self-deport with a phone app", ""),
         ("Families separated by the Korean War reunite", ""),
         ("Government halts asylum decisions after shooting", "The National Guard was on patrol."),
+        ("Singer denounces ICE after the killing of a protester", ""),
+        ("Court keeps program that shields 500,000 people from deportation to their countries", ""),
     ],
 )
 def test_politics_attacks_and_other_states_near_enforcement_words_are_not_relevant(
@@ -517,7 +525,7 @@ def test_real_news_set_has_the_hard_negatives_and_a_fixed_holdout() -> None:
 
 # Measured floors on the real-news set; they may only go up. The holdout misses the
 # issue's recall target (0.92): see README, "Relevance".
-NEWS_FLOORS = {"dev": (0.95, 0.97), "holdout": (0.95, 0.71)}
+NEWS_FLOORS = {"dev": (0.95, 0.97), "holdout": (0.95, 0.75)}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])
