@@ -1,14 +1,17 @@
 """Evaluate the topic vocabulary: precision and recall on the labelled sets, flags on NAEB.
 
-    .venv/bin/python bench/eval_relevance.py                 # every split of both sets; dev errors listed
+    .venv/bin/python bench/eval_relevance.py                 # every split of every set; dev errors listed
     .venv/bin/python bench/eval_relevance.py --list holdout  # list the holdout errors too (after tuning!)
     .venv/bin/python bench/eval_relevance.py --naeb          # also score the 421 NAEB pages
     .venv/bin/python bench/eval_relevance.py --check         # exit 1 if a holdout misses the targets
 
-Two labelled sets, both in bench/data/: `relevance_labelled.jsonl`, headlines and leads
-written for the project (splits tune/holdout; RELEVANCE_LABELS.md), and
-`relevance_news.jsonl`, real HuffPost headlines and leads labelled under RELEVANCE_RULE.md
-(splits dev/holdout), rich in the hard negatives: immigration stories with no enforcement act.
+The labelled sets, in bench/data/: `relevance_labelled.jsonl`, headlines and leads written
+for the project (splits tune/holdout; RELEVANCE_LABELS.md); `relevance_news.jsonl`, real
+HuffPost headlines and leads labelled under RELEVANCE_RULE.md (splits dev/holdout), rich in
+the hard negatives: immigration stories with no enforcement act; and the fresh sets, labelled
+after the first tuning: `relevance_news_extra.jsonl` (more HuffPost items) and
+`relevance_headlines.jsonl` (2025-2026 titles, built by bench/build_relevance_headlines.py;
+skipped when absent). "fresh" is their two holdouts together.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
