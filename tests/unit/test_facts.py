@@ -137,6 +137,13 @@ def test_ice_that_is_not_the_agency_is_not_named(text: str) -> None:
     assert "ICE" not in extract_facts("", text, None).agencies
 
 
+def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> None:
+    text = "Forty activists picketed in front of the Department of Homeland Security headquarters."
+    assert extract_facts("", text, None).agencies == []
+    acting = text + " The Department of Homeland Security said it would not comment."
+    assert extract_facts("", acting, None).agencies == ["DHS"]
+
+
 def test_all_caps_headline_is_not_read_for_acronyms() -> None:
     assert extract_facts("ICE STORM HITS TEXAS OVERNIGHT", "", None).agencies == []
 
@@ -430,6 +437,8 @@ def test_event_date_is_the_date_of_the_action(text: str, published: datetime | N
         ("The INS stepped up deportations following September 11.", datetime(2002, 9, 27, tzinfo=UTC)),
         ("Churches held press conferences around the U.S. Aug. 7 to oppose unjust deportation.", FRIDAY),
         ("KARE 11 (Aug 8, 2019): List of ICE raids in Minnesota on Thursday, Aug. 8", FRIDAY),
+        # the event word is in another clause's story, a dozen words away
+        ("On Monday the mayor spoke at length about the city budget and then about the arrests.", FRIDAY),
     ],
 )
 def test_dates_that_are_not_the_event_are_ignored(text: str, published: datetime | None) -> None:

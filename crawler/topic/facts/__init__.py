@@ -104,7 +104,7 @@ def extract_facts(title: str, text: str, published: datetime | date | None) -> F
     text = fold_keeping_offsets(text or "")
     day = published.date() if isinstance(published, datetime) else published
     sources = (title, text)
-    agencies = find_labels(AGENCIES, title, text)
+    agencies = find_labels(AGENCIES, title, text, actors=True)
     actions = find_labels(ACTIONS, title, text, scoped=True)
     places = find_places(title, text)
     combined = f"{title}.\n{text}" if title else text

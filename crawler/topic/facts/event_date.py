@@ -247,7 +247,7 @@ def _context(source: str, start: int, end: int, *, relative: bool) -> str:
     return sentence
 
 
-_EVENT_REACH_WORDS = 14  # an event word further from the date is in another clause's story
+_EVENT_REACH_WORDS = 8  # an event word further from the date is in another clause's story
 
 
 def _reports_event(context: str, date_at: int) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from crawler.topic.facts.scope import reported_as_happening
-from crawler.topic.facts.text import Mention
+from crawler.topic.facts.text import Mention, sentence_bounds
 
 
 @dataclass(frozen=True)
@@ -192,10 +192,25 @@ ACTIONS = [
 ]
 
 
-def find_labels(labels: list[_Label], title: str, text: str, *, scoped: bool = False) -> dict[str, Mention]:
+# "a picket in front of the Department of Homeland Security headquarters": the agency's building
+# as the place of a protest, not the agency acting.
+_BUILDING_BEFORE = re.compile(
+    r"\b(?:in front of|outside(?: of)?|at|to)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,3}$"
+)
+_BUILDING_AFTER = re.compile(r"(?:'s)?\s+(?:headquarters|building|offices?|field office)\b")
+_GATHERING = re.compile(
+    r"\b(?:picket\w*|rall(?:y|ies|ied)|protest\w*|vigils?|march(?:ed|es)?|gathered|demonstrat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def find_labels(
+    labels: list[_Label], title: str, text: str, *, scoped: bool = False, actors: bool = False
+) -> dict[str, Mention]:
     """Each label found, with its first mention (title first), in order of first mention.
 
     `scoped`: only mentions reported as happening or planned count (`scope.reported_as_happening`).
+    `actors`: a mention that is only the building where a protest took place does not count.
     """
     firsts: dict[str, Mention] = {}
     for zone, source in enumerate((title, text)):
@@ -207,7 +222,7 @@ def find_labels(labels: list[_Label], title: str, text: str, *, scoped: bool = F
             if (known is not None and known.zone <= zone) or not item.may_occur(source, lowered):
                 continue
             for match in item.pattern.finditer(source):
-                if _counts(item, source, match, scoped):
+                if _counts(item, source, match, scoped) and not (actors and _protest_site(source, match)):
                     mention = Mention(zone, match.start(), match.end())
                     if known is None or (mention.zone, mention.start) < (known.zone, known.start):
                         firsts[item.label] = mention
@@ -222,6 +237,16 @@ def _counts(item: _Label, source: str, match: re.Match[str], scoped: bool) -> bo
     if item.unless_before is not None and item.unless_before.search(before):
         return False
     return not scoped or reported_as_happening(source, match.start(), match.end())
+
+
+def _protest_site(source: str, match: re.Match[str]) -> bool:
+    if not (
+        _BUILDING_AFTER.match(source, match.end())
+        and _BUILDING_BEFORE.search(source[max(0, match.start() - 60) : match.start()])
+    ):
+        return False
+    start, end = sentence_bounds(source, match.start(), match.end())
+    return bool(_GATHERING.search(source, start, end))
 
 
 def _window(source: str, match: re.Match[str], near: int) -> str:
