@@ -73,6 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta-refresh redirects, without decoding the whole page to read its head.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.scrapy_components.meta_refresh.HeadMetaRefreshMiddleware": 580,
+    # Before Scrapy's HttpCompressionMiddleware (590) decompresses leniently: a cut gzip is data-loss.
+    "crawler.scrapy_components.truncated_body.TruncatedBodyMiddleware": 595,
 }
 
 # 429 and 503 are not retried at once: Retry-After is honoured per host (HostBackoffMiddleware)

@@ -12,7 +12,7 @@ import yaml
 from tests.support import REPO
 from tests.support.cli import newswatch, write_config
 from tests.support.database import query
-from tests.support.hostile import GOOD_PATH, cycle_with_bad_articles, outcome_of
+from tests.support.hostile import GOOD_PATH, cycle_with_bad_articles, cycle_with_feed, outcome_of
 from tests.support.mockserver import (
     MockServer,
     Page,
@@ -24,8 +24,8 @@ from tests.support.mockserver import (
     stall_after_headers,
     trickle,
 )
-from tests.support.pages import article_html, rss
-from tests.support.stories import RAID
+from tests.support.pages import Story, article_html, numbered_story, rss
+from tests.support.stories import DEPORTATION, RAID
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +74,48 @@ def test_hostile_18_broken_servers_fail_typed_are_retried_then_given_up(
     # reused keep-alive connection dies before any response, so each try is one or two hits.
     assert 2 <= len(server.requests_to("/bad")) <= 4
     assert outcome.url_status["/bad"] == "pending"  # a transient failure: the next cycle tries again
+
+
+def cut_gzip(body: bytes) -> bytes:
+    """A gzip body cut in half: what a server or proxy dying mid-body sends under a matching length."""
+    compressed = gzip.compress(body)
+    return compressed[: len(compressed) // 2]
+
+
+def test_hostile_18_gzip_body_cut_short_is_data_loss_not_a_stored_fragment(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    """Scrapy inflates a cut stream leniently, to its first paragraphs: stored, that fragment
+    would be the article for good. It is a broken download instead, retried, then pending."""
+    story = numbered_story(7, "/cut")
+    story = Story(path=story.path, title=story.title, paragraphs=story.paragraphs * 6)
+    page = article_html(story)
+    outcome = cycle_with_bad_articles(server, tmp_path, sqlite_url, {"/cut": encoded(cut_gzip(page), "gzip")})
+
+    assert_good_article_stored(outcome)
+    assert outcome.reasons("/cut") == ["data-loss"]
+    assert len(server.requests_to("/cut")) == 2  # retry_times: 1
+    assert outcome.url_status["/cut"] == "pending"
+    assert story.title not in outcome.titles
+
+    server.serve("/cut", Page(page, gzip=True))
+    assert newswatch("run", config=tmp_path / "newswatch.yaml").returncode == 0
+    ((text,),) = query(sqlite_url, f"SELECT text FROM articles WHERE url = '{server.url('/cut')}'")
+    assert story.paragraphs[-1] in text
+
+
+def test_hostile_18_feed_cut_short_in_gzip_is_data_loss_not_its_first_entries(
+    server: MockServer, tmp_path: Path, sqlite_url: str
+):
+    items = [(story.title, server.url(story.path), story.published) for story in (RAID, DEPORTATION)]
+    feed = rss("cut", server.base, items)
+    outcome = cycle_with_feed(
+        server, tmp_path, sqlite_url, encoded(cut_gzip(feed), "gzip", "application/rss+xml")
+    )
+
+    assert outcome.result.returncode == 0, outcome.result.stderr[-2000:]
+    assert outcome.reasons("/feed.xml") == ["data-loss"]
+    assert outcome.titles == []
 
 
 def test_hostile_19_trickled_body_hits_the_total_timeout(server: MockServer, tmp_path: Path, sqlite_url: str):
