@@ -163,13 +163,13 @@ def redirect(location: str, status: int = 301) -> Behaviour:
     return behave
 
 
-def trickle(body: bytes, every_seconds: float) -> Behaviour:
+def trickle(body: bytes, every_seconds: float, content_type: str = "application/rss+xml") -> Behaviour:
     """Send the body one byte at a time: a download that must stop at the total timeout."""
 
     def behave(handler: _Handler) -> None:
         handler.server.mock.record(Hit("GET", handler.path, dict(handler.headers.items()), 200))
         handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         try:
