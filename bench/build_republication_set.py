@@ -19,8 +19,11 @@ as wire versions edit a sentence's middle or one end). A pair is
 * a **copy** (``duplicate_of`` should link it) when the shared sentences cover most of the
   shorter page's body and either most of the longer one's too, or they are anchored at the
   longer one's beginning (a cut copy, paywall or brief edition) or at its end (a copy missing
-  its top). Its kind says which: ``exact``, ``cut``, ``missing_top``, ``furniture`` (a third or
-  more of the copy's text outside the shared body), else ``plain``;
+  its top). Both pages opening with the same headline (a first line of five words or more,
+  word for word) anchors them at the beginning: an aggregator's teaser is the original's
+  headline and an excerpt from anywhere in it. Its kind says which: ``exact``, ``cut``,
+  ``missing_top``, ``furniture`` (a third or more of the copy's text outside the shared
+  body), else ``plain``;
 * a **quoted brief** (not a copy) when a short page's body sits inside a long one but away
   from both of its ends (a news-in-brief roundup, a live blog);
 * a **write-thru** (same story, not the same text) when they share at least three body
@@ -70,6 +73,7 @@ WRITE_THRU_MIN_SHARED = 3
 WRITE_THRU_COVER = 0.4  # share of the shorter version's body that the other version keeps
 FURNITURE_SHARE = 1 / 3
 HOLDOUT_MODULUS = 4
+HEADLINE_WORDS = 5  # a first line this long is the page's headline, not a section label
 
 _CAPTION = re.compile(
     r"\(ap photo|\(photo|photo by|photo credit|/ ap\b|/ afp\b|getty images|^file\b|in this .{0,40} photo",
@@ -116,6 +120,12 @@ class Page:
         return normalize(self.text)
 
     @functools.cached_property
+    def headline(self) -> str | None:
+        """The page's first line, normalized, when it is long enough to be a headline of its own."""
+        first = normalize(self.text.split("###", 1)[0])
+        return first if len(first.split()) >= HEADLINE_WORDS else None
+
+    @functools.cached_property
     def keys(self) -> frozenset[str]:
         return frozenset(k for sentence in self.body for k in sentence_keys(sentence))
 
@@ -157,11 +167,13 @@ def pair_label(a: Page, b: Page) -> tuple[str, str]:
     shared = short.shared_with(long)
     cover_short = len(shared) / len(short.body)
     cover_long = len(shared_in_long) / len(long.body)
-    # A copy starts with the original's words (its first sentence may be re-written); a
+    # A copy starts with the original's words (its first sentence may be re-written), or carries
+    # its headline word for word (an aggregator's teaser: the headline and an excerpt); a
     # write-thru puts a new top of its own on the shared paragraphs.
-    short_top_shared = any(s in shared for s in short.body[:ANCHOR_SENTENCES])
+    same_headline = short.headline is not None and short.headline == long.headline
+    short_top_shared = same_headline or any(s in shared for s in short.body[:ANCHOR_SENTENCES])
     if len(shared) >= 2 and cover_short >= COPY_COVER_SHORT and short_top_shared:
-        at_start = any(s in shared_in_long for s in long.body[:ANCHOR_SENTENCES])
+        at_start = same_headline or any(s in shared_in_long for s in long.body[:ANCHOR_SENTENCES])
         at_end = any(s in shared_in_long for s in long.body[-ANCHOR_SENTENCES:])
         if cover_long >= COPY_COVER_LONG or at_start or at_end:
             return "copy", _copy_kind(short, long, shared, cover_long, at_start)

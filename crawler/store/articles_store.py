@@ -97,7 +97,12 @@ class ArticlesMixin:
         found = Matches([], [])
         if exact_row is None and record.signature is not None and self.near_duplicate_thresholds is not None:
             found = find_matches(
-                conn, record.signature, self.near_duplicate_thresholds, lead=lead, text=record.text
+                conn,
+                record.signature,
+                self.near_duplicate_thresholds,
+                lead=lead,
+                text=record.text,
+                title=record.title,
             )
         matched = [exact_row.id] if exact_row is not None else [m.article_id for m in found.copies]
         originals = roots(conn, matched)
@@ -135,7 +140,7 @@ class ArticlesMixin:
         # Copies with a text of their own are indexed too: a cut copy of a copy missing its top
         # shares a lead only with that copy. An exact copy adds nothing an indexed text lacks.
         if record.signature is not None and exact_row is None:
-            add_signature(conn, article_id, record.signature, lead)
+            add_signature(conn, article_id, record.signature, lead, record.title)
         self._join_story(conn, record, article_id, originals, found.related)
         facts = list(signal_rows(article_id, record.signals))
         if facts:

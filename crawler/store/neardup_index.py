@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from crawler.dedup.headline import headline_key, same_headline
 from crawler.dedup.lead import LEAD_SCHEME, anchored_run
 from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
@@ -52,6 +53,7 @@ from crawler.store.schema import articles, metadata
 
 CANDIDATE_LIMIT = 20  # verified per lookup; true originals share the most bands and rank first
 POSTINGS_PER_KEY = 50  # newest articles read per band key: bounds a key that boilerplate made common
+HEADLINE_CANDIDATES = 5  # newest articles read under the headline key: each may be read in full
 
 article_bands = Table(
     "article_bands",
@@ -81,7 +83,11 @@ class Match:
 
 
 def add_signature(
-    conn: Connection, article_id: int, signature: MinHashSignature, lead: MinHashSignature | None = None
+    conn: Connection,
+    article_id: int,
+    signature: MinHashSignature,
+    lead: MinHashSignature | None = None,
+    title: str | None = None,
 ) -> None:
     """Index an original article (call in the transaction that stores it)."""
     conn.execute(
@@ -95,11 +101,15 @@ def add_signature(
     )
     # A set: two bands that hash alike would break the primary key (1 in 2**64, but free to avoid).
     keys = set(signature.band_keys) | (set(lead.band_keys) if lead is not None else set())
+    keys |= {key for key in [headline_key(title)] if key is not None}
     conn.execute(article_bands.insert(), [{"band_key": key, "article_id": article_id} for key in keys])
 
 
-def remove_signature(conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME) -> None:
-    """Drop an article from the index: its band rows (found from its signatures) and its signatures."""
+def remove_signature(
+    conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME, title: str | None = None
+) -> None:
+    """Drop an article from the index: its band rows (found from its signatures and the headline it
+    was indexed with) and its signatures."""
     owner = article_signatures.c.article_id == article_id
     row = conn.execute(select(article_signatures).where(owner)).first()
     if row is None:
@@ -107,6 +117,7 @@ def remove_signature(conn: Connection, article_id: int, scheme: Scheme = DEFAULT
     keys = set(MinHashSignature.from_stored(row.signature, row.shingle_count, scheme).band_keys)
     if row.lead_signature is not None:
         keys |= set(MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME).band_keys)
+    keys |= {key for key in [headline_key(title)] if key is not None}
     owned = tuple_(article_bands.c.band_key, article_bands.c.article_id)
     conn.execute(delete(article_bands).where(owned.in_([(key, article_id) for key in keys])))
     conn.execute(delete(article_signatures).where(article_signatures.c.article_id == article_id))
@@ -144,6 +155,25 @@ def candidates(
     return [article_id for article_id, _count in ranked[:limit]]
 
 
+def headline_candidates(conn: Connection, title: str | None) -> list[int]:
+    """The newest indexed articles (at most HEADLINE_CANDIDATES) filed under ``title``'s headline key.
+
+    Apart from ``candidates``' ranking: sharing only this key, a teaser's original would rank
+    below every article that shares a band or two of boilerplate.
+    """
+    key = headline_key(title)
+    if key is None:
+        return []
+    return list(
+        conn.scalars(
+            select(article_bands.c.article_id)
+            .where(article_bands.c.band_key == key)
+            .order_by(article_bands.c.article_id.desc())
+            .limit(HEADLINE_CANDIDATES)
+        )
+    )
+
+
 @functools.cache
 def _postings_query(key_count: int) -> CompoundSelect:
     """One statement for all band keys, built once per key count (building it costs more than running it)."""
@@ -175,18 +205,21 @@ def find_matches(
     scheme: Scheme = DEFAULT_SCHEME,
     lead: MinHashSignature | None = None,
     text: str | None = None,
+    title: str | None = None,
 ) -> Matches:
     """Every indexed article that ``signature``'s text is a near-duplicate of, most similar first.
 
     Candidates are verified against their stored signatures: the same text (Jaccard and
-    containment both high), or a cut copy (the same lead, and the shorter text's shingles
-    found in the longer one's, counted exactly from both texts when ``text`` is given). The
-    rest that still share a fair part of their words are returned as ``related``.
+    containment both high), or a cut copy (the same lead or the same headline, and the shorter
+    text's shingles found in the longer one's, counted exactly from both texts when ``text`` is
+    given). The rest that still share a fair part of their words are returned as ``related``.
     """
-    ids = candidates(conn, signature, limit, lead)
+    by_bands = candidates(conn, signature, limit, lead)
+    ids = list(dict.fromkeys(by_bands + (headline_candidates(conn, title) if text is not None else [])))
     if not ids:
         return Matches([], [])
     rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
+    headlines = _same_headline_ids(conn, ids, title)
     copies, related = [], []
     for row in rows:
         stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
@@ -194,10 +227,15 @@ def find_matches(
         if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
             copies.append(Match(row.article_id, jaccard, contained))
             continue
-        if text is not None and _is_cut_copy(conn, row, signature, lead, text, thresholds, scheme):
+        cut = _is_cut_copy(conn, row, signature, lead, row.article_id in headlines, text, thresholds, scheme)
+        if cut:
             copies.append(Match(row.article_id, jaccard, contained))
             continue
-        if jaccard >= thresholds.min_story_jaccard and contained >= thresholds.min_story_containment:
+        # Only what the bands proposed: a shared headline is evidence of one text, not of one story
+        # (a section's standing headline, a live page's title).
+        if row.article_id in by_bands and (
+            jaccard >= thresholds.min_story_jaccard and contained >= thresholds.min_story_containment
+        ):
             related.append(row.article_id)
     copies.sort(key=lambda m: (-m.similarity, m.article_id))
     return Matches(copies, sorted(related))
@@ -211,11 +249,20 @@ def find_original(
     scheme: Scheme = DEFAULT_SCHEME,
     lead: MinHashSignature | None = None,
     text: str | None = None,
+    title: str | None = None,
 ) -> Match | None:
     """The most similar indexed article that ``signature``'s text is a near-duplicate of, or None;
     the earlier article breaks a tie."""
-    found = find_matches(conn, signature, thresholds, limit, scheme, lead, text)
+    found = find_matches(conn, signature, thresholds, limit, scheme, lead, text, title)
     return found.copies[0] if found.copies else None
+
+
+def _same_headline_ids(conn: Connection, ids: list[int], title: str | None) -> set[int]:
+    """The candidates whose headline is ``title`` (their rows are read by primary key)."""
+    if headline_key(title) is None:
+        return set()
+    rows = conn.execute(select(articles.c.id, articles.c.title).where(articles.c.id.in_(ids)))
+    return {row.id for row in rows if same_headline(title, row.title)}
 
 
 def _is_cut_copy(
@@ -223,12 +270,16 @@ def _is_cut_copy(
     row: Any,
     signature: MinHashSignature,
     lead: MinHashSignature | None,
-    text: str,
+    headline: bool,
+    text: str | None,
     thresholds: Thresholds,
     scheme: Scheme,
 ) -> bool:
-    """Whether one text is the other cut short: the same lead, or most of the shorter text found
-    in the longer as a run anchored at its beginning or its end (a quoted brief sits inside)."""
+    """Whether one text is the other cut short: the same lead or the same headline, or most of the
+    shorter text found in the longer as a run anchored at its beginning or its end (a quoted brief
+    sits inside, under a headline of its own)."""
+    if text is None:
+        return False
     same_lead = (
         lead is not None
         and row.lead_signature is not None
@@ -236,7 +287,7 @@ def _is_cut_copy(
         >= thresholds.min_lead_similarity
     )
     stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
-    if not same_lead and containment(signature, stored) < thresholds.min_cut_estimate:
+    if not (same_lead or headline) and containment(signature, stored) < thresholds.min_cut_estimate:
         return False  # neither the same opening nor enough shared words: not worth reading the text
     stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == row.article_id))
     if not stored_text:
@@ -244,4 +295,4 @@ def _is_cut_copy(
     run = anchored_run(text, stored_text, scheme.shingle_words)
     if run.containment < thresholds.min_cut_containment:
         return False
-    return same_lead or run.at_start or run.at_end
+    return same_lead or headline or run.at_start or run.at_end

@@ -1,6 +1,7 @@
 """A made-up wire story and what outlets and the wire make of it: a cut copy, a copy missing its
-top, a copy in heavy furniture, a write-thru, a roundup quoting a brief, a different story on the
-same event. Paragraph lists; ``joined`` makes the text an extraction would return."""
+top, a copy in heavy furniture, an aggregator's teaser under the wire's headline, a write-thru,
+a roundup quoting a brief, a different story on the same event. Paragraph lists; ``joined``
+makes the text an extraction would return."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ FURNITURE = [
     "closures this week",
 ]
 WITH_FURNITURE = [FURNITURE[0], FURNITURE[1], *WIRE[:6], FURNITURE[2], FURNITURE[3], *WIRE[6:], FURNITURE[4]]
+
+# The wire's headline, which an aggregator's teaser keeps word for word over an excerpt taken
+# from the middle of the story (neither its opening nor its end).
+HEADLINE = "Immigration agents detain 212 workers at three Iowa meatpacking plants"
+TEASER = WIRE[4:6]
 
 # The wire's write-thru later in the day: a new top of its own on the same lower paragraphs.
 WRITE_THRU = [

@@ -22,10 +22,12 @@ from crawler.dedup.minhash import (
 from crawler.store import neardup_index
 from crawler.store.engine import make_engine
 from crawler.store.neardup_index import (
+    HEADLINE_CANDIDATES,
     POSTINGS_PER_KEY,
     add_signature,
     candidates,
     find_original,
+    headline_candidates,
     remove_signature,
     signature_of,
 )
@@ -292,6 +294,25 @@ def test_a_band_key_shared_by_many_articles_reads_only_its_newest_postings(conn:
     found = candidates(conn, ORIGINAL, limit=1000)
 
     assert sorted(found) == list(range(31, POSTINGS_PER_KEY + 31))
+
+
+def test_the_headline_key_finds_the_newest_few_under_one_headline_and_leaves_with_its_article(
+    conn: Connection,
+):
+    headline = "Federal agents detain 84 workers at Kentucky poultry plant"
+    for article_id in range(1, HEADLINE_CANDIDATES + 4):
+        add_signature(conn, article_id, ORIGINAL, title=headline)
+    other = "Agents arrest 31 at Riverton building sites"
+    add_signature(conn, 100, must_sign(joined(OTHER_STORY)), title=other)
+
+    newest = list(range(HEADLINE_CANDIDATES + 3, 3, -1))
+    assert headline_candidates(conn, headline.upper()) == newest
+    assert headline_candidates(conn, "Live updates") == []  # too short to identify a story
+
+    newest_id = HEADLINE_CANDIDATES + 3
+    remove_signature(conn, newest_id, title=headline)
+    assert newest_id not in headline_candidates(conn, headline)
+    assert conn.scalar(text(f"SELECT count(*) FROM article_bands WHERE article_id = {newest_id}")) == 0
 
 
 def test_the_lookup_probes_the_primary_key_and_never_scans_on_sqlite(conn: Connection):

@@ -15,9 +15,11 @@ from tests.support.records import NOW, record
 from tests.support.wire_versions import (
     BRIEF,
     CUT_COPY,
+    HEADLINE,
     MISSING_TOP,
     ROUNDUP,
     SAME_EVENT,
+    TEASER,
     WIRE,
     WITH_FURNITURE,
     WRITE_THRU,
@@ -82,6 +84,31 @@ def test_copies_missing_their_top_or_wrapped_in_furniture_are_linked(store: Stor
     wire = save(store, article("wire.example/raid", datelined(WIRE)))
     assert row(store, save(store, article("a.example/raid", MISSING_TOP)))["duplicate_of"] == wire
     assert row(store, save(store, article("b.example/raid", WITH_FURNITURE)))["duplicate_of"] == wire
+
+
+def test_a_teaser_under_the_wire_headline_is_a_copy_and_the_same_excerpt_under_its_own_is_not(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE), title=HEADLINE))
+    teaser = article("aggregator.example/raid", TEASER, title=HEADLINE)
+    wire_signature = minhash_signature(joined(datelined(WIRE)))
+    assert wire_signature and teaser.signature
+    # An excerpt from the middle: too little of the wire for its bands, not its opening or its end.
+    assert similarity(teaser.signature, wire_signature) < DEFAULT_THRESHOLDS.min_jaccard
+    # The same excerpt introduced by a blog under a headline of its own: a quotation, not a copy.
+    quoted = article(
+        "blog.example/raid",
+        ["A wire report on the Iowa raids, as quoted by our editors this evening:", *TEASER],
+        title="What our readers are saying about the Iowa raids",
+    )
+
+    assert row(store, save(store, quoted))["duplicate_of"] is None
+    assert row(store, save(store, teaser))["duplicate_of"] == wire
+
+
+def test_a_shared_headline_alone_makes_no_copy_and_no_story(store: Store):
+    wire = save(store, article("wire.example/raid", datelined(WIRE), title=HEADLINE))
+    other = save(store, article("other.example/families", SAME_EVENT, title=HEADLINE))
+    assert row(store, other)["duplicate_of"] is None
+    assert row(store, other)["story_id"] != row(store, wire)["story_id"]
 
 
 def test_an_earlier_published_copy_stored_later_becomes_the_original(store: Store):
