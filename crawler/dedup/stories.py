@@ -28,6 +28,10 @@ MIN_HEADLINE_OVERLAP = 0.6  # shared content words over the shorter headline's
 MIN_LOWER_CONTAINMENT = 0.6  # the lower paragraphs: share of the shorter version's shingles
 MIN_LOWER_WITH_HEADLINE = 0.4  # ...when the headlines are of one family
 MIN_HEADLINE_WORD_LENGTH = 4  # "the", "to", "in" and "for" make no family
+# A topic label ("Trump meets Putin", an aggregator's cluster page) is no headline: its three
+# words are every page's on the event. At 4, story precision on the real republications'
+# development split went from 0.986 to 0.994 for 4 of 66 write-thru pairs.
+MIN_FAMILY_WORDS = 4
 
 # Words of a headline that say nothing of the story (wire and section labels).
 _HEADLINE_NOISE = frozenset(
@@ -42,9 +46,9 @@ def headline_words(title: str | None) -> frozenset[str]:
 
 
 def same_headline_family(a: str | None, b: str | None) -> bool:
-    """Whether two headlines share most of the shorter one's content words."""
+    """Whether two headlines, each of four content words or more, share most of the shorter one's."""
     words_a, words_b = headline_words(a), headline_words(b)
-    if not words_a or not words_b:
+    if min(len(words_a), len(words_b)) < MIN_FAMILY_WORDS:
         return False
     return len(words_a & words_b) / min(len(words_a), len(words_b)) >= MIN_HEADLINE_OVERLAP
 

@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from crawler.dedup.content_hash import content_hash
+from crawler.dedup.lead import anchored_run, lead_signature
 from crawler.dedup.minhash import DEFAULT_THRESHOLDS, containment, minhash_signature, similarity
 from crawler.store import ArticleRecord, Store, migrate
 from tests.support.records import NOW, record
@@ -78,6 +79,27 @@ def test_a_cut_copy_is_linked_and_a_brief_quoted_inside_a_roundup_is_not(store: 
     assert row(store, save(store, cut))["duplicate_of"] == wire  # the wire story's beginning
     assert row(store, save(store, brief))["duplicate_of"] is None  # in the middle of the roundup
     assert row(store, roundup)["duplicate_of"] is None
+
+
+def edited(paragraph: str, every: int) -> str:
+    """The paragraph with one word in every ``every`` changed, as a wire copy edits a tense or a title."""
+    words = paragraph.split()
+    return " ".join(w + "ed" if i % every == every // 2 else w for i, w in enumerate(words))
+
+
+def test_a_cut_copy_with_a_word_edited_in_every_dozen_is_still_a_copy(store: Store):
+    wire_text = joined(datelined(WIRE))
+    wire = save(store, article("wire.example/raid", datelined(WIRE)))
+    copy = article("syndicator.example/raid", [edited(p, 12) for p in WIRE[:4]])
+    wire_lead, copy_lead = lead_signature(wire_text), lead_signature(copy.text)
+    assert wire_lead and copy_lead
+    # Every edit costs five shingles: under 0.6 of the copy is left in the wire, at its beginning,
+    # and the edited lead no longer agrees; only the anchored run tells it is the wire cut short.
+    run = anchored_run(copy.text, wire_text)
+    assert 0.55 <= run.containment < 0.6 and run.at_start
+    assert similarity(copy_lead, wire_lead) < DEFAULT_THRESHOLDS.min_lead_similarity
+
+    assert row(store, save(store, copy))["duplicate_of"] == wire
 
 
 def test_copies_missing_their_top_or_wrapped_in_furniture_are_linked(store: Store):
