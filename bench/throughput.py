@@ -1,7 +1,7 @@
 """Throughput: a full newswatch cycle over corpus pages vs a bare single-process trafilatura loop.
 
     .venv/bin/python bench/throughput.py [--layout naeb|multi-host] [--pages N] [--rounds 3]
-                                         [--workers N] [--json]
+                                         [--workers N] [--start lazy|eager] [--json]
 
 Serves the pages from local HTTP servers (127.0.0.x, port 0) in one of two layouts
 (bench/layouts.py): `naeb`, every NAEB development page on one host behind one RSS feed; or
@@ -78,7 +78,11 @@ class PeakMemory:
 
 
 def pipeline_cycle(
-    layout: str, pages: list[tuple[str, str]], workdir: Path, workers: int | None = None
+    layout: str,
+    pages: list[tuple[str, str]],
+    workdir: Path,
+    workers: int | None = None,
+    start: str = "lazy",
 ) -> dict[str, float]:
     with served(layout, pages) as site:
         config = write_config(
@@ -92,7 +96,7 @@ def pipeline_cycle(
                 "obey_robots_txt": False,
                 "autothrottle": False,
             },
-            extraction={"workers": workers},  # None: the default, cores + 1
+            extraction={"workers": workers, "start": start},  # workers None: the default, cores + 1
         )
         started = time.perf_counter()
         child = subprocess.Popen(
@@ -128,6 +132,9 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, help="use only the first N pages")
     parser.add_argument("--workers", type=int, help="extraction workers (default: the config default)")
+    parser.add_argument(
+        "--start", choices=["lazy", "eager"], default="lazy", help="extraction.start (default: lazy)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="cycles to time, each between two bare loops")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -141,7 +148,7 @@ def main() -> None:
     cycles = []
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as folder:
-            cycles.append(pipeline_cycle(args.layout, pages, Path(folder), args.workers))
+            cycles.append(pipeline_cycle(args.layout, pages, Path(folder), args.workers, args.start))
         bares.append(bare_loop(pages))
     ratios = [
         (before + after) / 2 / cycle["seconds"]
@@ -154,6 +161,8 @@ def main() -> None:
         "pages": len(pages),
         "cores": os.cpu_count(),
         "rounds": args.rounds,
+        "workers": args.workers or "default",
+        "start": args.start,
         "bare_trafilatura_seconds": [round(seconds, 2) for seconds in bares],
         "cycle_seconds": [round(cycle["seconds"], 2) for cycle in cycles],
         "bare_trafilatura_pages_per_s": round(len(pages) / bare_seconds, 2),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from typing import NoReturn
 
 from scrapy import Request, signals
@@ -19,7 +20,7 @@ from crawler.core.errors import ExtractionError, Reason
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.responses import PENDING_META, RECHECK_META
 from crawler.cycle.runtime import CycleRuntime, runtime_for
-from crawler.pages.analysis import AnalysedPage, analyse_page
+from crawler.pages.analysis import WORKER_TOPIC_ENV, AnalysedPage, analyse_page
 from crawler.pages.pool import ExtractionPool
 
 
@@ -41,6 +42,9 @@ class PageAnalysisPipeline:
         """Started with the first article request: a cycle where every feed answered 304 never
         starts workers, and the workers import while the first pages download."""
         settings = self.runtime.config.extraction
+        # The workers' forkserver, started by the pool's first worker, compiles this topic once
+        # for all of them (crawler.pages.worker_preload).
+        os.environ[WORKER_TOPIC_ENV] = str(self.topic_path)
         return ExtractionPool(
             workers=settings.workers,
             deadline_seconds=settings.deadline,
@@ -52,6 +56,10 @@ class PageAnalysisPipeline:
                 threshold=self.runtime.config.relevance.threshold,
             ),
         )
+
+    def open_spider(self) -> None:
+        if self.runtime.config.extraction.start == "eager":
+            self.pool = self._start_pool()
 
     def request_scheduled(self, request: Request) -> None:
         if self.pool is None and (PENDING_META in request.meta or RECHECK_META in request.meta):

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from crawler.dedup.minhash import MinHashSignature
+from crawler.pages.article import ExtractedArticle
 from crawler.pages.encoded_page import EncodedPage
-from crawler.pages.extraction import ExtractedArticle
 from crawler.store.records import RecheckTarget
 from crawler.topic.relevance import RelevanceResult
 

@@ -15,10 +15,13 @@ from typing import Any
 
 from crawler.dedup.content_hash import hash_of_normalized, normalize_text
 from crawler.dedup.minhash import MinHashSignature, signature_of_normalized
+from crawler.pages.article import ExtractedArticle
 from crawler.pages.encoded_page import EncodedPage
-from crawler.pages.extraction import ExtractedArticle, extract_article
 from crawler.topic.facts import extract_facts
 from crawler.topic.relevance import RelevanceResult, Topic
+
+# The topic file the workers' forkserver compiles before forking (crawler.pages.worker_preload).
+WORKER_TOPIC_ENV = "NEWSWATCH_WORKER_TOPIC"
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,16 @@ def analyse_page(
     page: str | EncodedPage, url: str, topic_path: str | None = None, threshold: float | None = None
 ) -> AnalysedPage:
     """Decode the page, extract the article, then hash, sign and (given a topic) score it."""
+    # Imported here: this runs in the workers (whose forkserver preloads it); the crawling
+    # process imports this module only for judge() and AnalysedPage, never trafilatura.
+    from crawler.pages.extraction import extract_article
+
     article = extract_article(page if isinstance(page, str) else page.decode(), url)
     if article is None or not article.text.strip():
         return AnalysedPage(article)
     relevance, facts = None, None
     if topic_path is not None and article.title:
-        relevance, facts = judge(_topic(topic_path), threshold, article.title, article)
+        relevance, facts = judge(compiled_topic(topic_path), threshold, article.title, article)
     normalized = normalize_text(article.text)  # once, for both the content hash and the shingles
     return AnalysedPage(
         article, hash_of_normalized(normalized), signature_of_normalized(normalized), relevance, facts
@@ -61,5 +68,7 @@ def judge(
 
 
 @functools.lru_cache(maxsize=4)
-def _topic(path: str) -> Topic:
+def compiled_topic(path: str) -> Topic:
+    """The topic file compiled once per process; the workers' forkserver compiles it before
+    forking (crawler.pages.worker_preload), so each worker inherits it."""
     return Topic.from_file(Path(path))

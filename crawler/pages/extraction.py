@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +35,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_plausible_date, utcnow
+from crawler.pages.article import ARTICLE, LIVEBLOG, ExtractedArticle
 from crawler.pages.declared_body import reconcile_with_declared_body
 from crawler.pages.dropped_paragraphs import restore_dropped_paragraphs
 from crawler.pages.liveblog import reconcile_liveblog
@@ -45,29 +45,12 @@ from crawler.pages.structured_data import read_structured_text
 from crawler.pages.text_overlap import WordShingles, words_of
 
 logger = logging.getLogger(__name__)
+# What extraction returns is defined where the crawling process can import it cheaply.
+__all__ = ["ARTICLE", "LIVEBLOG", "ExtractedArticle", "extract_article", "extract_text"]
 
 FAST_MIN_CHARS = 1000  # shorter fast-mode results usually missed the body; the full cascade finds it
 SECOND_LOOK_CHARS = 1500  # up to this length, the full cascade may find the rest of a partial body
 SAME_BODY_SHARE = 0.8  # a longer text holding this much of the shorter one is the same body, fuller
-ARTICLE = "article"
-LIVEBLOG = "liveblog"  # a schema.org LiveBlogPosting: many timed updates, not one story
-
-
-@dataclass(frozen=True)
-class ExtractedArticle:
-    """What one article page yields; plain data so it crosses process boundaries by pickle."""
-
-    text: str  # clean body text, paragraphs separated by "\n"
-    title: str | None
-    authors: list[str]
-    published: datetime | None  # timezone-aware UTC; None if absent or implausible
-    language: str | None  # primary language subtag, e.g. "en"
-    sitename: str | None
-    page_canonical_url: str | None  # absolute rel=canonical, else og:url, else None (not normalized)
-    description: str | None
-    kind: str = ARTICLE  # ARTICLE or LIVEBLOG
-
-
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
     """Extract body text and metadata from one page; None when no article text was found.
 

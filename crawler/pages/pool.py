@@ -28,7 +28,6 @@ from typing import Any
 
 from crawler.core.errors import ExtractionError, ExtractionTimeout, InputTooLarge, PoolClosed, WorkerCrashed
 from crawler.pages.encoded_page import EncodedPage
-from crawler.pages.extraction import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +39,14 @@ _EXIT_OUT_OF_MEMORY = 75  # worker exit status after a MemoryError, for the cras
 PageInput = str | EncodedPage
 _Job = tuple["Future[Any]", PageInput, str]
 _STOP = None  # queue sentinel: one per dispatcher thread at close
+
+
+def extract_article(page: str, url: str) -> Any:
+    """The default target: ``crawler.pages.extraction.extract_article``, imported in the worker
+    (the crawling process that builds the pool never imports trafilatura)."""
+    from crawler.pages.extraction import extract_article as extract
+
+    return extract(page, url)
 
 
 class ExtractionPool:

@@ -88,6 +88,9 @@ EXTENSIONS = {
 }
 
 LOG_LEVEL = "INFO"
+# Scrapy reads ten packages' metadata at start to log their versions at INFO; a cycle logs
+# at WARNING (`-v`: DEBUG, which the crawl's own lines already fill), and the reads cost ~0.1 s.
+LOG_VERSIONS: list[str] = []
 LOG_FORMATTER = "crawler.scrapy_components.log_formatter.QuietDropLogFormatter"
 
 

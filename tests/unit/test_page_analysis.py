@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from crawler.dedup.content_hash import content_hash
 from crawler.dedup.minhash import minhash_signature
-from crawler.pages.analysis import analyse_page
+from crawler.pages.analysis import WORKER_TOPIC_ENV, analyse_page
 from crawler.pages.encoded_page import EncodedPage
 from tests.support import REPO
+from tests.support.cli import child_env
 from tests.support.pages import article_html
 from tests.support.stories import RAID
 
@@ -35,3 +39,46 @@ def test_page_without_text_yields_no_hash_or_signature() -> None:
     shell = "<html><head><title>Loading</title></head><body><script>render()</script></body></html>"
     analysed = analyse_page(shell, URL, TOPIC)
     assert analysed.article is None and analysed.content_hash is None and analysed.signature is None
+
+
+def test_the_workers_forkserver_compiles_the_named_topic_before_forking() -> None:
+    # What crawler.pages.worker_preload leaves in the forkserver, every worker inherits.
+    probe = (
+        "import crawler.pages.worker_preload\n"
+        "from crawler.pages import analysis\n"
+        "cache = analysis.compiled_topic.cache_info\n"
+        "compiled = cache().currsize\n"
+        f"print(compiled, analysis.compiled_topic({TOPIC!r}) is not None, cache().hits)\n"
+    )
+    named = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_env(**{WORKER_TOPIC_ENV: TOPIC}),
+    )
+    assert named.stdout.split() == ["1", "True", "1"]  # compiled at import; the worker's call a hit
+    unnamed = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={key: value for key, value in child_env().items() if key != WORKER_TOPIC_ENV},
+    )
+    assert unnamed.stdout.split() == ["0", "True", "0"]
+
+
+def test_the_crawling_process_never_imports_the_extractor() -> None:
+    # trafilatura (with numpy, py3langid, htmldate, courlan) is the workers' to load: about a
+    # second of every cycle's start-up, a cycle of 304s included.
+    probe = (
+        "import sys\n"
+        "import crawler.app.cli, crawler.app.crawls, spiders.feeds, spiders.backfill\n"
+        "import pipelines.page_analysis, pipelines.off_topic, pipelines.declared_canonical, pipelines.store\n"
+        "from crawler.pages.pool import ExtractionPool\n"
+        "print(sorted({'trafilatura', 'numpy', 'py3langid', 'htmldate'} & set(sys.modules)))\n"
+    )
+    crawling = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=child_env(), cwd=REPO
+    )
+    assert crawling.stdout.strip() == "[]"
