@@ -257,6 +257,9 @@ def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: s
         ("Court upholds holding asylum seekers without bond", ""),
         ("Judge orders more detainees moved out of Delaney Hall", ""),
         ("Mayor accused of helping an undocumented man evade agents", ""),
+        # The arrest told by what it did to a family.
+        ("She waited for the school bus. ICE picked her up instead.", ""),
+        ("Veteran says ICE took his wife away at a green card interview", ""),
     ],
 )
 def test_enforcement_told_as_force_operations_and_courts_is_relevant(
@@ -278,6 +281,7 @@ def test_enforcement_told_as_force_operations_and_courts_is_relevant(
         ("Families separated by the Korean War reunite", ""),
         ("Government halts asylum decisions after shooting", "The National Guard was on patrol."),
         ("Singer denounces ICE after the killing of a protester", ""),
+        ("Federal agents from the ICE surge return to raid clinics over billing fraud", ""),
         ("Court keeps program that shields 500,000 people from deportation to their countries", ""),
     ],
 )
@@ -574,7 +578,7 @@ def test_headline_labels_carry_ids_codes_and_notes_only() -> None:
 
 # Measured floors on the fresh HuffPost set; they may only go up. Its holdout has only 3
 # enforcement stories (see README, "Relevance").
-NEWS_EXTRA_FLOORS = {"dev": (0.94, 1.0), "holdout": (1.0, 0.66)}
+NEWS_EXTRA_FLOORS = {"dev": (0.94, 1.0), "holdout": (1.0, 1.0)}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])
