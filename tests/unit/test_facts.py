@@ -415,6 +415,13 @@ def test_numbers_that_are_not_counts_of_people_are_skipped(text: str) -> None:
         ("La redada del miércoles dejó 40 detenidos.", FRIDAY, date(2019, 8, 7)),
         ("Fueron detenidos el 7 de agosto.", FRIDAY, date(2019, 8, 7)),
         ("The Dec. 30 raid was the last of the year.", datetime(2020, 1, 3), date(2019, 12, 30)),
+        # a ruling read first is on the earlier arrest, which is the lead event
+        (
+            "Aug. 8 - A federal judge orders his release. Timeline: Aug. 2 - Agents arrested him at home.",
+            FRIDAY,
+            date(2019, 8, 2),
+        ),
+        ("Aug. 8 - A federal judge orders his release.", FRIDAY, date(2019, 8, 8)),
     ],
 )
 def test_event_date_is_the_date_of_the_action(text: str, published: datetime | None, expected: date) -> None:
@@ -437,6 +444,7 @@ def test_event_date_is_the_date_of_the_action(text: str, published: datetime | N
         ("The INS stepped up deportations following September 11.", datetime(2002, 9, 27, tzinfo=UTC)),
         ("Churches held press conferences around the U.S. Aug. 7 to oppose unjust deportation.", FRIDAY),
         ("KARE 11 (Aug 8, 2019): List of ICE raids in Minnesota on Thursday, Aug. 8", FRIDAY),
+        ("Aug. 2 - Petition approved (5 days before detention).", FRIDAY),
         # the event word is in another clause's story, a dozen words away
         ("On Monday the mayor spoke at length about the city budget and then about the arrests.", FRIDAY),
     ],
@@ -501,6 +509,18 @@ def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> N
 )
 def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:
     assert "court ruling" in extract_facts("", text, None).actions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A federal judge has not yet ruled on whether following agents is illegal.",
+        "The judge had given the prosecution deadlines in order to produce documents.",
+        "He was detained after the government's delay in ruling on his asylum claim.",
+    ],
+)
+def test_what_is_not_a_court_ruling(text: str) -> None:
+    assert "court ruling" not in extract_facts("", text, None).actions
 
 
 @pytest.mark.parametrize(

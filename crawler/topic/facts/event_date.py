@@ -86,6 +86,8 @@ _ATTRIBUTION = re.compile(
 # A sentence that dates another event to place the story's own ("The incident occurred three
 # days after ...", "This standoff followed the detention of Gomez on December 11", "Prior
 # incident: June 17, 2025").
+# "Jan 7, 2026 - I-130 petition approved (5 days before detention)"
+_BACKGROUND_AFTER = re.compile(r"\(\s*(?:\d+|\w+) (?:days?|weeks?|months?) (?:before|after|earlier|later)\b")
 _BACKGROUND = re.compile(
     r"\b(?:(?:days?|weeks?|hours?|months?|years?) (?:after|before|earlier|later)|followed|in the wake of|"
     r"prior incidents?|previous(?:ly)?|earlier incidents?|came (?:in response to|after|amid)|"
@@ -159,6 +161,7 @@ class EventDate:
 def find_event_date(title: str, text: str, published: date | None) -> EventDate | None:
     """The lead event's day (see the module docstring), resolved against `published`."""
     weak: EventDate | None = None
+    ruling: EventDate | None = None
     # An event the text reports has happened by the day it was published (by today, when the
     # page gives no publication date).
     latest = published if published is not None else utcnow().date()
@@ -185,15 +188,22 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
             if _excluded(source, match):
                 continue
             start, end = sentence_bounds(source, match.start(), match.end())
-            if _BACKGROUND.search(source, start, match.start()):
+            if _BACKGROUND.search(source, start, match.start()) or _BACKGROUND_AFTER.search(
+                source, match.end(), end
+            ):
                 continue  # "three days after ICE agents shot Renee Good on January 7": another event
             context = _context(source, start, end, relative=bool(match.group("next_day")))
             found = EventDate(resolved, zone, match.start(), match.end(), source[start:end].strip())
             if _reports_event(context, match.start() - start):
+                if ruling is not None and found.day >= ruling.day:
+                    continue  # a later step of the story than the ruling read first
+                if ruling is None and _RULING_WORDS.search(context) and _COURT.search(context):
+                    ruling = found  # the lead event may be the earlier action it rules on
+                    continue
                 return found
             if weak is None and _AGENT_WORDS.search(context):
                 weak = found
-    return weak
+    return ruling or weak
 
 
 class _Marker:

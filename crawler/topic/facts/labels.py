@@ -181,13 +181,17 @@ ACTIONS = [
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
         r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
+        # "the judge had given deadlines in order to", "a judge has not yet ruled"
+        r"\bin order to\b|\b(?:not|never)\s+(?:yet\s+)?(?:ruled|rule|decided|ordered|blocked)\b|"
+        r"\byet to (?:rule|decide)\b",
     ),
     _label(
         "court ruling",
         r"\b(?:injunction|restraining order|ruling|fallo judicial|(?:judge|court)'s (?:order|decision)|"
         r"(?:in|under) (?:his|her|its) (?:order|ruling|opinion)|"
         r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed)\b",
-        r"\bruling (?:party|coalition|class|elite|family)\b",
+        r"\bruling (?:party|coalition|class|elite|family)\b|"
+        r"\b(?:delay\w* in|before|without|awaiting|pending|yet to issue a) ruling\b",
     ),
 ]
 
