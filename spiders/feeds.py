@@ -10,7 +10,7 @@ with another writer must never stall the reactor that is downloading.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -287,9 +287,12 @@ class FeedsSpider(Spider):
 
     # -- articles ------------------------------------------------------------------------------
 
-    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
+    async def _settling(
+        self, response: Response, making: Awaitable[ArticleItem | None]
+    ) -> AsyncIterator[ArticleItem]:
+        """The item a page makes, if any; the page's request is settled whatever happens."""
         try:
-            item = await self._article_item(response)
+            item = await making
             if item is not None:
                 share, host = self.runtime.host_share, response.meta.get(HOST_META)
                 if share is not None and host is not None:
@@ -297,6 +300,10 @@ class FeedsSpider(Spider):
                 yield item
         finally:
             self._settled(response.meta)
+
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
+        async for item in self._settling(response, self._article_item(response)):
+            yield item
 
     async def _article_item(self, response: Response) -> ArticleItem | None:
         pending: PendingUrl = response.meta[PENDING_META]
@@ -345,15 +352,8 @@ class FeedsSpider(Spider):
     # -- re-checks for edits -------------------------------------------------------------------
 
     async def parse_recheck(self, response: Response) -> AsyncIterator[ArticleItem]:
-        try:
-            item = await self._recheck_item(response)
-            if item is not None:
-                share, host = self.runtime.host_share, response.meta.get(HOST_META)
-                if share is not None and host is not None:
-                    share.add(host)  # settled by the item signals
-                yield item
-        finally:
-            self._settled(response.meta)
+        async for item in self._settling(response, self._recheck_item(response)):
+            yield item
 
     async def _recheck_item(self, response: Response) -> ArticleItem | None:
         target: RecheckTarget = response.meta[RECHECK_META]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import Engine, Select, and_, select, update
 
 from crawler.store.engine import read_transaction, write_transaction
 from crawler.store.records import (
@@ -42,18 +42,7 @@ class FrontierMixin:
             .where(and_(urls.c.status == "pending", urls.c.feed_id.in_(list(feed_ids))))
             .order_by(urls.c.first_seen, urls.c.canonical_url)
         )
-        with read_transaction(self.engine) as conn:
-            return [
-                PendingUrl(
-                    canonical_url=row.canonical_url,
-                    url=row.url,
-                    feed_id=row.feed_id,
-                    attempts=row.attempts,
-                    entry_title=row.entry_title,
-                    entry_published=row.entry_published,
-                )
-                for row in conn.execute(query)
-            ]
+        return read_pending_urls(self.engine, query)
 
     def fail_url(
         self,
@@ -130,3 +119,19 @@ class FrontierMixin:
         with read_transaction(self.engine) as conn:
             status = conn.scalar(select(urls.c.status).where(urls.c.canonical_url == canonical_url))
         return status in ("stored", "duplicate", "irrelevant")
+
+
+def read_pending_urls(engine: Engine, query: Select) -> list[PendingUrl]:
+    """The rows of a query over ``urls`` as the crawler's PendingUrl, in the query's order."""
+    with read_transaction(engine) as conn:
+        return [
+            PendingUrl(
+                canonical_url=row.canonical_url,
+                url=row.url,
+                feed_id=row.feed_id,
+                attempts=row.attempts,
+                entry_title=row.entry_title,
+                entry_published=row.entry_published,
+            )
+            for row in conn.execute(query)
+        ]

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Engine, String, and_, bindparam, case, fun
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from crawler.store.engine import read_transaction, write_transaction
+from crawler.store.frontier import read_pending_urls
 from crawler.store.records import HostLease, PendingUrl
 from crawler.store.schema import hosts, urls
 from crawler.store.upsert import insert_for
@@ -47,18 +48,7 @@ class HostLeasesMixin:
             .where(and_(urls.c.host == host, _untried_pending(list(feed_ids), tried_before)))
             .order_by(urls.c.first_seen, urls.c.canonical_url)
         )
-        with read_transaction(self.engine) as conn:
-            return [
-                PendingUrl(
-                    canonical_url=row.canonical_url,
-                    url=row.url,
-                    feed_id=row.feed_id,
-                    attempts=row.attempts,
-                    entry_title=row.entry_title,
-                    entry_published=row.entry_published,
-                )
-                for row in conn.execute(query)
-            ]
+        return read_pending_urls(self.engine, query)
 
     def claim_hosts(
         self, owner: str, wanted: Sequence[str], count: int, now: datetime, lease_seconds: float
