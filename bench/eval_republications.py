@@ -3,6 +3,7 @@
     .venv/bin/python bench/build_republication_set.py     # once: bench/results/republications*.jsonl
     .venv/bin/python bench/eval_republications.py         # every pair kind, development and holdout
     .venv/bin/python bench/eval_republications.py --json  # the figures as JSON (the floor test reads them)
+    .venv/bin/python bench/eval_republications.py --missed  # the development split's unlinked copy pairs
 
 Every page is saved through the real store (``Store.save_article`` on a SQLite file in a
 temporary folder) in the order it was scraped, with its text as the scraper kept it
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.dedup.content_hash import hash_of_normalized, normalize_text  # noqa: E402
+from crawler.dedup.lead import anchored_run  # noqa: E402
 from crawler.dedup.minhash import signature_of_normalized  # noqa: E402
 from crawler.store import ArticleRecord, Store  # noqa: E402
 
@@ -116,17 +118,37 @@ def score(
     return figures
 
 
-def evaluate(set_path: Path = SET, pairs_path: Path = PAIRS) -> dict[str, Any]:
+def evaluate(set_path: Path = SET, pairs_path: Path = PAIRS, missed: bool = False) -> dict[str, Any]:
     pages = [json.loads(line) for line in set_path.read_text(encoding="utf-8").splitlines()]
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as folder:
         linked = store_pages(pages, Path(folder))
+    if missed:
+        print_missed(pages, pairs, linked)
     return {
         "pages": len(pages),
         "all": score(pairs, linked, None),
         "development": score(pairs, linked, False),
         "holdout": score(pairs, linked, True),
     }
+
+
+def print_missed(
+    pages: list[dict[str, Any]], pairs: list[dict[str, Any]], linked: dict[str, tuple[int, int]]
+) -> None:
+    """The development split's copy pairs that ``duplicate_of`` left apart, with where the shorter
+    text lies in the longer (never the holdout's: thresholds are chosen on these alone)."""
+    text_of = {str(p["id"]): page_record(p).text for p in pages}
+    for pair in pairs:
+        a, b = pair["a"], pair["b"]
+        if pair["holdout"] or pair["relation"] != "copy" or linked[a][0] == linked[b][0]:
+            continue
+        run = anchored_run(text_of[a], text_of[b])
+        print(
+            f"{pair['kind']:11} {a} ({len(text_of[a])} chars) {b} ({len(text_of[b])} chars): containment "
+            f"{run.containment:.2f}, at start {run.at_start}, at end {run.at_end}"
+        )
+    print()
 
 
 def print_figures(figures: dict[str, Any]) -> None:
@@ -146,10 +168,13 @@ def print_figures(figures: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--missed", action="store_true", help="first list the development split's missed copy pairs"
+    )
     args = parser.parse_args()
     if not SET.exists() or not PAIRS.exists():
         sys.exit(f"{SET} is missing: run bench/build_republication_set.py first")
-    figures = evaluate()
+    figures = evaluate(missed=args.missed)
     if args.json:
         print(json.dumps(figures, indent=1))
     else:
