@@ -281,6 +281,8 @@ def test_state_names_inside_other_names_are_not_states(text: str) -> None:
             ["OH"],
         ),
         ("He was detained by the University of South Florida police in Ohio.", ["OH"]),
+        ("ICE detained 40 in Ohio. Activists are organizing rallies in New York and Chicago.", ["OH"]),
+        ("ICE detained 40 in Ohio, while groups kept lobbying in Washington, D.C.", ["OH"]),
         ("He was moved to El Paso Camp East Montana, the detention camp.", []),
         ("He was detained while on his lunch break in the Cedar-Riverside neighborhood.", []),
     ],

@@ -7,8 +7,11 @@ place for another reason, and do not count:
   signed "John Green, Davis, Calif.";
 * where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas";
 * comparisons: "just as in New Orleans", "unlike in Texas";
+* the capital as the government: "lobbying in Washington, D.C.";
+* events that have not happened: "activists are organizing rallies in New York";
 * states as lawmakers: "some states--including Florida, Michigan and Kansas--allow ...";
-* the places of the September 11 attacks ("attacks in New York and Washington, D.C.").
+* the places of the September 11 attacks ("attacks in New York and Washington, D.C.");
+* every place of a roundup's item (heading to heading) that never mentions immigration.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
-    r"just as in|as it did in|unlike in|much as in|(?:September 11|9/11) attacks? (?:in|on)|"
+    r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"
+    r"(?:September 11|9/11) attacks? (?:in|on)|"
     r"states\W+(?:such as|including|like)"
 )
 _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
@@ -39,6 +43,14 @@ _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
 _BEFORE = re.compile(
     r"(?i:\b(?:" + _TRIGGERS + r")\s+(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|"
     r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*$"
+)
+# Events that have not happened: "activists are organizing rallies in New York", "actions are
+# already planned in Boston, Chicago ...", "a march will be held in Austin".
+_PLANNED = re.compile(
+    r"\b(?:(?:are|is) (?:already )?(?:planned|planning|organizing|preparing)|will (?:be held|march|rally|"
+    r"protest|gather|take place)|plans? (?:to|for) (?:a |an )?(?:rall|march|protest|vigil|picket)\w*|"
+    r"upcoming|scheduled for)\b",
+    re.IGNORECASE,
 )
 _REACH = 120  # characters before a place that the phrases above may stand in
 
@@ -53,10 +65,12 @@ def incidental_place(source: str, start: int, end: int) -> bool:
     window = source[max(line_start, start - _REACH) : start]
     if _TRIGGER.search(window) and _BEFORE.search(window):
         return True
+    sentence_start, sentence_end = sentence_bounds(source, start, end)
+    if _PLANNED.search(source, sentence_start, start):
+        return True
     contacts = _contacts(source)
     if not contacts:
         return False
-    sentence_start, sentence_end = sentence_bounds(source, start, end)
     at = bisect.bisect_left(contacts, sentence_start)
     return at < len(contacts) and contacts[at] < sentence_end
 
