@@ -17,6 +17,7 @@ import pytest
 from tests.support import REPO
 from tests.support.cli import newswatch, write_config
 from tests.support.database import query
+from tests.support.dates import clock_later
 from tests.support.mockserver import MockServer, Page
 from tests.support.pages import article_html, rss
 from tests.support.stories import DEPORTATION, RAID
@@ -83,7 +84,7 @@ def test_due_feed_still_starts_a_crawl(server: MockServer, config: Path):
     serve(server, {RAID.path: Page(article_html(RAID))})
     assert newswatch("run", config=config, timeout=180).returncode == 0
 
-    report = run_reporting_imports(config, {"NEWSWATCH_CLOCK_OFFSET": "2h"})  # past the feed's interval
+    report = run_reporting_imports(config, clock_later("2h"))  # past the feed's interval
 
     assert "scrapy" in report["frameworks"]
     assert len(server.requests_to("/feed.xml")) == 2

@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.cli import newswatch, write_config
 from tests.support.database import query
+from tests.support.dates import clock_later
 from tests.support.mockserver import MockServer, Page
 from tests.support.pages import article_html, rss
 from tests.support.stories import DEPORTATION, RAID
@@ -19,7 +20,7 @@ from tests.support.stories import DEPORTATION, RAID
 pytestmark = pytest.mark.slow
 
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
-LATER = {"NEWSWATCH_CLOCK_OFFSET": "25h"}  # past the 24-hour lifetime of a stored robots.txt
+LATER = clock_later("25h")  # past the 24-hour lifetime of a stored robots.txt
 
 
 def serve_robots(server: MockServer, body: bytes, **headers: str) -> None:
@@ -69,9 +70,9 @@ def test_robots_txt_own_max_age_shortens_its_lifetime(server: MockServer, config
     serve_robots(server, ALLOW_ALL, **{"Cache-Control": "max-age=600"})
     serve_feed(server, RAID.path)
     run_cycle(config)
-    run_cycle(config, {"NEWSWATCH_CLOCK_OFFSET": "5m"})
+    run_cycle(config, clock_later("5m"))
     assert len(server.requests_to("/robots.txt")) == 1
-    run_cycle(config, {"NEWSWATCH_CLOCK_OFFSET": "11m"})
+    run_cycle(config, clock_later("11m"))
     assert len(server.requests_to("/robots.txt")) == 2
 
 

@@ -7,10 +7,12 @@ day nobody changed anything. Every date a test serves or expects is derived from
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 
-from crawler.core.clock import utcnow
+from crawler.core.clock import OFFSET_VARIABLE, utcnow
+from crawler.core.durations import parse_duration
 
 
 def ago(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
@@ -22,6 +24,19 @@ def ago(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
 def ahead(days: float = 0, hours: float = 0) -> datetime:
     """An aware UTC moment this long after now, to the second."""
     return (utcnow() + timedelta(days=days, hours=hours)).replace(microsecond=0)
+
+
+def clock_later(duration: str) -> dict[str, str]:
+    """The environment for a child process whose clock runs `duration` later than this one's.
+
+    The suite itself may run under a clock offset (a year ahead, to show no test depends on the
+    date): a child given a bare offset would be that much *earlier* than the cycles before it.
+    """
+    current = os.environ.get(OFFSET_VARIABLE, "").strip()
+    sign = -1 if current.startswith("-") else 1
+    seconds = sign * parse_duration(current.lstrip("+-"), allow_zero=True) if current else 0.0
+    total = round(seconds + parse_duration(duration))
+    return {OFFSET_VARIABLE: f"-{-total}s" if total < 0 else f"{total}s"}
 
 
 def latest_weekday(weekday: int, at_least_days_ago: int, hour: int = 12, minute: int = 0) -> datetime:
