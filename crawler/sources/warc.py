@@ -129,7 +129,8 @@ class ArchiveReader:
             stream.close()
 
     def _read(self, stream: BinaryIO, *, base: int, skip_before: int) -> Iterator[ArchiveEvent]:
-        records = ArchiveIterator(stream, arc2warc=True, ensure_http_headers=False)
+        # no_record_parse: the HTTP headers are parsed only for a record whose host is wanted
+        records = ArchiveIterator(stream, arc2warc=True, no_record_parse=True)
         # warcio's `offset` is where the current record starts until it is read to its end, then
         # where the next one does; it counts from the stream's tell() when it has one, else 0.
         origin = records.offset
@@ -138,7 +139,7 @@ class ArchiveReader:
                 offset = base + records.offset - origin
                 if offset >= skip_before:
                     self.records_read += 1
-                    event = self._event(record, offset)
+                    event = self._event(record, offset, records.loader)
                     if event is not None:
                         yield event
                     if isinstance(event, ArchiveEnded):
@@ -150,7 +151,7 @@ class ArchiveReader:
             return
         self.finished = True
 
-    def _event(self, record: Any, offset: int) -> ArchiveEvent | None:
+    def _event(self, record: Any, offset: int, loader: Any) -> ArchiveEvent | None:
         if record.rec_type != "response":
             return None
         headers = record.rec_headers
@@ -159,7 +160,8 @@ class ArchiveReader:
         if not host or not self.wanted_host(host):
             return None  # decided from the WARC headers: the payload is never read
         self.records_matched += 1
-        http = record.http_headers
+        http = loader.load_http_headers("response", url, record.raw_stream, record.length)
+        record.http_headers = http  # content_stream() undoes chunking and compression by them
         if http is None:
             return SkippedRecord(url, Reason.BAD_RECORD, "no HTTP response in the record", offset)
         if http.get_statuscode() != "200":

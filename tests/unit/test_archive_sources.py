@@ -131,6 +131,30 @@ def test_unwanted_hosts_and_non_pages_are_skipped_before_their_payload_is_read()
     assert (reader.records_read, reader.records_matched) == (5, 4)
 
 
+def test_only_wanted_records_have_their_http_headers_parsed(monkeypatch: pytest.MonkeyPatch):
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    parsed: list[str] = []
+    parse = ArcWarcRecordLoader.load_http_headers
+
+    def counting(self, rec_type, uri, stream, length):  # type: ignore[no-untyped-def]
+        parsed.append(uri)
+        return parse(self, rec_type, uri, stream, length)
+
+    monkeypatch.setattr(ArcWarcRecordLoader, "load_http_headers", counting)
+    records = [
+        Archived(f"https://other-{n}.example/story-{n}", b"<html>elsewhere</html>", PAST) for n in range(5)
+    ] + [Archived("https://news.example/a-story-here", b"<html>ours</html>", PAST)]
+    reader = ArchiveReader(
+        lambda offset: io.BytesIO(warc_bytes(records)), wanted_host=lambda h: h == "news.example"
+    )
+    pages = [e for e in reader if isinstance(e, ArchivedPage)]
+    assert [p.body for p in pages] == [b"<html>ours</html>"]
+    assert pages[0].headers["content-type"].startswith("text/html")
+    assert parsed == ["https://news.example/a-story-here"]  # the other five cost their WARC headers only
+    assert reader.records_read == 6
+
+
 def test_a_file_that_is_no_archive_or_ends_inside_a_record_says_so():
     (ended,) = list(ArchiveReader(lambda offset: io.BytesIO(b"<!doctype html><p>a page</p>")))
     assert isinstance(ended, ArchiveEnded) and "not a WARC" in ended.detail
