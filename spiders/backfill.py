@@ -38,8 +38,10 @@ from crawler.sources.archives import BackfillPlan
 from crawler.sources.warc import ArchivedPage, ArchiveEnded, ArchiveReader, SkippedRecord
 
 MARK_META = "newswatch_archive_mark"
-# Replayed pages waiting for extraction and storage at once: bounds memory whatever the file.
+# Replayed pages waiting for extraction and storage at once: bounds memory whatever the file,
+# by count and, since one page may be as large as crawl.page_max_bytes, by their bodies' bytes.
 MAX_IN_FLIGHT = 64
+MAX_IN_FLIGHT_BYTES = 32 << 20
 _WAIT_SECONDS = 0.02
 
 
@@ -128,7 +130,7 @@ class BackfillSpider(Spider):
         events: Iterator[Any] = iter(reader)
         error: str | None = None
         while True:
-            while tracker.in_flight >= MAX_IN_FLIGHT:
+            while not tracker.has_room(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES):
                 await asyncio.sleep(_WAIT_SECONDS)
             try:
                 event = await asyncio.to_thread(next, events, None)
@@ -158,7 +160,7 @@ class BackfillSpider(Spider):
             return None
         if not await asyncio.to_thread(self.runtime.store.unseen, [canonical]):
             return None  # stored live or by an earlier backfill: one record per story
-        tracker.started(page.offset)
+        tracker.started(page.offset, len(page.body))
         self.runtime.count(CycleCounter.ARTICLES_REQUESTED)
         return Request(
             page.url,

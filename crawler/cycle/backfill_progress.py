@@ -38,7 +38,7 @@ class ArchiveTracker:
         self.reader = reader
         self.run_id = run_id
         self._earlier = earlier or ArchiveProgress(archive, via)
-        self._in_flight: set[int] = set()
+        self._in_flight: dict[int, int] = {}  # offset -> the replayed page's size in bytes
         self._lock = threading.Lock()
         # settles arrive from several threads: one save at a time, so an older row never lands last
         self._save_lock = threading.Lock()
@@ -66,13 +66,22 @@ class ArchiveTracker:
         with self._lock:
             return len(self._in_flight)
 
-    def started(self, offset: int) -> None:
+    def has_room(self, max_pages: int, max_bytes: int) -> bool:
+        """Whether another page may go in flight: fewer than `max_pages` are, and their bodies
+        (held in memory until they settle) add up to less than `max_bytes`. With none in
+        flight there is always room, however large the next page."""
         with self._lock:
-            self._in_flight.add(offset)
+            pages = len(self._in_flight)
+            return pages == 0 or (pages < max_pages and sum(self._in_flight.values()) < max_bytes)
+
+    def started(self, offset: int, size: int = 0) -> None:
+        """A record at `offset` went in flight; `size`: its page's body in bytes."""
+        with self._lock:
+            self._in_flight[offset] = size
 
     def settled(self, offset: int) -> None:
         with self._lock:
-            self._in_flight.discard(offset)
+            self._in_flight.pop(offset, None)
             drained = not self._in_flight
         # Saved when nothing is left in flight: a reader waiting on a slow archive has its
         # progress on disk while it waits.
