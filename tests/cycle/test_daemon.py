@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -165,3 +166,72 @@ def test_two_concurrent_runs_never_run_two_cycles(server: MockServer, tmp_path: 
     finally:
         first.kill()  # its download is stalled on purpose; the kernel releases the lock
         first.communicate(timeout=60)
+
+
+def cycle_outcomes(log: Path) -> list[str]:
+    """The outcome of every cycle the daemon has finished, from its JSON log, in order."""
+    outcomes = []
+    for line in log.read_text().splitlines():
+        if line.startswith("{") and '"cycle_done"' in line:
+            outcomes.append(json.loads(line)["outcome"])
+    return outcomes
+
+
+def alter(database: Path, statement: str) -> None:
+    """Change the store's schema behind newswatch's back, committed."""
+    connection = sqlite3.connect(database, timeout=60)
+    try:
+        with connection:
+            connection.execute(statement)
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_hostile_32_33_after_hours_down_one_catch_up_cycle_and_a_failing_cycle_is_survived(
+    server: MockServer, tmp_path: Path
+):
+    """33: the store was last polled three hours ago (the clock moved back for that cycle), so the
+    feed is long overdue: the restarted daemon polls it once, not once per missed tick.
+    32: a cycle that fails (its store's feeds table taken away behind its back) is recorded as
+    failed, and the daemon goes on to run the next cycle once the table is back."""
+    serve_raid_and_hang(server)
+    database = tmp_path / "nw.db"
+    config = write_config(
+        tmp_path, f"sqlite:///{database}", [{"name": "good", "url": server.url("/good.xml")}]
+    )
+    assert newswatch("run", config=config, env={"NEWSWATCH_CLOCK_OFFSET": "-3h"}).returncode == 0
+    assert len(server.requests_to("/good.xml")) == 1
+    config.write_text(config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 5s\n  metrics_port: 0\n")
+    log = tmp_path / "daemon.log"
+    with log.open("w") as log_file:
+        daemon = subprocess.Popen(
+            cli_command(config, "daemon", "--log-format", "json"),
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: len(cycle_outcomes(log)) >= 3, 180, "three daemon cycles")
+            assert len(server.requests_to("/good.xml")) == 2, "one catch-up poll, then nothing due"
+
+            alter(database, "ALTER TABLE feeds RENAME TO feeds_away")
+            failed_after = len(cycle_outcomes(log))
+            wait_for(lambda: "failed" in cycle_outcomes(log)[failed_after:], 120, "a failed cycle")
+            alter(database, "ALTER TABLE feeds_away RENAME TO feeds")
+            recovered_after = len(cycle_outcomes(log))
+            wait_for(
+                lambda: "finished" in cycle_outcomes(log)[recovered_after + 1 :],
+                120,
+                "a cycle after the failure",
+            )
+            assert daemon.poll() is None, "the daemon must outlive a failing cycle"
+            daemon.send_signal(signal.SIGTERM)
+            assert daemon.wait(timeout=60) == 0
+        finally:
+            if daemon.poll() is None:
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
+    assert query_when_ready(database, "PRAGMA integrity_check") == [("ok",)]
