@@ -32,6 +32,6 @@ def query_when_ready(database: Path, sql: str) -> list[tuple]:
     """Like `query`, but nothing until the database and its tables exist (a daemon that has not
     finished its first cycle yet)."""
     try:
-        return query(f"sqlite:///{database}", sql)
-    except Exception:
+        return query(database, sql)  # mode=rw: a probe that came first must not create the file
+    except sqlite3.Error:
         return []
