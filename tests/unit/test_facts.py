@@ -543,6 +543,7 @@ def test_what_is_not_a_court_ruling(text: str) -> None:
         ("DHS named more than 1,360 criminal aliens in Minnesota's custody.", (1_360, "detained")),
         ("Only 19 of the 107 people arrested had criminal records.", (107, "arrested")),
         ("Activists said 30 to 40 detainees were held there.", (30, "detained")),
+        ("Five or six people were detained outside the store.", (5, "detained")),
         ("Deportations have since risen to 200,000 in 2005, the department said.", (200_000, "deported")),
         ("Arrests of fugitives have been occurring at a pace of some 675 per week.", (675, "arrested")),
         ("She was swept up along with 48 other immigrant workers.", (48, "arrested")),

@@ -261,8 +261,9 @@ def find_counts(text: str) -> list[PeopleCount]:
                 begin = at - (len(before) - qualifier.start()) if qualifier else at
                 candidates.append((groups, begin, match.end()))
         for lead, rest in _OUTCOME_FIRST:
-            head = lead.search(before)
-            match = rest.match(text, at) if head else None
+            # The anchored match first: it fails fast, the search for the lead words does not.
+            match = rest.match(text, at)
+            head = lead.search(before) if match else None
             if head and match:
                 candidates.append(
                     ({**match.groupdict(), **head.groupdict()}, at - len(before) + head.start(), match.end())
@@ -275,8 +276,11 @@ def find_counts(text: str) -> list[PeopleCount]:
     return sorted(found.values(), key=lambda count: count.start)
 
 
+# "five or six people": a range counts by its first number, in words too.
 _INSIDE_NUMBER = re.compile(
-    r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-\u2013])\s*$", re.I
+    r"(?:\b(?:hundred|thousand|million)(?:\s+and)?|\d[\d,]*\s+(?:to|or)|\d\s*[-\u2013]|"
+    r"\b(?:" + _NUMBER_WORDS + r")\s+(?:to|or))\s*$",
+    re.I,
 )
 # "were detained" says what happened to the part; "the 107 people arrested" describes the whole.
 _PREDICATE = re.compile(r"\b(?:were|was|are|is|been)\b", re.IGNORECASE)
