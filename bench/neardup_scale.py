@@ -16,7 +16,17 @@ article's own cost and is left out. Queries are synthetic stories:
 * ``new``: a story the store has never seen (most articles);
 * ``copy``: a copy (end cut, a paragraph added) of a story indexed among the filler;
 * ``crowded``: a new story one of whose band keys is shared by more filler articles than a
-  lookup reads (POSTINGS_PER_KEY), as boilerplate can make it: the bounded worst case.
+  lookup reads (POSTINGS_PER_KEY), as boilerplate can make it: the bounded worst case;
+* ``headline``: a new story under a headline that a group of filler articles carries (a
+  syndicated headline): the headline probe's worst case, each of its candidates read in full.
+
+Every stored article has an ``articles`` row with a headline, and its headline key in the
+band index, as the store files it. SHARED_HEADLINES of the filler share their headline with
+2 to 10 others; those carry a full synthetic text (what the headline path reads), the rest a
+short stand-in text, which keeps loading 1M rows affordable but makes the articles table
+smaller than a real store's. Half the queries of each kind run the lookup as before the
+headline probe (no title, no text: ``off``), half as the store runs it now (``on``: title and
+text, so the headline probe, the title reads and the full-text reads of the cut-copy check).
 
 Reported: median and p95 time of lookup and insert, peak RSS of the checking process, the
 database size and the band table's share. "warm" runs with the file in the OS page cache
@@ -47,18 +57,24 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, text  # noqa: E402  (needs the path above)
 
+from crawler.core import clock  # noqa: E402
+from crawler.dedup.headline import headline_key  # noqa: E402
 from crawler.dedup.lead import LEAD_SCHEME, lead_signature  # noqa: E402
 from crawler.dedup.minhash import DEFAULT_SCHEME, MinHashSignature, minhash_signature  # noqa: E402
 from crawler.store import neardup_index  # noqa: E402
 from crawler.store.engine import make_engine, write_transaction  # noqa: E402
 from crawler.store.neardup_index import POSTINGS_PER_KEY, add_signature, find_original  # noqa: E402
-from crawler.store.schema import metadata  # noqa: E402
+from crawler.store.schema import articles, feeds, metadata, runs  # noqa: E402
 
 DEFAULT_DB = ROOT / "bench" / "results" / "neardup_scale.db"
 LOAD_BATCH = 20_000  # articles per bulk-insert transaction
 CROWD = POSTINGS_PER_KEY + 50  # filler articles sharing one key of a crowded query
 _VOCABULARY = [f"w{i}" for i in range(20_000)]
 _WEIGHTS = [1 / (rank + 1) for rank in range(len(_VOCABULARY))]  # Zipf-like, as words are
+SHARED_HEADLINES = 0.04  # share of filler articles whose headline 2 to 10 others carry too
+FULL_TEXTS = 200  # distinct full texts that the shared-headline filler articles reuse
+STAND_IN_CHARS = 400  # text of a filler article that no headline probe reads in full
+LOADED_AT = "2026-01-01 00:00:00+00"  # the filler's first_seen and fetched_at: no lookup reads them
 
 
 def story(rng: random.Random, words: int = 450) -> list[str]:
@@ -67,39 +83,88 @@ def story(rng: random.Random, words: int = 450) -> list[str]:
     return [" ".join(tokens[i : i + 45]) for i in range(0, words, 45)]
 
 
-Signed = tuple[MinHashSignature, MinHashSignature | None]  # the text's signature and its lead's
+# an arriving article: its text's signature, its lead's, the text and the headline
+Query = tuple[MinHashSignature, MinHashSignature | None, str, str]
+KINDS = ("new", "copy", "crowded", "headline")
 
 
-def must_sign(paragraphs: list[str]) -> Signed:
+def must_sign(paragraphs: list[str], title: str) -> Query:
     body = "\n".join(paragraphs)
     fp = minhash_signature(body)
     assert fp is not None
-    return fp, lead_signature(body)
+    return fp, lead_signature(body), body, title
 
 
-def make_queries(rng: random.Random, count: int) -> dict[str, list[Signed]]:
-    """Fingerprints of the three kinds of arriving article, and the originals the copies need."""
-    originals = [story(rng) for _ in range(count // 3)]
-    copies = [paragraphs[1 : int(len(paragraphs) * 0.7)] + story(rng, 40) for paragraphs in originals]
+def own_headline(rng: random.Random) -> str:
+    return f"headline {rng.getrandbits(48)} of a story of its own"
+
+
+def make_queries(rng: random.Random, count: int, shared_titles: list[str]) -> dict[str, list[Query]]:
+    """The four kinds of arriving article, and the originals the copies need."""
+    share = count // 4
+    originals = [(story(rng), own_headline(rng)) for _ in range(share)]
+    # a republication keeps the original's headline
+    copies = [(p[1 : int(len(p) * 0.7)] + story(rng, 40), title) for p, title in originals]
     return {
-        "originals": [must_sign(p) for p in originals],
-        "copy": [must_sign(p) for p in copies],
-        "new": [must_sign(story(rng)) for _ in range(count // 3)],
-        "crowded": [must_sign(story(rng)) for _ in range(count - 2 * (count // 3))],
+        "originals": [must_sign(p, title) for p, title in originals],
+        "copy": [must_sign(p, title) for p, title in copies],
+        "new": [must_sign(story(rng), own_headline(rng)) for _ in range(share)],
+        "crowded": [must_sign(story(rng), own_headline(rng)) for _ in range(share)],
+        "headline": [must_sign(story(rng), rng.choice(shared_titles)) for _ in range(count - 3 * share)],
     }
+
+
+def article_row(article_id: int, title: str, body: str) -> dict[str, Any]:
+    """An ``articles`` row as the store inserts it (the lookup reads its title and text by id)."""
+    now = clock.utcnow()
+    return {
+        "id": article_id,
+        "url": f"https://bench.example/{article_id}",
+        "canonical_url": f"https://bench.example/{article_id}",
+        "source": "bench",
+        "site": "bench.example",
+        "title": title,
+        "text": body,
+        "authors": [],
+        "relevance": 0.0,
+        "relevant": False,
+        "matched_terms": [],
+        "content_hash": f"{article_id:064x}",
+        "text_length": len(body),
+        "first_seen": now,
+        "fetched_at": now,
+    }
+
+
+def filler_headlines(ids: range, rng: random.Random) -> tuple[dict[int, str], list[str]]:
+    """Each id's headline, and the headlines shared by a group of them (SHARED_HEADLINES of the
+    ids, in groups of 3 to 11: a syndicated headline carried by 2 to 10 others)."""
+    titles = {i: f"headline {i} of a filler story of its own" for i in ids}
+    shared = [i for i in ids if rng.random() < SHARED_HEADLINES]
+    groups = []
+    while len(shared) >= 3:
+        size = rng.randint(3, 11)
+        group, shared = shared[:size], shared[size:]
+        title = f"syndicated headline {group[0]} carried by several outlets"
+        titles.update((i, title) for i in group)
+        groups.append(title)
+    return titles, groups
 
 
 # -- bulk loading ------------------------------------------------------------------------------
 
 
-def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -> float:
-    """Filler signatures for article ids first_id..last_id, straight through the DBAPI driver.
+def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -> tuple[float, list[str]]:
+    """Filler articles and signatures for ids first_id..last_id, straight through the DBAPI driver;
+    returns the seconds it took and the shared headlines.
 
     PostgreSQL gets COPY into the band table without its primary key, which is built again
     afterwards (one sort instead of millions of random index inserts), then ANALYZE.
     """
     started = time.perf_counter()
     postgres = engine.dialect.name == "postgresql"
+    full_texts = ["\n".join(story(rng)) for _ in range(FULL_TEXTS)]
+    shared_titles: list[str] = []
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -119,9 +184,22 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
                 )
                 for i in ids
             ]
-            # every indexed article has its whole-text bands and its lead's
+            # every indexed article has its whole-text bands, its lead's and its headline's
             keys_per_article = DEFAULT_SCHEME.bands + LEAD_SCHEME.bands
             bands = [(rng.getrandbits(64) - (1 << 63), i) for i in ids for _ in range(keys_per_article)]
+            titles, groups = filler_headlines(ids, rng)
+            shared_titles += groups
+            bands += [(key, i) for i, title in titles.items() if (key := headline_key(title)) is not None]
+            filler = [
+                (
+                    i,
+                    f"https://bench.example/{i}",
+                    titles[i],
+                    _filler_text(titles[i], i, full_texts),
+                    f"{i:064x}",
+                )
+                for i in ids
+            ]
             if postgres:
                 # bytea in COPY's text format: "\\x" + hex, the backslash itself escaped
                 _copy(
@@ -130,10 +208,25 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
                     (f"{i}\t\\\\x{sig.hex()}\t{n}\t\\\\x{lead.hex()}" for i, sig, n, lead in signatures),
                 )
                 _copy(cursor, "article_bands", (f"{key}\t{i}" for key, i in bands))
+                _copy(
+                    cursor,
+                    f"articles ({_FILLER_COLUMNS})",
+                    (
+                        f"{i}\t{url}\t{url}\tbench\tbench.example\t{title}\t{_copy_escape(body)}\t[]\t0\tf"
+                        f"\t[]\t{digest}\t{len(body)}\t{LOADED_AT}\t{LOADED_AT}"
+                        for i, url, title, body, digest in filler
+                    ),
+                )
             else:
                 cursor.execute("BEGIN")  # the engine runs the driver in autocommit mode
                 cursor.executemany("INSERT INTO article_signatures VALUES (?, ?, ?, ?)", signatures)
                 cursor.executemany("INSERT INTO article_bands VALUES (?, ?)", bands)
+                cursor.executemany(
+                    f"INSERT INTO articles ({_FILLER_COLUMNS}) VALUES "
+                    "(?, ?, ?, 'bench', 'bench.example', ?, ?, '[]', 0, 0, '[]', ?, ?, "
+                    f"'{LOADED_AT}', '{LOADED_AT}')",
+                    [(i, url, url, title, body, digest, len(body)) for i, url, title, body, digest in filler],
+                )
             raw.commit()
         if postgres:
             cursor.execute("SET maintenance_work_mem = '512MB'")
@@ -147,7 +240,23 @@ def bulk_load(engine: Engine, first_id: int, last_id: int, rng: random.Random) -
             raw.dbapi_connection.autocommit = False  # type: ignore[union-attr]
     finally:
         raw.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, shared_titles
+
+
+_FILLER_COLUMNS = (
+    "id, url, canonical_url, source, site, title, text, authors, relevance, relevant, "
+    "matched_terms, content_hash, text_length, first_seen, fetched_at"
+)
+
+
+def _filler_text(title: str, article_id: int, full_texts: list[str]) -> str:
+    """A full text under a shared headline (the headline probe reads it), a stand-in otherwise."""
+    body = full_texts[article_id % len(full_texts)]
+    return body if title.startswith("syndicated") else body[:STAND_IN_CHARS]
+
+
+def _copy_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _copy(cursor: Any, table: str, lines: Iterator[str]) -> None:
@@ -155,23 +264,27 @@ def _copy(cursor: Any, table: str, lines: Iterator[str]) -> None:
         copy.write("\n".join(lines) + "\n")
 
 
-def plant(engine: Engine, queries: dict[str, list[Signed]], first_id: int, rng: random.Random) -> int:
-    """Index the copies' originals and crowd one key of each crowded query; returns the next free id."""
+def plant(engine: Engine, queries: dict[str, list[Query]], first_id: int, rng: random.Random) -> int:
+    """Store and index the copies' originals and crowd one key of each crowded query; returns the
+    next free id."""
     next_id = first_id
     with write_transaction(engine) as conn:
-        for original, lead in queries["originals"]:
-            add_signature(conn, next_id, original, lead)
+        for original, lead, body, title in queries["originals"]:
+            conn.execute(articles.insert(), article_row(next_id, title, body))
+            add_signature(conn, next_id, original, lead, title)
             next_id += 1
-        bands, signatures = [], []
-        for query, _lead in queries["crowded"]:
+        bands, signatures, rows = [], [], []
+        for query, _lead, _body, _title in queries["crowded"]:
             key = rng.choice(query.band_keys)
             for article_id in range(next_id, next_id + CROWD):
                 bands.append({"band_key": key, "article_id": article_id})
                 signature = rng.randbytes(2 * DEFAULT_SCHEME.slots)
                 signatures.append({"article_id": article_id, "signature": signature, "shingle_count": 500})
+                rows.append(article_row(article_id, own_headline(rng), "boilerplate " * 40))
             next_id += CROWD
         conn.execute(neardup_index.article_bands.insert(), bands)
         conn.execute(neardup_index.article_signatures.insert(), signatures)
+        conn.execute(articles.insert(), rows)
     return next_id
 
 
@@ -186,28 +299,33 @@ def measure(url: str, queries_path: Path, cold: bool) -> dict[str, Any]:
         _evict(Path(engine.url.database or ""))
     report: dict[str, Any] = {}
     next_id = int(queries["next_id"])
-    for kind in ("new", "copy", "crowded"):
-        lookups, inserts, matched = [], [], 0
-        for signature, count, lead_values in queries[kind]:
+    for kind in KINDS:
+        lookups: dict[str, list[float]] = {"off": [], "on": []}
+        inserts: list[float] = []
+        matched = {"off": 0, "on": 0}
+        for number, (signature, count, lead_values, body, title) in enumerate(queries[kind]):
             fp = MinHashSignature(tuple(signature), count)
             lead = MinHashSignature(tuple(lead_values), 0, LEAD_SCHEME) if lead_values else None
+            probe = "on" if number % 2 else "off"  # off: the lookup before the headline probe
+            given = {"text": body, "title": title} if probe == "on" else {}
             # Inside the write transaction that stores the article, as the store will run it; the
             # commit is the article's own cost and is not timed.
             with write_transaction(engine) as conn:
                 started = time.perf_counter()
-                match = find_original(conn, fp, lead=lead)
-                lookups.append(time.perf_counter() - started)
+                match = find_original(conn, fp, lead=lead, **given)
+                lookups[probe].append(time.perf_counter() - started)
                 if match is None:
                     started = time.perf_counter()
-                    add_signature(conn, next_id, fp, lead)
+                    add_signature(conn, next_id, fp, lead, title)
                     inserts.append(time.perf_counter() - started)
+                    conn.execute(articles.insert(), article_row(next_id, title, body))  # the store's own cost
                     next_id += 1
-            matched += match is not None
+            matched[probe] += match is not None
         report[kind] = {
-            "lookup": _summary(lookups),
+            "lookup": {probe: _summary(times) for probe, times in lookups.items()},
             "insert": _summary(inserts),
             "matched": matched,
-            "n": len(lookups),
+            "n": {probe: len(times) for probe, times in lookups.items()},
         }
     report["peak_rss_mib"] = peak_rss_mib()
     report["next_id"] = next_id
@@ -287,12 +405,16 @@ def signature_cost(rng: random.Random, count: int = 300) -> float:
 def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
     rng = random.Random(seed)
     engine = make_engine(url)
-    metadata.create_all(engine, tables=[neardup_index.article_bands, neardup_index.article_signatures])
+    metadata.create_all(
+        engine, tables=[feeds, runs, articles, neardup_index.article_bands, neardup_index.article_signatures]
+    )
     passes = [("warm", False), ("cold", True)] if engine.dialect.name == "sqlite" else [("warm", False)]
     loaded, next_id = 0, max(sizes) + 1  # filler takes ids up to the largest size; the rest come after
+    shared_titles: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         for size in sizes:
-            load_seconds = bulk_load(engine, loaded + 1, size, rng)
+            load_seconds, groups = bulk_load(engine, loaded + 1, size, rng)
+            shared_titles += groups
             loaded = size
             sized = database_size(engine)
             print(
@@ -301,15 +423,15 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
             )
             for label, cold in passes:
                 # Fresh queries each pass: the articles checked in one pass are stored by then.
-                queries = make_queries(rng, query_count)
+                queries = make_queries(rng, query_count, shared_titles)
                 next_id = plant(engine, queries, next_id, rng)
                 path = Path(scratch) / f"queries-{size}-{label}.json"
                 path.write_text(
                     json.dumps(
                         {
                             kind: [
-                                [fp.values, fp.shingle_count, lead.values if lead else None]
-                                for fp, lead in fps
+                                [fp.values, fp.shingle_count, lead.values if lead else None, body, title]
+                                for fp, lead, body, title in fps
                             ]
                             for kind, fps in queries.items()
                         }
@@ -319,14 +441,16 @@ def run(url: str, sizes: list[int], query_count: int, seed: int) -> None:
                 report = run_child(url, path, cold)
                 next_id = report["next_id"]
                 print(f"  {label}: peak RSS of the checking process {report['peak_rss_mib']:.0f} MiB")
-                for kind in ("new", "copy", "crowded"):
-                    print(f"    {kind:8} {format_row(report[kind])}")
+                for kind in KINDS:
+                    for probe in ("off", "on"):
+                        print(f"    {kind:8} {probe:3} {format_row(report[kind], probe)}")
     engine.dispose()
 
 
-def format_row(row: dict[str, Any]) -> str:
-    line = f"n={row['n']:4} matched={row['matched']:4}  lookup {_times(row['lookup'])}"
-    return line + (f"   insert {_times(row['insert'])}" if row["insert"] else "")
+def format_row(row: dict[str, Any], probe: str) -> str:
+    """One kind's lookups with the headline probe off or on (inserts: both halves together)."""
+    line = f"n={row['n'][probe]:4} matched={row['matched'][probe]:4}  lookup {_times(row['lookup'][probe])}"
+    return line + (f"   insert {_times(row['insert'])}" if row["insert"] and probe == "on" else "")
 
 
 def _times(summary: dict[str, float]) -> str:
