@@ -52,16 +52,30 @@ def serve_raid_and_hang(server: MockServer) -> None:
     server.serve("/hang.xml", stall_after_headers())
 
 
+def cycle_time_limit_for_this_machine(server: MockServer, folder: Path) -> int:
+    """A cycle time limit a cycle that stores the article fits in, here and now, with room to spare.
+
+    A fixed few seconds is less than a cycle's start-up on a loaded 2-core machine, and then every
+    cycle is killed before it stores anything: time one real cycle of the good feed instead.
+    """
+    folder.mkdir()
+    feeds = [{"name": "good", "url": server.url("/good.xml")}]
+    probe = write_config(folder, f"sqlite:///{folder / 'probe.db'}", feeds)
+    started = time.monotonic()
+    assert newswatch("run", config=probe, timeout=600).returncode == 0
+    return max(5, round(3 * (time.monotonic() - started)))
+
+
 @pytest.mark.slow
 def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: MockServer, tmp_path: Path):
     serve_raid_and_hang(server)
+    limit = cycle_time_limit_for_this_machine(server, tmp_path / "probe")
     database = tmp_path / "nw.db"
     config = write_config(
         tmp_path,
         f"sqlite:///{database}",
         [{"name": "good", "url": server.url("/good.xml")}, {"name": "hang", "url": server.url("/hang.xml")}],
-        # The limit leaves a loaded machine time to start a cycle; the hung feed outlives it anyway.
-        crawl={"cycle_time_limit": "5s", "download_timeout": "120s", "retry_times": 0},
+        crawl={"cycle_time_limit": f"{limit}s", "download_timeout": "600s", "retry_times": 0},
     )
     metrics_port = free_port()
     document = config.read_text() + f"daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: {metrics_port}\n"
@@ -79,18 +93,18 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
         try:
             wait_for(
                 lambda: query_when_ready(database, "SELECT id FROM articles"),
-                90,
+                90 + 2 * limit,
                 "a cycle to store the article",
             )
             wait_for(
                 lambda: query_when_ready(database, "SELECT id FROM runs WHERE status = 'killed'"),
-                60,
+                60 + 2 * limit,
                 "the hung cycle to be killed at its limit",
             )
             killed = query_when_ready(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
             wait_for(
                 lambda: query_when_ready(database, f"SELECT id FROM runs WHERE id > {killed}"),
-                60,
+                60 + 2 * limit,
                 "a cycle after the killed one",
             )
             # whichever cycle stored the article (a slow start can make it a later one), the daemon
