@@ -38,22 +38,27 @@ from layouts import NAEB, corpus_pages, served  # noqa: E402
 
 from tests.support.cli import cli_command, write_config  # noqa: E402
 
+BARE_CPU: list[float] = []  # CPU seconds of each bare loop, in order
+
 
 def bare_loop(pages: list[tuple[str, str]]) -> float:
     import trafilatura
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for url, html in pages:
         trafilatura.extract(html, url=url)
+    BARE_CPU.append(time.process_time() - cpu)
     return time.perf_counter() - started
 
 
 class PeakMemory:
-    """Peak summed RSS of a process and all its descendants."""
+    """Peak summed RSS of a process and all its descendants, and the CPU each one had used when
+    last sampled (a wall time on a shared machine says little without it)."""
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -66,6 +71,8 @@ class PeakMemory:
                 for process in processes:
                     with contextlib.suppress(psutil.Error):
                         total += process.memory_info().rss
+                        times = process.cpu_times()
+                        self.cpu[process.pid] = times.user + times.system
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 pass
@@ -110,6 +117,8 @@ def pipeline_cycle(
         stdout, stderr = child.communicate()
         seconds = time.perf_counter() - started
         peak = memory.stop()
+        crawler_cpu = memory.cpu.get(child.pid, 0.0)
+        tree_cpu = sum(memory.cpu.values())
         if child.returncode != 0:
             raise SystemExit(f"cycle failed ({child.returncode}):\n{stderr[-3000:]}")
     export = subprocess.run(
@@ -120,7 +129,14 @@ def pipeline_cycle(
         check=True,
     )
     stored = len(export.stdout.splitlines())
-    return {"seconds": seconds, "stored": stored, "peak_rss_mb": peak / 2**20, "summary": stdout}
+    return {
+        "seconds": seconds,
+        "stored": stored,
+        "peak_rss_mb": peak / 2**20,
+        "crawler_cpu": crawler_cpu,
+        "tree_cpu": tree_cpu,
+        "summary": stdout,
+    }
 
 
 def main() -> None:
@@ -171,6 +187,11 @@ def main() -> None:
         "speedup_per_round": [round(ratio, 2) for ratio in ratios],
         "speedup_median": round(statistics.median(ratios), 2),
         "cycle_peak_rss_mb": round(max(cycle["peak_rss_mb"] for cycle in cycles), 1),
+        # CPU, sampled every 250 ms: the crawling process, and it with its workers and forkserver
+        "bare_trafilatura_cpu_seconds": [round(seconds, 2) for seconds in BARE_CPU],
+        "cycle_crawler_cpu_seconds": [round(cycle["crawler_cpu"], 2) for cycle in cycles],
+        "cycle_tree_cpu_seconds": [round(cycle["tree_cpu"], 2) for cycle in cycles],
+        "load_average": [round(load, 1) for load in os.getloadavg()],
     }
     if args.json:
         print(json.dumps(result))

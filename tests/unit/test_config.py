@@ -66,6 +66,7 @@ def test_minimal_config_gets_defaults(tmp_path: Path):
             "greater than",
         ),
         ("feeds:\n" + GOOD_FEED + "    keep: some\n", "feeds[0] (name=one).keep", "'relevant' or 'all'"),
+        ("extraction:\n  start: soon\nfeeds:\n" + GOOD_FEED, "extraction.start", "'lazy' or 'eager'"),
     ],
 )
 def test_hostile_36_bad_config_is_refused_naming_file_key_and_problem(tmp_path: Path, text, key, problem):
@@ -74,6 +75,15 @@ def test_hostile_36_bad_config_is_refused_naming_file_key_and_problem(tmp_path: 
     assert message.startswith(str(path))
     assert key in message
     assert problem in message
+
+
+def test_a_file_is_parsed_once_per_content(tmp_path: Path):
+    path = write(tmp_path, "feeds:\n" + GOOD_FEED)
+    first = load_config(path)
+    assert load_config(path) is first  # a cycle reads it three times
+    path.write_text("extraction:\n  start: eager\nfeeds:\n" + GOOD_FEED, encoding="utf-8")
+    edited = load_config(path)
+    assert edited is not first and edited.extraction.start == "eager" and first.extraction.start == "lazy"
 
 
 def test_duplicate_yaml_keys_are_refused(tmp_path: Path):

@@ -21,7 +21,6 @@ from crawler.sources.archives import (
     site_of_host_name,
     watched_sites,
 )
-from crawler.topic.relevance import load_topic
 
 
 def add_commands(commands: Any) -> None:
@@ -61,6 +60,7 @@ def backfill_command(args: argparse.Namespace, config: Config) -> int:
     if args.action == "status":
         return show_status(config)
     from crawler.app.crawls import run_backfill
+    from crawler.topic.relevance import load_topic  # here: every other command's start-up skips it
     from crawler.views.backfill_status import print_backfill_summary
 
     plan = backfill_plan(args, config)
