@@ -71,7 +71,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.cli import child_env, cli_command, newswatch, write_config  # noqa: E402
 from tests.support.mockserver import MockServer, Page, encoded, stall_after_headers, trickle  # noqa: E402
-from tests.support.pages import Story, article_html, rss  # noqa: E402
+from tests.support.pages import Story, article_html, generated_paragraphs, rss  # noqa: E402
 from tests.support.slow_stories import canonical  # noqa: E402
 
 HOSTS = 10
@@ -89,43 +89,6 @@ SETTLE_CYCLES = 8
 SETTLE_MINUTES = 15  # on top of --max-minutes
 SAMPLE_SECONDS = 0.2
 MB = 2**20
-WORDS = [
-    "agents",
-    "detained",
-    "workers",
-    "county",
-    "officials",
-    "federal",
-    "court",
-    "immigration",
-    "enforcement",
-    "families",
-    "lawyers",
-    "hearing",
-    "detention",
-    "center",
-    "deportation",
-    "flight",
-    "border",
-    "patrol",
-    "checkpoint",
-    "sheriff",
-    "jail",
-    "policy",
-    "judge",
-    "ruling",
-    "advocates",
-    "shelter",
-    "school",
-    "church",
-    "employers",
-    "audit",
-    "records",
-    "union",
-    "governor",
-    "mayor",
-    "statement",
-]
 KINDS = (
     "reset",
     "stall",
@@ -226,10 +189,7 @@ class Site:
     def publish(self, feed: int, number: int, honest_etag: bool = True) -> None:
         """A new article in `feed`; its feed changes, under a new ETag unless `honest_etag` is False."""
         path = self.article_path(feed, number)
-        words = random.Random(f"{feed}/{number}")  # distinct text per article, the same every run
-        paragraphs = tuple(
-            " ".join(words.choice(WORDS) for _ in range(45)).capitalize() + "." for _ in range(3)
-        )
+        paragraphs = generated_paragraphs(f"{feed}/{number}")  # distinct per article, the same every run
         story = Story(path=path, title=f"Story {number} of feed {feed}", paragraphs=paragraphs)
         self.server.serve(path, self._chaotic(path, Page(article_html(story)), is_feed=False))
         with self.lock:

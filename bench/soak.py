@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import random
 import re
 import resource
 import signal
@@ -58,7 +57,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.cli import cli_command, write_config  # noqa: E402
 from tests.support.mockserver import MockServer, Page  # noqa: E402
-from tests.support.pages import Story, article_html, rss  # noqa: E402
+from tests.support.pages import Story, article_html, generated_paragraphs, rss  # noqa: E402
 
 ENTRIES_PER_FEED = 3
 CHANGED_SHARE = 0.05  # of the feeds, between two cycles
@@ -69,45 +68,6 @@ MB = 2**20
 RunRow = dict[str, Any]  # a row of the runs table
 # A log line of a cycle child: "2026-11-28 01:10:44 [crawler.extract_pool] WARNING: could not ..."
 CHILD_COMPLAINT = re.compile(r"^\d{4}-\d\d-\d\d [\d:]+ \[[^]]+\] (WARNING|ERROR|CRITICAL): (.*)")
-WORDS = [
-    "agents",
-    "detained",
-    "workers",
-    "county",
-    "officials",
-    "federal",
-    "court",
-    "immigration",
-    "enforcement",
-    "families",
-    "lawyers",
-    "hearing",
-    "detention",
-    "center",
-    "deportation",
-    "flight",
-    "border",
-    "patrol",
-    "checkpoint",
-    "sheriff",
-    "jail",
-    "policy",
-    "judge",
-    "ruling",
-    "advocates",
-    "shelter",
-    "school",
-    "church",
-    "employers",
-    "audit",
-    "records",
-    "union",
-    "governor",
-    "mayor",
-    "statement",
-    "week",
-    "morning",
-]
 
 
 # -- the local site -----------------------------------------------------------------------------
@@ -156,10 +116,7 @@ class FeedSite:
         )
 
     def _publish_article(self, feed: int, number: int) -> None:
-        words = random.Random(f"{feed}/{number}")  # distinct text per article, the same every run
-        paragraphs = tuple(
-            " ".join(words.choice(WORDS) for _ in range(45)).capitalize() + "." for _ in range(3)
-        )
+        paragraphs = generated_paragraphs(f"{feed}/{number}")  # distinct per article, the same every run
         story = Story(
             path=f"/a/{feed}/{number}", title=f"Story {number} of feed {feed}", paragraphs=paragraphs
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -105,4 +106,54 @@ def numbered_story(number: int, path: str | None = None) -> Story:
             f"A spokesperson said {count // 2} of those detained were later released with notices to appear "
             f"in immigration court, and that the investigation in {place} was continuing this week.",
         ),
+    )
+
+
+# Plain words of enforcement coverage, for benches that need many distinct but stable articles.
+ARTICLE_WORDS = [
+    "agents",
+    "detained",
+    "workers",
+    "county",
+    "officials",
+    "federal",
+    "court",
+    "immigration",
+    "enforcement",
+    "families",
+    "lawyers",
+    "hearing",
+    "detention",
+    "center",
+    "deportation",
+    "flight",
+    "border",
+    "patrol",
+    "checkpoint",
+    "sheriff",
+    "jail",
+    "policy",
+    "judge",
+    "ruling",
+    "advocates",
+    "shelter",
+    "school",
+    "church",
+    "employers",
+    "audit",
+    "records",
+    "union",
+    "governor",
+    "mayor",
+    "statement",
+    "week",
+    "morning",
+]
+
+
+def generated_paragraphs(seed: str, count: int = 3, words: int = 45) -> tuple[str, ...]:
+    """Paragraphs of ARTICLE_WORDS drawn from `seed`: distinct per seed, the same every run."""
+    draw = random.Random(seed)
+    return tuple(
+        " ".join(draw.choice(ARTICLE_WORDS) for _ in range(words)).capitalize() + "." for _ in range(count)
     )
