@@ -85,9 +85,13 @@ class FeedsSpider(Spider):
                 yield request
             return
         selected, due = await asyncio.to_thread(ledger.feeds_to_poll, self.feed_names)
+        # What earlier cycles still owe is read before any feed is requested: read later, it
+        # would also hold the entries this cycle's first feeds have just recorded as pending
+        # and already requested, and each of those would be fetched (and counted) twice.
+        owed = await asyncio.to_thread(ledger.pending_articles, selected)
         for feed in due:
             yield self._feed_request(feed)
-        for pending, owner in await asyncio.to_thread(ledger.pending_articles, selected):
+        for pending, owner in owed:
             yield self._article_request(pending, owner)
         for target in await asyncio.to_thread(ledger.due_rechecks, bool(self.feed_names)):
             yield self._recheck_request(target)
