@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -16,18 +14,13 @@ import pytest
 
 from crawler.app.cycle_lock import CycleLock
 from tests.support import REPO
-from tests.support.cli import cli_command, newswatch, write_config
+from tests.support.cli import cli_command, newswatch, running_daemon, write_config
 from tests.support.database import query_when_ready
 from tests.support.mockserver import MockServer, Page, stall_after_headers
 from tests.support.pages import article_html, rss
+from tests.support.receivers import free_port
 from tests.support.stories import RAID
 from tests.support.waiting import wait_for
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def scrape(port: int, *wanted: str) -> str | None:
@@ -81,50 +74,37 @@ def test_daemon_stores_articles_kills_a_hung_cycle_and_stops_cleanly(server: Moc
     document = config.read_text() + f"daemon:\n  tick: 1s\n  stop_grace: 2s\n  metrics_port: {metrics_port}\n"
     config.write_text(document)
     log = tmp_path / "daemon.log"
-    with log.open("w") as log_file:
-        daemon = subprocess.Popen(
-            cli_command(config, "daemon", "--log-format", "json"),
-            cwd=REPO,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            start_new_session=True,  # so a failing test can kill the daemon's cycle child too
+    with running_daemon(config, log) as daemon:
+        wait_for(
+            lambda: query_when_ready(database, "SELECT id FROM articles"),
+            90 + 2 * limit,
+            "a cycle to store the article",
         )
-        try:
-            wait_for(
-                lambda: query_when_ready(database, "SELECT id FROM articles"),
-                90 + 2 * limit,
-                "a cycle to store the article",
-            )
-            wait_for(
-                lambda: query_when_ready(database, "SELECT id FROM runs WHERE status = 'killed'"),
-                60 + 2 * limit,
-                "the hung cycle to be killed at its limit",
-            )
-            killed = query_when_ready(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
-            wait_for(
-                lambda: query_when_ready(database, f"SELECT id FROM runs WHERE id > {killed}"),
-                60 + 2 * limit,
-                "a cycle after the killed one",
-            )
-            # whichever cycle stored the article (a slow start can make it a later one), the daemon
-            # counts it once that cycle ends, killed or not
-            metrics = wait_for(
-                lambda: scrape(
-                    metrics_port,
-                    'newswatch_cycles_total{outcome="killed"}',
-                    'newswatch_articles_total{outcome="new"} 1.0',
-                ),
-                60,
-                "the metrics endpoint to report the killed cycle and the stored article",
-            )
-            assert 'newswatch_feed_lag_seconds{feed="good"}' in metrics
-            daemon.send_signal(signal.SIGTERM)
-            assert daemon.wait(timeout=60) == 0
-        finally:
-            if daemon.poll() is None:
-                os.killpg(daemon.pid, signal.SIGKILL)
-                daemon.wait()
+        wait_for(
+            lambda: query_when_ready(database, "SELECT id FROM runs WHERE status = 'killed'"),
+            60 + 2 * limit,
+            "the hung cycle to be killed at its limit",
+        )
+        killed = query_when_ready(database, "SELECT min(id) FROM runs WHERE status = 'killed'")[0][0]
+        wait_for(
+            lambda: query_when_ready(database, f"SELECT id FROM runs WHERE id > {killed}"),
+            60 + 2 * limit,
+            "a cycle after the killed one",
+        )
+        # whichever cycle stored the article (a slow start can make it a later one), the daemon
+        # counts it once that cycle ends, killed or not
+        metrics = wait_for(
+            lambda: scrape(
+                metrics_port,
+                'newswatch_cycles_total{outcome="killed"}',
+                'newswatch_articles_total{outcome="new"} 1.0',
+            ),
+            60,
+            "the metrics endpoint to report the killed cycle and the stored article",
+        )
+        assert 'newswatch_feed_lag_seconds{feed="good"}' in metrics
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0
     events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert any(e.get("event") == "cycle_timeout" for e in events)
     assert any(e.get("event") == "daemon_stopped" for e in events)
@@ -218,34 +198,21 @@ def test_hostile_32_33_after_hours_down_one_catch_up_cycle_and_a_failing_cycle_i
     assert len(server.requests_to("/good.xml")) == 1
     config.write_text(config.read_text() + "daemon:\n  tick: 1s\n  stop_grace: 5s\n  metrics_port: 0\n")
     log = tmp_path / "daemon.log"
-    with log.open("w") as log_file:
-        daemon = subprocess.Popen(
-            cli_command(config, "daemon", "--log-format", "json"),
-            cwd=REPO,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            start_new_session=True,
-        )
-        try:
-            wait_for(lambda: len(cycle_outcomes(log)) >= 3, 180, "three daemon cycles")
-            assert len(server.requests_to("/good.xml")) == 2, "one catch-up poll, then nothing due"
+    with running_daemon(config, log) as daemon:
+        wait_for(lambda: len(cycle_outcomes(log)) >= 3, 180, "three daemon cycles")
+        assert len(server.requests_to("/good.xml")) == 2, "one catch-up poll, then nothing due"
 
-            alter(database, "ALTER TABLE feeds RENAME TO feeds_away")
-            failed_after = len(cycle_outcomes(log))
-            wait_for(lambda: "failed" in cycle_outcomes(log)[failed_after:], 120, "a failed cycle")
-            alter(database, "ALTER TABLE feeds_away RENAME TO feeds")
-            recovered_after = len(cycle_outcomes(log))
-            wait_for(
-                lambda: "finished" in cycle_outcomes(log)[recovered_after + 1 :],
-                120,
-                "a cycle after the failure",
-            )
-            assert daemon.poll() is None, "the daemon must outlive a failing cycle"
-            daemon.send_signal(signal.SIGTERM)
-            assert daemon.wait(timeout=60) == 0
-        finally:
-            if daemon.poll() is None:
-                os.killpg(daemon.pid, signal.SIGKILL)
-                daemon.wait()
+        alter(database, "ALTER TABLE feeds RENAME TO feeds_away")
+        failed_after = len(cycle_outcomes(log))
+        wait_for(lambda: "failed" in cycle_outcomes(log)[failed_after:], 120, "a failed cycle")
+        alter(database, "ALTER TABLE feeds_away RENAME TO feeds")
+        recovered_after = len(cycle_outcomes(log))
+        wait_for(
+            lambda: "finished" in cycle_outcomes(log)[recovered_after + 1 :],
+            120,
+            "a cycle after the failure",
+        )
+        assert daemon.poll() is None, "the daemon must outlive a failing cycle"
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0
     assert query_when_ready(database, "PRAGMA integrity_check") == [("ok",)]

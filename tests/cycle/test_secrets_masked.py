@@ -5,19 +5,16 @@ metrics, and of each command is searched for them."""
 from __future__ import annotations
 
 import base64
-import os
 import signal
-import socket
-import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import REPO
-from tests.support.cli import cli_command, newswatch, write_config
+from tests.support.cli import newswatch, running_daemon, write_config
 from tests.support.database import query
 from tests.support.mockserver import MockServer
+from tests.support.receivers import free_port
 from tests.support.stories import DEPORTATION, RAID, publish
 from tests.support.waiting import wait_for
 
@@ -32,12 +29,6 @@ def with_password(url: str, user: str, password: str) -> str:
     scheme, rest = url.split("://", 1)
     host = rest.split("@", 1)[-1]
     return f"{scheme}://{user}:{password}@{host}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def assert_no_secret(what: str, text: str) -> None:
@@ -106,24 +97,11 @@ def test_the_daemon_log_and_its_metrics_show_no_password(
         secret_config.read_text() + f"daemon:\n  tick: 2s\n  stop_grace: 5s\n  metrics_port: {port}\n"
     )
     log = tmp_path / "daemon.log"
-    with log.open("w") as log_file:
-        daemon = subprocess.Popen(
-            cli_command(secret_config, "daemon", "--log-format", "json"),
-            cwd=REPO,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            start_new_session=True,
-        )
-        try:
-            wait_for(lambda: _finished_cycles(postgres_url), 120, "a cycle to finish")
-            metrics = wait_for(lambda: _scrape(port, "newswatch_cycles_total"), 60, "the metrics endpoint")
-            daemon.send_signal(signal.SIGTERM)
-            assert daemon.wait(timeout=60) == 0
-        finally:
-            if daemon.poll() is None:
-                os.killpg(daemon.pid, signal.SIGKILL)
-                daemon.wait()
+    with running_daemon(secret_config, log) as daemon:
+        wait_for(lambda: _finished_cycles(postgres_url), 120, "a cycle to finish")
+        metrics = wait_for(lambda: _scrape(port, "newswatch_cycles_total"), 60, "the metrics endpoint")
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0
     assert_no_secret("the metrics", metrics)
     assert_no_secret("the daemon log", log.read_text())
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support import REPO
@@ -35,6 +38,27 @@ def newswatch(
 def child_env(**extra: str) -> dict[str, str]:
     """The environment of a newswatch child process: this checkout importable, plus `extra`."""
     return {**os.environ, "PYTHONPATH": str(REPO), **extra}
+
+
+@contextmanager
+def running_daemon(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The real daemon, its JSON log written to `log`, in a session of its own so that a test that
+    fails takes the daemon and its cycle child down together on the way out."""
+    with log.open("w") as log_file:
+        daemon = subprocess.Popen(
+            cli_command(config, "daemon", "--log-format", "json"),
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=child_env(),
+            start_new_session=True,
+        )
+        try:
+            yield daemon
+        finally:
+            if daemon.poll() is None:
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
 
 
 def write_config(

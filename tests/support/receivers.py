@@ -73,7 +73,7 @@ class SmtpReceiver:
         from aiosmtpd.controller import Controller
 
         self.mailbox = _Mailbox()
-        self.port = _free_port()
+        self.port = free_port()
         self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> SmtpReceiver:
@@ -98,8 +98,9 @@ class SmtpReceiver:
         ]
 
 
-def _free_port() -> int:
-    # aiosmtpd's controller needs a port number up front to check that its server came up
+def free_port() -> int:
+    """A port nobody listens on now, for a server that must be told its port up front (aiosmtpd's
+    controller checks that its server came up on it; the daemon's metrics endpoint)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
