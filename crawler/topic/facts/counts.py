@@ -91,7 +91,7 @@ _NUMBER = (
 # Up to four modifiers ("undocumented", "detained", "Guatemalan", "so-called"), never a unit of
 # time or age, another number or "of" ("19 of the 107 people arrested" counts the 107).
 _MODIFIERS = (
-    r"(?P<mods>(?:cases of\s+)?(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
+    r"(?P<mods>(?:cases of\s+)?(?:(?:September|Sept\.?) 11(?:th)?\s+)?(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
     r"(?!\d)[\w'\".-]+\s+){0,4}?)"
 )
 # After the number: the people it counts ("undocumented immigrants", "of them").
@@ -118,7 +118,8 @@ _GAP = (
     r"(?:\s+(?:in|at|from|with)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + _CLAUSE_WORD + r"[\w'&-]+\.?"
     r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)" + _CLAUSE_WORD + r"(?!\d)[\w'&-]+\.?){0,8}"
     r"(?=\s+(?:were|was|had|have)\b|,|\s*--))?"
-    r"(?:\s*--[^-\n]{1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"  # an aside between dashes or commas
+    # an aside between dashes (hyphenated words allowed: "--cleaners for Wal-Mart--") or commas
+    r"(?:\s*--(?:[^-\n]|-(?!-)){1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"
     r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
     r"already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
@@ -238,6 +239,9 @@ _NUMBER_START = _compiled(r"(?<![\d,.])\b(?=\d|(?:" + _NUMBER_WORDS + r"|a\s+doz
 _NAMING_WORDS = re.compile(
     r"(?:\b(?:title|section|article|rule|no|number|chapter|form|interstate|highway|route|proposition|prop|"
     r"district|precinct|room|unit|flight|gate|bill|sb|hb|ley|titulo|local|channel|ward)\.?\s*|[$#\w-]"
+    # a day after its month ("the September 11 detainees", "Jan. 7 arrests")
+    r"|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s"
     # a name in capitals before the number: a station ("KARE 11", "FOX 9"), a bill ("HR 4437")
     r"|(?-i:\b[A-Z]{2,}\s))$",
     re.IGNORECASE,
@@ -282,6 +286,12 @@ _INSIDE_NUMBER = re.compile(
     r"\b(?:" + _NUMBER_WORDS + r")\s+(?:to|or))\s*$",
     re.I,
 )
+# "planning a mass deportation of as many as 100": a plan counts nobody yet.
+_PLANNED = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?|preparing|prepares?|slated|intends?|intending|expects? to|set to)\b"
+    r"[^.;:!?]{0,40}$",
+    re.IGNORECASE,
+)
 # "were detained" says what happened to the part; "the 107 people arrested" describes the whole.
 _PREDICATE = re.compile(r"\b(?:were|was|are|is|been)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\b(?:\d[\d,]*|" + _NUMBER_WORDS + r")\s+of\s+(?:the\s+|their\s+)?$", re.IGNORECASE)
@@ -307,7 +317,7 @@ def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int)
         return []  # a year: "in 2019 workers were detained" is not a count of 2,019
     if _PART_OF.search(text[max(0, start - 30) : start]) and _PREDICATE.search(text, start, end):
         return []  # "100 of 1,700 workers were detained": the part is counted, not the whole
-    if not reported_as_happening(text, begin):
+    if not reported_as_happening(text, begin) or _PLANNED.search(text, max(0, begin - 60), begin):
         return []  # "a goal of deporting 75,000", "barring ICE from deporting 110 workers"
     outcomes = [_outcome_of(groups)]
     after = groups.get("after")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from crawler.core.clock import utcnow
 from crawler.topic.facts.text import any_of, numbered, sentence_bounds
@@ -65,7 +66,7 @@ _DATE = re.compile(
 _EVENT_WORDS = re.compile(
     r"\b(?:raid\w*|arrest\w*|detain\w*|detention\w*|deport\w*|apprehen\w*|sweeps?|swept|"
     r"round(?:ed|ing|s)? up|operation\w*|custody|removed|removal|expelled|handcuff\w*|"
-    r"subpoena\w*|audit\w*|I-9|checkpoint\w*|"
+    r"subpoena\w*|audit\w*|I-9|checkpoint\w*|indict\w*|swoop\w*|"
     r"redada\w*|operativo\w*|detuv\w*|detenid\w*|arrestad\w*|deportad\w*)\b",
     re.IGNORECASE,
 )
@@ -76,7 +77,7 @@ _RULING_WORDS = re.compile(
 _COURT = re.compile(r"\b(?:judge|court|justices)\b", re.IGNORECASE)
 # The actors of an event, for a sentence that tells what they did without an event word.
 _AGENT_WORDS = re.compile(
-    r"\b(?:ICE|CBP|HSI|INS|Border Patrol|FBI|agents|officers|deputies|police|incident)\b"
+    r"\b(?:ICE|CBP|HSI|INS|Border Patrol|FBI|agents?|officers?|deputies|troopers?|police|incident)\b"
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio|filed|posted|"
@@ -119,8 +120,15 @@ _GATHERING = (
 # The date of a gathering about the event ("held a press conference on January 22", "the May 1
 # march"), or of a deadline ("the December 16 deadline").
 _GATHERING_BEFORE = re.compile(
-    r"\b(?:" + _GATHERING + r")\b(?:[^.;]|(?<=\b[A-Z])\.){0,25}$",
+    r"\b(?:" + _GATHERING + r")\b(?:[^.;]|(?<=\b[A-Z])\.){0,45}$",
     re.IGNORECASE,  # "around the U.S. May 9"
+)
+# "Chiefs hold joint press conference", "ABC News airs interview": the sentence tells of a gathering
+# or broadcast about the event, whoever it names.
+_HOLDS_GATHERING = re.compile(
+    r"\b(?:holds?|held|holding|calls?|called|airs?|aired|gives?|gave)\s+(?:(?:a|an|the|their|its)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:" + _GATHERING + r")\b",
+    re.IGNORECASE,
 )
 _GATHERING_AFTER = re.compile(
     r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
@@ -172,6 +180,8 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
             reference = _reference_date(source, match, source_lines, published)
             if isinstance(reference, _Marker):
                 continue
+            if _is_relative(match) and _quoted(source, match.start()):
+                continue  # "We had an ICE scare yesterday": the speaker's day, not the page's
             resolved = _resolve(match, source, reference, previous)
             if resolved is None:
                 continue
@@ -185,7 +195,7 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue
             if source_lines.get(source.rfind("\n", 0, match.start()) + 1) and resolved == reference:
                 continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
-            if _excluded(source, match):
+            if _excluded(source, match) or _in_background_section(source, match.start()):
                 continue
             start, end = sentence_bounds(source, match.start(), match.end())
             if _BACKGROUND.search(source, start, match.start()) or _BACKGROUND_AFTER.search(
@@ -201,8 +211,8 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                     ruling = found  # the lead event may be the earlier action it rules on
                     continue
                 return found
-            if weak is None and _AGENT_WORDS.search(context):
-                weak = found
+            if weak is None and _AGENT_WORDS.search(context) and not _HOLDS_GATHERING.search(context):
+                weak = found  # agents acting, not a press conference or broadcast about them
     return ruling or weak
 
 
@@ -231,6 +241,46 @@ def _reference_date(
     return published
 
 
+# A heading that announces background: "Context", "Broader Context", "Related Incidents", "Background".
+_BACKGROUND_HEADING = re.compile(
+    r"^(?:[A-Z][\w'-]*\s+){0,3}(?:Context|Background|History|Related(?:\s+\w+)?|Prior\s+\w+|Previous\s+\w+)$",
+    re.M,
+)
+_ANY_HEADING = re.compile(r"^[A-Z][^\n.!?:;|]{0,50}(?<![.\"'])$", re.M)
+
+
+def _in_background_section(source: str, at: int) -> bool:
+    """Whether `at` lies in a section headed "Context", "Background" or "Related ...": the dates
+    there place the story among others, they are not its own."""
+    for start, end in _background_sections(source):
+        if start <= at < end:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _background_sections(source: str) -> list[tuple[int, int]]:
+    sections = []
+    for heading in _BACKGROUND_HEADING.finditer(source):
+        following = _ANY_HEADING.search(source, heading.end() + 1)
+        # A section ends at the next heading line of a few words.
+        while following and len(following.group().split()) > 6:
+            following = _ANY_HEADING.search(source, following.end() + 1)
+        sections.append((heading.end(), following.start() if following else len(source)))
+    return sections
+
+
+def _is_relative(match: re.Match[str]) -> bool:
+    return bool(match.group("weekday") or match.group("yesterday") or match.group("holiday"))
+
+
+def _quoted(source: str, at: int) -> bool:
+    """Whether `at` is inside a quotation that opened on its own line (an odd number of quote marks
+    before it): a quoted speaker's "yesterday" counts from when they spoke, which the text rarely says."""
+    line_start = source.rfind("\n", 0, at) + 1
+    return source.count('"', line_start, at) % 2 == 1
+
+
 def _excluded(source: str, match: re.Match[str]) -> bool:
     before = source[max(0, match.start() - 40) : match.start()]
     if _ATTRIBUTION.search(before) or _LIMIT.search(before) or _ATTRIBUTION_AFTER.match(source, match.end()):
@@ -243,7 +293,8 @@ def _excluded(source: str, match: re.Match[str]) -> bool:
         following = _DATE.search(source, match.end(), match.end() + 25)
         if following and (following.group("month") or following.group("iso") or following.group("weekday")):
             return True
-    return bool(_GATHERING_BEFORE.search(before) or _GATHERING_AFTER.match(source, match.end()))
+    gathering_before = source[max(0, match.start() - 70) : match.start()]
+    return bool(_GATHERING_BEFORE.search(gathering_before) or _GATHERING_AFTER.match(source, match.end()))
 
 
 def _context(source: str, start: int, end: int, *, relative: bool) -> str:

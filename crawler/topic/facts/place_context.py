@@ -89,7 +89,7 @@ _HEADING_WORDS = 8
 _ENFORCEMENT = re.compile(
     r"\b(?:ICE|INS|CBP|HSI|DHS|Border Patrol|la migra|[Ii]mmigra\w*|[Dd]eport\w*|[Dd]etain\w*|"
     r"[Dd]etention|[Uu]ndocumented|[Mm]igrants?|[Aa]sylum|[Rr]efugees?|[Ss]anctuary|[Vv]isas?|"
-    r"[Cc]itizenship)\b"
+    r"[Cc]itizenship|[Ff]ederal (?:agents?|officers?|authorities))\b"
 )
 
 

@@ -33,7 +33,7 @@ _NOT_BARE_CITIES = {"Ontario", "Norfolk", "Paradise", "Universal City", "Tri-Cit
 # mayor of Chicago") or before an institution ("Houston Police", "Dallas County").
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|outside|from|across|around|throughout|into|of|en|desde|cerca de|hacia)\s+"
-    r"(?:the\s+|downtown\s+|suburban\s+|greater\s+|metro\s+)?$",
+    r"(?:the\s+|an?\s+|downtown\s+|suburban\s+|greater\s+|metro\s+)?$",
     re.IGNORECASE,
 )
 _STATE_NOT_PLACE = re.compile(
