@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from crawler.core.clock import utcnow
+from crawler.topic.facts.place_context import quiet_sections
 from crawler.topic.facts.text import any_of, numbered, sentence_bounds
 
 _MONTHS_EN = numbered("jan feb mar apr may jun jul aug sep oct nov dec", start=1)
@@ -120,7 +121,8 @@ _GATHERING = (
 # The date of a gathering about the event ("held a press conference on January 22", "the May 1
 # march"), or of a deadline ("the December 16 deadline").
 _GATHERING_BEFORE = re.compile(
-    r"\b(?:" + _GATHERING + r")\b(?:[^.;]|(?<=\b[A-Z])\.){0,45}$",
+    r"\b(?:" + _GATHERING + r"|gathered|turned out|rallied|marched|picketed|demonstrated)\b"
+    r"(?:[^.;]|(?<=\b[A-Z])\.){0,45}$",
     re.IGNORECASE,  # "around the U.S. May 9"
 )
 # "Chiefs hold joint press conference", "ABC News airs interview": the sentence tells of a gathering
@@ -131,7 +133,7 @@ _HOLDS_GATHERING = re.compile(
     re.IGNORECASE,
 )
 _GATHERING_AFTER = re.compile(
-    r"[,\s]*(?:\d{4}\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
+    r"[,\s]*(?:\d{4}\s+)?(?:for (?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -175,6 +177,7 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
     latest = published if published is not None else utcnow().date()
     for zone, source in enumerate((title, text)):
         source_lines = {match.start(): match for match in _SOURCE_LINE.finditer(source)}
+        quiet = quiet_sections(source) if zone == 1 else []
         previous: date | None = None
         for match in _DATE.finditer(source):
             reference = _reference_date(source, match, source_lines, published)
@@ -197,6 +200,8 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
             if _excluded(source, match) or _in_background_section(source, match.start()):
                 continue
+            if any(start <= match.start() < end for start, end in quiet):
+                continue  # a roundup's item that never mentions immigration: another story's day
             start, end = sentence_bounds(source, match.start(), match.end())
             if _BACKGROUND.search(source, start, match.start()) or _BACKGROUND_AFTER.search(
                 source, match.end(), end
@@ -243,7 +248,8 @@ def _reference_date(
 
 # A heading that announces background: "Context", "Broader Context", "Related Incidents", "Background".
 _BACKGROUND_HEADING = re.compile(
-    r"^(?:[A-Z][\w'-]*\s+){0,3}(?:Context|Background|History|Related(?:\s+\w+)?|Prior\s+\w+|Previous\s+\w+)$",
+    r"^(?:[A-Z][\w'-]*\s+){0,3}(?:Context|Background|History|Related(?:\s+\w+)?|Prior\s+\w+|Previous\s+\w+)"
+    r"(?::[^\n.!?]{0,60})?$",
     re.M,
 )
 _ANY_HEADING = re.compile(r"^[A-Z][^\n.!?:;|]{0,50}(?<![.\"'])$", re.M)

@@ -153,7 +153,10 @@ ACTIONS = [
         "detention",
         r"\b(?:detain(?:s|ed|ing)?|detention|detainees?|detenid[oa]s?|detenci[oó]n(?:es)?|"
         r"detuvieron|detuvo|held in custody|in (?:[A-Z][\w.]*'s |ICE |federal |immigration |state )?custody|"
-        r"locked up|locking up)\b",
+        r"locked up|locking up|held (?:him|her|them)|"
+        # "was held for three months", "are held in the prison"
+        r"(?:was|were|is|are|been|being) held (?:for (?:\w+ )?(?:days?|weeks?|months?|years?)|"
+        r"in (?:an? |the )?(?:[\w-]+ )?(?:jail|prison|cell|facility|detention center)))\b",
         r"\b(?:after-school|school|basin|stormwater)\b",
     ),
     _label(
@@ -199,7 +202,8 @@ ACTIONS = [
 # "a picket in front of the Department of Homeland Security headquarters": the agency's building
 # as the place of a protest, not the agency acting.
 _BUILDING_BEFORE = re.compile(
-    r"\b(?:in front of|outside(?: of)?|at|to)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,3}$"
+    r"\b(?:in front of|outside(?: of)?|at|to)\s+(?:the\s+)?(?:(?:local|regional|nearby|main)\s+)?"
+    r"(?:[A-Z][\w.]*\s+){0,3}$"
 )
 _BUILDING_AFTER = re.compile(r"(?:'s)?\s+(?:headquarters|building|offices?|field office)\b")
 _GATHERING = re.compile(

@@ -36,7 +36,10 @@ _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
     r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"
     r"(?:September 11|9/11) attacks? (?:in|on)|"
-    r"states\W+(?:such as|including|like)"
+    r"states\W+(?:such as|including|like)|"
+    # where politics happened, not enforcement: "a candidates' debate in South Carolina"
+    r"(?:debates?|conventions?|fundraisers?|summits?|caucus(?:es)?|primar(?:y|ies)|(?<!press )(?<!news )conferences?)"
+    r" (?:in|at)"
 )
 _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
 # The trigger, then the place or a list of places ending with this one.

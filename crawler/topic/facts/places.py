@@ -50,7 +50,10 @@ _GEORGIA_COUNTRY = re.compile(
 # not to the place where something happened.
 _STATE_NAME_BEFORE = re.compile(
     r"(?:\b[DRI]-|\b(?:University|College|Bank|Republic|Supreme Court) of\s+(?:(?:North|South|East|West|"
-    r"Northern|Southern|Eastern|Western|Central)\s+)?|\bv\.?\s+)$"
+    r"Northern|Southern|Eastern|Western|Central)\s+)?|\bv\.?\s+|"
+    # "Sen. Hillary Clinton of New York", "a Democrat of Ohio": a politician's home state
+    r"\b(?:Sen|Rep|Gov|Senator|Representative|Governor|Congress(?:wo)?man|Democrat|Republican)\.?\s+"
+    r"(?:[A-Z][\w.'-]*\s+){0,3}of\s+)$"
 )
 _STATE_NAME_AFTER = re.compile(
     r"(?:'s)?\s+(?:Democrats?|Republicans?|Democratic|GOP|Sen\.|Senator|Rep\.|Representative|Gov\.|"
@@ -78,6 +81,14 @@ _PLACE_LIST_BEFORE = re.compile(
     r"\b(?:in|at|near|from|across|throughout|including|like|such as|cities of)\s+"
     r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))+$"
 )
+
+
+# "SEATTLE--The Immigration ...", "CHICAGO (AP) -": a dateline in capitals opens a line.
+_CAPS_DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?:\s*--|\s+\((?:AP|Reuters)\))", re.M)
+
+
+def _title_cased(caps: str) -> str:
+    return " ".join(word[:1] + word[1:].lower() for word in caps.split())
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,13 @@ def find_places(title: str, text: str) -> Places:
         for match in _DC_ALONE.finditer(source):
             if not _covered(explicit_spans, match.start()):
                 hit("DC", match)
+        if zone == 1:
+            for match in _CAPS_DATELINE.finditer(source):
+                found = gazetteer.bare_cities.get(_title_cased(match.group("city")))
+                if found:
+                    city, code = found
+                    city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end("city")))
+                    hit(code, match)
         if gazetteer.bare_city_names is not None and not title_case:
             for match in gazetteer.bare_city_names.finditer(source):
                 if not _covered(explicit_spans, match.start()) and _bare_city_counts(source, match):
@@ -289,7 +307,7 @@ def _state_counts(source: str, match: re.Match[str], *, guard_names: bool) -> bo
         return False  # Kansas City, Oklahoma City, Iowa City: the city, not (always) the state
     if _STATE_NOT_PLACE.search(source[max(0, match.start() - 10) : match.end() + 12]):
         return False
-    if _STATE_NAME_BEFORE.search(source[max(0, match.start() - 30) : match.start()]):
+    if _STATE_NAME_BEFORE.search(source[max(0, match.start() - 50) : match.start()]):
         return False
     if _STATE_NAME_AFTER.match(source, match.end()):
         return False

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 
 _NOT_HAPPENING = re.compile(
-    r"\b(?:not|no|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|refused? to|refusing to|"
+    # "No More Deaths volunteers were arrested": "No" before a capitalized word starts a name.
+    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|refused? to|"
+    r"refusing to|"
     r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
     r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|to stop|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
     r"calls? for|calling for|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
     r"hop(?:e|es|ed|ing) to|"
     r"quota of|target of|in search of|rumou?rs? (?:of|about)|hoax|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|"
-    r"urg(?:e|ed|ing))\b"
+    r"urg(?:e|ed|ing)|threat(?:en(?:s|ed|ing)?)? (?:with|to|of)|open(?:s|ed|ing)? the door to|"
+    r"pav(?:e|es|ed|ing) the way (?:for|to)|(?:a )?set-?up for|designed to)\b"
     r"[^.;:!?]{0,60}$",
     re.IGNORECASE,
 )
