@@ -34,6 +34,8 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    # where someone lives: "has lived for three years in New Jersey", "who lives in London"
+    r"(?:lives|lived|living|resides|resided|residing)(?: for (?:\w+ ){1,3}?(?:years?|months?|decades?))? in|"
     r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"
     r"(?:September 11|9/11) attacks? (?:in|on)|"
     r"states\W+(?:such as|including|like)|"

@@ -62,7 +62,9 @@ _STATE_NAME_AFTER = re.compile(
     r"Star|Gazette|Dispatch|Courier|Register|Bee|Citizen|Online|Public Radio|Coalition|Committee|Council|"
     r"Association|Alliance|Center|Institute|Foundation|Project|Network|Party|University|College|"
     r"State University|Minutemen|Guild|Federation|Tribes?|Avenue|Ave\.|Street|Road|Boulevard|Blvd\.?|"
-    r"Drive|Highway|v\.|state troopers?|tribes)\b"
+    r"Drive|Highway|v\.|state troopers?|tribes)\b|"
+    # "a New York-area activist", "a Texas-based group": where they are from
+    r"-based\b|-area (?:activists?|residents?|natives?|families|men|women|man|woman|students?|organizers?)\b"
 )
 _CAPITALIZED_AFTER = re.compile(r"[ \t]([A-Z][a-z]+)\b")
 # Capitalized words after a state name that keep it a place ("Texas Department of Public Safety").
