@@ -136,6 +136,11 @@ _GATHERING_AFTER = re.compile(
     r"[,\s]*(?:\d{4}\s+)?(?:for (?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
     re.IGNORECASE,
 )
+# A date that modifies the event's noun: "the April 24 ICE raid", "Wednesday's arrests".
+_NAMES_EVENT_AFTER = re.compile(
+    r"(?:'s)?\s+(?:(?:ICE|INS|immigration|workplace|federal)\s+)?(?:raids?|arrests?|sweeps?|detentions?|deportations?)\b",
+    re.IGNORECASE,
+)
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",
     re.IGNORECASE,
@@ -299,6 +304,8 @@ def _excluded(source: str, match: re.Match[str]) -> bool:
         following = _DATE.search(source, match.end(), match.end() + 25)
         if following and (following.group("month") or following.group("iso") or following.group("weekday")):
             return True
+    if _NAMES_EVENT_AFTER.match(source, match.end()):
+        return False  # "the protest over the April 24 ICE raid": the date is the raid's
     gathering_before = source[max(0, match.start() - 70) : match.start()]
     return bool(_GATHERING_BEFORE.search(gathering_before) or _GATHERING_AFTER.match(source, match.end()))
 

@@ -70,11 +70,16 @@ AGENCIES = [
     _label("HSI", r"\bHSI\b", exact_case=True, needles="HSI"),
     _label(
         "CBP",
-        r"\b(?:Customs and Border Protection|Aduanas y Proteccion Fronteriza)\b",
-        needles="border protection|proteccion fronteriza",
+        r"\b(?:Customs and Border (?:Protection|Patrol)|Aduanas y Proteccion Fronteriza)\b",
+        needles="border protection|border patrol|proteccion fronteriza",
     ),
     _label("CBP", r"\bCBP\b(?! One)", exact_case=True, needles="CBP"),  # CBP One is an app
-    _label("Border Patrol", r"\b(?:Border Patrol|Patrulla Fronteriza)\b", needles="border patrol|patrulla"),
+    _label(
+        "Border Patrol",
+        r"\b(?:Border Patrol|Patrulla Fronteriza)\b",
+        unless_before=r"\bCustoms and",  # "Customs and Border Patrol": CBP misnamed
+        needles="border patrol|patrulla",
+    ),
     _label(
         "USCIS",
         r"\b(?:Citizenship and Immigration Services|Servicio de Ciudadania e Inmigracion)\b",
@@ -96,6 +101,14 @@ AGENCIES = [
         needles="justice|attorney|prosecutor|fiscales",
     ),
     _label("DOJ", r"\bDOJ\b", exact_case=True, needles="DOJ"),
+    # The U.S. Attorney General heads the Justice Department; "Minnesota Attorney General" is a state's.
+    _label(
+        "DOJ",
+        r"\b(?:Attorney General|ATTORNEY GENERAL)\b",
+        exact_case=True,
+        unless_before=r"(?-i:\b(?!Deputy\b|Acting\b|Former\b|Then\b|ATTORNEY\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|\bstate(?:'s)?|'s)",
+        needles="Attorney General|ATTORNEY GENERAL",
+    ),
     _label("FBI", r"\b(?:FBI|Federal Bureau of Investigation)\b", needles="fbi|federal bureau"),
     _label(
         "INS",
@@ -134,7 +147,7 @@ AGENCIES = [
 _GAME_MILITARY_DRUGS = (
     r"\b(?:game|gamers?|players?|boss|guild|legends|warcraft|destiny|fortnite|pokemon|dungeon|"
     r"troops|soldiers|militants?|military|special forces|israeli|viking|hamas|peacekeepers|"
-    r"drugs?|narcotics?|fentanyl|cocaine|antidrogas|gambling|casino|swat|fbi)\b"
+    r"drugs?|narcotics?|fentanyl|cocaine|antidrogas|gambling|casino|swat)\b"
 )
 _AGENTS = (
     r"(?:ICE|INS|FBI|the Border Patrol|Border Patrol|immigration|federal|agents|officers|police|authorities)"
@@ -182,7 +195,8 @@ ACTIONS = [
         "court ruling",
         r"\b(?:judge|court|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
-        r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|fallo|bloque[oó]|bloquea|"
+        r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|overturned|reversed|"
+        r"vacated|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"
         r"\bin order to\b|\b(?:not|never)\s+(?:yet\s+)?(?:ruled|rule|decided|ordered|blocked)\b|"

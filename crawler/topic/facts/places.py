@@ -24,7 +24,7 @@ _BEFORE_OK = words(
 _AFTER_OK = words(
     "County Police Sheriff Mayor Metro Area Independent Public Unified School Schools Airport "
     "International Field Office Immigration Court Sector Border Port Detention Processing Service "
-    "Municipal Council Region Regional Station Department District Division"
+    "Municipal Council Region Regional Station Department District Division Federal"
 )
 # US places whose name alone more often means something else: a Canadian province, an
 # English county, a figure of speech, a grouping of towns.
@@ -355,7 +355,8 @@ def _bare_city_counts(source: str, match: re.Match[str]) -> bool:
         return True
     after = re.match(
         r"(?:\s([A-Z][a-z]+)|-(?:area|based)|\s(?:suburbs?|area|metro|neighborhoods?|facility|detention|"
-        r"processing|field office|office|plant|jail|airport|courthouse)\b)",
+        r"processing|field office|office|plant|jail|airport|courthouse|home|homes|house|apartment|restaurant|"
+        r"store|factory|warehouse|church|school|hospital|hotel|City Hall)\b)",
         source[match.end() : match.end() + 20],
     )
     return bool(after and (after.group(1) is None or after.group(1) in _AFTER_OK))
