@@ -93,7 +93,8 @@ _NUMBER = (
 # Up to four modifiers ("undocumented", "detained", "Guatemalan", "so-called"), never a unit of
 # time or age, another number or "of" ("19 of the 107 people arrested" counts the 107).
 _MODIFIERS = (
-    r"(?P<mods>(?:cases of\s+)?(?:(?:September|Sept\.?) 11(?:th)?\s+)?(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
+    r"(?P<mods>(?:cases of\s+)?(?:(?:September|Sept\.?) 11(?:th)?\s+)?"  # "the 1,000 September 11 detainees"
+    r"(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
     r"(?!\d)[\w'\".-]+\s+){0,4}?)"
 )
 # After the number: the people it counts ("undocumented immigrants", "of them").

@@ -133,7 +133,9 @@ _HOLDS_GATHERING = re.compile(
     re.IGNORECASE,
 )
 _GATHERING_AFTER = re.compile(
-    r"[,\s]*(?:\d{4}\s+)?(?:for (?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:" + _GATHERING + r"|deadline|registration deadline)\b",
+    r"[,\s]*(?:\d{4}\s+)?(?:for (?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:"
+    + _GATHERING
+    + r"|deadline|registration deadline)\b",
     re.IGNORECASE,
 )
 # A date that modifies the event's noun: "the April 24 ICE raid", "Wednesday's arrests".
@@ -263,10 +265,7 @@ _ANY_HEADING = re.compile(r"^[A-Z][^\n.!?:;|]{0,50}(?<![.\"'])$", re.M)
 def _in_background_section(source: str, at: int) -> bool:
     """Whether `at` lies in a section headed "Context", "Background" or "Related ...": the dates
     there place the story among others, they are not its own."""
-    for start, end in _background_sections(source):
-        if start <= at < end:
-            return True
-    return False
+    return any(start <= at < end for start, end in _background_sections(source))
 
 
 @lru_cache(maxsize=8)

@@ -40,8 +40,8 @@ _TRIGGERS = (
     r"(?:September 11|9/11) attacks? (?:in|on)|"
     r"states\W+(?:such as|including|like)|"
     # where politics happened, not enforcement: "a candidates' debate in South Carolina"
-    r"(?:debates?|conventions?|fundraisers?|summits?|caucus(?:es)?|primar(?:y|ies)|(?<!press )(?<!news )conferences?)"
-    r" (?:in|at)"
+    r"(?:debates?|conventions?|fundraisers?|summits?|caucus(?:es)?|primar(?:y|ies)|"
+    r"(?<!press )(?<!news )conferences?) (?:in|at)"
 )
 _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
 # The trigger, then the place or a list of places ending with this one.

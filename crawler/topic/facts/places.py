@@ -86,7 +86,9 @@ _PLACE_LIST_BEFORE = re.compile(
 
 
 # "SEATTLE--The Immigration ...", "CHICAGO (AP) -": a dateline in capitals opens a line.
-_CAPS_DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?:\s*--|\s+\((?:AP|Reuters)\))", re.M)
+_CAPS_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?:\s*--|\s+\((?:AP|Reuters)\))", re.M
+)
 
 
 def _title_cased(caps: str) -> str:

@@ -11,8 +11,8 @@ import re
 
 _NOT_HAPPENING = re.compile(
     # "No More Deaths volunteers were arrested": "No" before a capitalized word starts a name.
-    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|refused? to|"
-    r"refusing to|"
+    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|"
+    r"refused? to|refusing to|"
     r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
     r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|to stop|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
