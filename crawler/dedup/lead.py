@@ -65,16 +65,33 @@ class Run:
     at_end: bool  # ...or end near its end (a copy missing its top)
 
 
+@dataclass(frozen=True)
+class ShingledText:
+    """A text's word shingles in text order: shingled once, then compared with any number of texts."""
+
+    shingles: tuple[str, ...]
+    distinct: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str, words: int = 5) -> ShingledText:
+        tokens = normalize_text(text).split()
+        ordered = tuple(" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1))
+        return cls(ordered, frozenset(ordered))
+
+
 def anchored_run(a: str, b: str, words: int = 5) -> Run:
     """How the shorter text's shingles sit in the longer one's (exact, from both texts)."""
-    tokens_a, tokens_b = normalize_text(a).split(), normalize_text(b).split()
-    short, long = (tokens_a, tokens_b) if len(tokens_a) <= len(tokens_b) else (tokens_b, tokens_a)
-    short_shingles = {" ".join(short[i : i + words]) for i in range(len(short) - words + 1)}
-    positions = [i for i in range(len(long) - words + 1) if " ".join(long[i : i + words]) in short_shingles]
-    if not short_shingles or not positions:
+    return run_between(ShingledText.of(a, words), ShingledText.of(b, words))
+
+
+def run_between(a: ShingledText, b: ShingledText) -> Run:
+    """``anchored_run`` of two texts already shingled (with the same shingle length)."""
+    short, long = (a, b) if len(a.shingles) <= len(b.shingles) else (b, a)
+    positions = [i for i, shingle in enumerate(long.shingles) if shingle in short.distinct]
+    if not short.distinct or not positions:
         return Run(0.0, False, False)
-    found = {" ".join(long[i : i + words]) for i in positions}
-    span = max(1, len(long) - words + 1)
+    found = {long.shingles[i] for i in positions}
+    span = max(1, len(long.shingles))
     slack = ANCHOR_SHARE * span
     # The bulk of the shared shingles, not a stray one (a byline, a copyright line at the foot).
     first, last = positions[len(positions) // 10], positions[-1 - len(positions) // 10]
@@ -83,7 +100,7 @@ def anchored_run(a: str, b: str, words: int = 5) -> Run:
     # is a sliver of it. A cut copy keeps the original's beginning, a paywall's four paragraphs.
     covered = len(positions) / span
     return Run(
-        len(found) / len(short_shingles),
+        len(found) / len(short.distinct),
         dense and first <= slack and covered >= MIN_CUT_COVER,
         dense and last >= span - 1 - slack and covered >= MIN_TAIL_COVER,
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from crawler.dedup.headline import headline_key, same_headline
-from crawler.dedup.lead import LEAD_SCHEME, anchored_run
+from crawler.dedup.lead import LEAD_SCHEME, ShingledText, run_between
 from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
     DEFAULT_THRESHOLDS,
@@ -220,6 +221,8 @@ def find_matches(
         return Matches([], [])
     rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
     headlines = _same_headline_ids(conn, ids, title)
+    # Shingled on the first candidate read in full, then reused for every other one.
+    new_text = None if text is None else functools.cache(lambda: ShingledText.of(text, scheme.shingle_words))
     copies, related = [], []
     for row in rows:
         stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
@@ -227,7 +230,9 @@ def find_matches(
         if jaccard >= thresholds.min_jaccard and contained >= thresholds.min_containment:
             copies.append(Match(row.article_id, jaccard, contained))
             continue
-        cut = _is_cut_copy(conn, row, signature, lead, row.article_id in headlines, text, thresholds, scheme)
+        cut = _is_cut_copy(
+            conn, row, signature, lead, row.article_id in headlines, new_text, thresholds, scheme
+        )
         if cut:
             copies.append(Match(row.article_id, jaccard, contained))
             continue
@@ -271,14 +276,14 @@ def _is_cut_copy(
     signature: MinHashSignature,
     lead: MinHashSignature | None,
     headline: bool,
-    text: str | None,
+    new_text: Callable[[], ShingledText] | None,
     thresholds: Thresholds,
     scheme: Scheme,
 ) -> bool:
     """Whether one text is the other cut short: the same lead or the same headline, or most of the
     shorter text found in the longer as a run anchored at its beginning or its end (a quoted brief
     sits inside, under a headline of its own)."""
-    if text is None:
+    if new_text is None:
         return False
     same_lead = (
         lead is not None
@@ -292,7 +297,7 @@ def _is_cut_copy(
     stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == row.article_id))
     if not stored_text:
         return False
-    run = anchored_run(text, stored_text, scheme.shingle_words)
+    run = run_between(new_text(), ShingledText.of(stored_text, scheme.shingle_words))
     if run.containment < thresholds.min_cut_containment:
         return False
     return same_lead or headline or run.at_start or run.at_end

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from crawler.dedup.content_hash import content_hash
-from crawler.dedup.lead import anchored_run, lead_signature
+from crawler.dedup.lead import ShingledText, anchored_run, lead_signature
 from crawler.dedup.minhash import DEFAULT_THRESHOLDS, containment, minhash_signature, similarity
 from crawler.store import ArticleRecord, Store, migrate
 from tests.support.records import NOW, record
@@ -124,6 +124,27 @@ def test_a_teaser_under_the_wire_headline_is_a_copy_and_the_same_excerpt_under_i
 
     assert row(store, save(store, quoted))["duplicate_of"] is None
     assert row(store, save(store, teaser))["duplicate_of"] == wire
+
+
+def test_a_new_text_is_shingled_once_however_many_stored_texts_are_read_in_full(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    save(store, article("wire.example/raid", datelined(WIRE), title=HEADLINE))
+    save(store, article("other.example/families", SAME_EVENT, title=HEADLINE))
+    save(store, article("third.example/raid", datelined(WRITE_THRU), title=HEADLINE))
+    teaser = article("aggregator.example/raid", TEASER, title=HEADLINE)
+    shingled: list[str] = []
+    of = ShingledText.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[ShingledText], text: str, words: int = 5) -> ShingledText:
+        shingled.append(text)
+        return of(cls, text, words)
+
+    monkeypatch.setattr(ShingledText, "of", classmethod(counting))
+    save(store, teaser)
+    # Every stored text under the headline was read and shingled; the teaser's text once.
+    assert len(shingled) == 4
+    assert shingled.count(teaser.text) == 1
 
 
 def test_a_shared_headline_alone_makes_no_copy_and_no_story(store: Store):
