@@ -19,7 +19,7 @@ from crawler.dedup.lead import lead_signature
 from crawler.dedup.minhash import DEFAULT_THRESHOLDS, Thresholds
 from crawler.dedup.stories import Copy, Version, original_of, same_story
 from crawler.store.engine import write_transaction
-from crawler.store.neardup_index import Matches, add_signature, find_matches
+from crawler.store.neardup_index import Match, Matches, add_signature, find_matches
 from crawler.store.records import (
     ArticleRecord,
     SaveOutcome,
@@ -183,14 +183,18 @@ class ArticlesMixin:
         record: ArticleRecord,
         article_id: int,
         originals: list[int],
-        related: list[int],
+        related: list[Match],
     ) -> None:
         """Put the article into its story: its copies' story, and that of every other version it matches."""
         story_members = list(originals)
         if related:
             mine = Version(record.title, record.text, record.published, record.fetched_at)
-            versions = versions_of(conn, related)
-            story_members += [i for i in related if i in versions and same_story(mine, versions[i])]
+            versions = versions_of(conn, [m.article_id for m in related])
+            story_members += [
+                m.article_id
+                for m in related
+                if m.article_id in versions and same_story(mine, versions[m.article_id], m.similarity)
+            ]
         join_stories(conn, stories_of(conn, story_members), article_id)
 
     def _settle_frontier(self, conn: Connection, record: ArticleRecord, status: str, article_id: int) -> None:

@@ -195,7 +195,7 @@ class Matches:
     """What a lookup found: indexed articles with the same text, and ones that may be the same story."""
 
     copies: list[Match]
-    related: list[int]  # share enough words to be another version of the story (the caller decides)
+    related: list[Match]  # share enough words to be another version of the story (the caller decides)
 
 
 def find_matches(
@@ -241,9 +241,9 @@ def find_matches(
         if row.article_id in by_bands and (
             jaccard >= thresholds.min_story_jaccard and contained >= thresholds.min_story_containment
         ):
-            related.append(row.article_id)
+            related.append(Match(row.article_id, jaccard, contained))
     copies.sort(key=lambda m: (-m.similarity, m.article_id))
-    return Matches(copies, sorted(related))
+    return Matches(copies, sorted(related, key=lambda m: m.article_id))
 
 
 def find_original(

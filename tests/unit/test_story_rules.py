@@ -1,8 +1,11 @@
-"""The story rule's headline family: a family needs headlines, not a topic label."""
+"""The story rule: a family needs headlines, not a topic label; a write-thru under a junk title is
+recognised by its words."""
 
 from __future__ import annotations
 
-from crawler.dedup.stories import same_headline_family
+from crawler.dedup.stories import Version, lower_containment, same_headline_family, same_story
+from tests.support.pages import generated_paragraphs
+from tests.support.records import NOW
 
 
 def test_write_thru_headlines_of_one_story_are_one_family() -> None:
@@ -23,3 +26,26 @@ def test_headlines_of_different_stories_on_one_event_are_no_family() -> None:
         "Agents detain 212 workers at three Iowa meatpacking plants",
         "Marshalltown church opens its doors to families waiting for news",
     )
+
+
+def version(title: str, paragraphs: tuple[str, ...]) -> Version:
+    return Version(title, "\n\n".join(paragraphs), None, NOW)
+
+
+def test_a_write_thru_under_an_unrelated_page_title_is_one_story_when_a_third_of_its_words_are_shared() -> (
+    None
+):
+    # Three paragraphs of lead, then lower paragraphs of which half are the other version's.
+    top, other_top = generated_paragraphs("top", 3), generated_paragraphs("new top", 3)
+    kept, rewritten = generated_paragraphs("kept", 4), generated_paragraphs("rewritten", 4)
+    earlier = version(
+        "Agents detain 212 workers at three Iowa meatpacking plants",
+        top + kept + generated_paragraphs("old lower", 4),
+    )
+    later = version("Enter City and State or Zip Code", other_top + kept + rewritten)
+    assert 0.4 <= lower_containment(earlier.text, later.text) < 0.6
+    assert not same_headline_family(earlier.title, later.title)
+
+    assert same_story(earlier, later, shared_words=0.32)
+    # Sharing as much of the lower paragraphs but few words overall: a story quoting another.
+    assert not same_story(earlier, later, shared_words=0.12)
