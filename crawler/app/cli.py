@@ -15,17 +15,29 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.app.commands import alerts, articles, backfill, cycle, feeds, init, maintenance, workers
-from crawler.app.commands.common import configuration, first_line
 from crawler.core.errors import CliError, ConfigError, ExitStatus
 from crawler.core.secrets import mask_secrets
 
-COMMAND_GROUPS = (init, cycle, backfill, feeds, articles, alerts, maintenance, workers)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `newswatch` console script: every failure ends as one line and a status."""
-    args = parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+    """Entry point of the `newswatch` console script: every failure ends as one line and a status.
+
+    `newswatch run` with nothing due is answered before the commands (and SQLAlchemy and
+    pydantic with them) are imported; see crawler.app.idle_cycle.
+    """
+    from crawler.app.idle_cycle import answer_if_nothing_due
+
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        status = answer_if_nothing_due(arguments)
+        if status is not None:
+            sys.stdout.flush()
+            return status
+    except BrokenPipeError:
+        return _reader_gone()
+    from crawler.app.commands.common import configuration, first_line
+
+    args = parser().parse_args(arguments)  # usage errors: argparse prints usage and exits 2
     try:
         status = args.handler(args, configuration(args.config)) if args.needs_config else args.handler(args)
         sys.stdout.flush()  # a reader gone away shows here, inside this net, not in Python's exit
@@ -40,10 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newswatch: interrupted", file=sys.stderr)
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        # Nothing left to say, and saying it would fail too; so would Python's flush at exit.
-        # (rich's Console does the same for what it prints, with status 1.)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return ExitStatus.BROKEN_PIPE
+        return _reader_gone()
     except Exception as exc:
         if args.debug:
             raise
@@ -55,8 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.UNEXPECTED
 
 
+def _reader_gone() -> int:
+    # Nothing left to say, and saying it would fail too; so would Python's flush at exit.
+    # (rich's Console does the same for what it prints, with status 1.)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return ExitStatus.BROKEN_PIPE
+
+
 def parser() -> argparse.ArgumentParser:
     """The whole command line: global options, then each group's commands."""
+    from crawler.app.commands import alerts, articles, backfill, cycle, feeds, init, maintenance, workers
+
     front = argparse.ArgumentParser(
         prog="newswatch",
         description="Watch news feeds for a topic and keep clean, deduplicated article text.",
@@ -69,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
     front.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     front.set_defaults(needs_config=True)
     commands = front.add_subparsers(dest="command", required=True)
-    for group in COMMAND_GROUPS:
+    for group in (init, cycle, backfill, feeds, articles, alerts, maintenance, workers):
         group.add_commands(commands)
     return front
 

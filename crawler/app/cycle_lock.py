@@ -9,8 +9,6 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.engine import make_url
-
 from crawler.core.errors import CycleRunning
 
 
@@ -26,11 +24,18 @@ class CycleLock:
 
     @classmethod
     def for_database(cls, database_url: str) -> CycleLock:
+        from sqlalchemy.engine import make_url
+
         parsed = make_url(database_url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            return cls(Path(f"{parsed.database}.cycle.lock"))
+            return cls.beside(Path(parsed.database))
         digest = hashlib.sha1(database_url.encode()).hexdigest()[:16]
         return cls(Path(tempfile.gettempdir()) / f"newswatch-{digest}.cycle.lock")
+
+    @classmethod
+    def beside(cls, database: Path) -> CycleLock:
+        """The lock of a SQLite file: a file next to it."""
+        return cls(Path(f"{database}.cycle.lock"))
 
     def __enter__(self) -> CycleLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)

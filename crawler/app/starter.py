@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.core.config import LOCAL_CONFIG_PATH
+from crawler.core.config_paths import LOCAL_CONFIG_PATH
 from crawler.core.packaged import starter_config_text
 
 STARTER_DATABASE_URL = "sqlite:///data/newswatch.db"  # relative to the written file

@@ -59,14 +59,40 @@ def load_or_build(
     `packages` are the import names whose source decides the output, `distributions` the
     installed projects whose data it reads, `inputs` any other bytes it is built from.
     """
-    folder = cache_dir()
-    path = folder / f"{name}-{index_key(packages, distributions, inputs)}.pickle"
+    path = _index_path(name, packages, distributions, inputs)
     loaded = _load(path)
     if loaded is not None:
         return cast("_T", loaded)
     value = build()
-    _store(folder, name, path, value)
+    _store(path.parent, name, path, value)
     return value
+
+
+def load_built(
+    name: str, *, packages: Sequence[str], distributions: Sequence[str], inputs: Sequence[bytes] = ()
+) -> object | None:
+    """What `load_or_build` (or `keep_built`) kept under this key, or None; nothing is built."""
+    return _load(_index_path(name, packages, distributions, inputs))
+
+
+def keep_built(
+    name: str,
+    value: object,
+    *,
+    packages: Sequence[str],
+    distributions: Sequence[str],
+    inputs: Sequence[bytes] = (),
+) -> None:
+    """Keep `value` under this key for `load_built`, unless it is already there."""
+    path = _index_path(name, packages, distributions, inputs)
+    if _load(path) is None:
+        _store(path.parent, name, path, value)
+
+
+def _index_path(
+    name: str, packages: Sequence[str], distributions: Sequence[str], inputs: Sequence[bytes]
+) -> Path:
+    return cache_dir() / f"{name}-{index_key(packages, distributions, inputs)}.pickle"
 
 
 def index_key(packages: Sequence[str], distributions: Sequence[str], inputs: Sequence[bytes] = ()) -> str:

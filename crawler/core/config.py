@@ -7,7 +7,6 @@ the CLI turns :class:`ConfigError` into exit status 2.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from crawler.core.config_paths import default_config_path
 from crawler.core.durations import parse_duration
 from crawler.core.errors import ConfigError
 from crawler.core.languages import language_list_problem
@@ -34,8 +34,6 @@ from crawler.core.packaged import packaged_topic_path
 from crawler.core.secrets import mask_secrets
 from crawler.core.urls import is_private_address, parse_ip_disguise
 
-LOCAL_CONFIG_PATH = Path("newswatch.yaml")  # what `newswatch init` writes in the working folder
-DEFAULT_CONFIG_PATH = Path("config/newswatch.yaml")  # the repository's
 MIN_INTERVAL_SECONDS = 60
 MAX_INTERVAL_SECONDS = 30 * 86400
 # Renewed every third of the lease: below a few seconds a loaded machine misses renewals.
@@ -375,13 +373,6 @@ def resolve_database_url(url: str, base: Path) -> str:
             path = (base / path).resolve()
         return parsed.set(database=str(path)).render_as_string(hide_password=False)
     return url
-
-
-def default_config_path() -> Path:
-    """``$NEWSWATCH_CONFIG``, else ``./newswatch.yaml`` if there is one, else ``config/newswatch.yaml``."""
-    if os.environ.get("NEWSWATCH_CONFIG"):
-        return Path(os.environ["NEWSWATCH_CONFIG"])
-    return LOCAL_CONFIG_PATH if LOCAL_CONFIG_PATH.exists() else DEFAULT_CONFIG_PATH
 
 
 def load_config(path: Path | str | None = None) -> Config:

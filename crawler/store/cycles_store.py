@@ -5,15 +5,13 @@ The table is called `runs` (a public name: analysts query it); in code a run is 
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
 
+from crawler.store.cycle_rows import finished_cycle, started_cycle
 from crawler.store.engine import read_transaction, write_transaction
 from crawler.store.records import CycleCounts
 from crawler.store.schema import articles, failures, feeds, runs
@@ -27,17 +25,7 @@ class CyclesMixin:
     def start_cycle(self, trigger: str, now: datetime, worker: str | None = None) -> int:
         """A new `runs` row, status running; returns the cycle id."""
         with write_transaction(self.engine) as conn:
-            result = conn.execute(
-                runs.insert().values(
-                    started_at=now,
-                    status="running",
-                    trigger=trigger,
-                    host=socket.gethostname()[:255],
-                    pid=os.getpid(),
-                    worker=worker,
-                    failures={},
-                )
-            )
+            result = conn.execute(runs.insert().values(**started_cycle(trigger, now, worker)))
             assert result.inserted_primary_key is not None
             return int(result.inserted_primary_key[0])
 
@@ -48,7 +36,7 @@ class CyclesMixin:
             conn.execute(
                 update(runs)
                 .where(runs.c.id == cycle_id)
-                .values(finished_at=now, status=status, finish_reason=reason[:60], **asdict(counts))
+                .values(**finished_cycle(counts, status, reason, now))
             )
 
     def record_failure(

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from crawler.core.config import FeedConfig
 from crawler.core.urls import host_of
 from crawler.store.engine import read_transaction, write_transaction
+from crawler.store.feed_rows import ConfiguredFeed, feed_changes, feed_state_of
 from crawler.store.records import (
     FeedState,
     NewEntry,
@@ -25,7 +25,7 @@ class FeedsMixin:
 
     engine: Engine
 
-    def sync_feeds(self, configured: Sequence[FeedConfig], now: datetime) -> None:
+    def sync_feeds(self, configured: Sequence[ConfiguredFeed], now: datetime) -> None:
         """Make the feeds table match the configuration; a changed URL starts the feed afresh."""
         with write_transaction(self.engine) as conn:
             existing = {row.name: row for row in conn.execute(select(feeds))}
@@ -47,27 +47,7 @@ class FeedsMixin:
                         )
                     )
                     continue
-                changes: dict[str, Any] = {}
-                if row.url != feed.url:
-                    changes |= {
-                        "url": feed.url,
-                        "fetch_url": feed.url,
-                        "etag": None,
-                        "last_modified": None,
-                        "retired_at": None,
-                        "consecutive_failures": 0,
-                        "next_check_at": None,
-                        "current_interval_seconds": None,
-                    }
-                for column, value in (
-                    ("type", feed.type),
-                    ("keep", feed.keep),
-                    ("interval_seconds", feed.interval),
-                ):
-                    if getattr(row, column) != value:
-                        changes[column] = value
-                if "interval_seconds" in changes:
-                    changes["current_interval_seconds"] = None  # re-learn within the new bounds
+                changes = feed_changes(row, feed)
                 if changes:
                     conn.execute(update(feeds).where(feeds.c.id == row.id).values(**changes))
 
@@ -77,7 +57,7 @@ class FeedsMixin:
         if names is not None:
             query = query.where(feeds.c.name.in_(list(names)))
         with read_transaction(self.engine) as conn:
-            return [_feed_state(row) for row in conn.execute(query)]
+            return [feed_state_of(row) for row in conn.execute(query)]
 
     def due_feeds(self, now: datetime, names: Iterable[str]) -> list[FeedState]:
         """Feeds among `names` that are not retired and whose next check has come."""
@@ -145,27 +125,3 @@ class FeedsMixin:
         )
         # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT row.
         return sum(len(conn.execute(statement, row).all()) for row in rows)
-
-
-def _feed_state(row: Any) -> FeedState:
-    return FeedState(
-        id=row.id,
-        name=row.name,
-        url=row.url,
-        fetch_url=row.fetch_url,
-        type=row.type,
-        keep=row.keep,
-        interval_seconds=row.interval_seconds,
-        etag=row.etag,
-        last_modified=row.last_modified,
-        consecutive_failures=row.consecutive_failures,
-        next_check_at=row.next_check_at,
-        retired_at=row.retired_at,
-        last_polled_at=row.last_polled_at,
-        last_success_at=row.last_success_at,
-        last_error_at=row.last_error_at,
-        last_error_reason=row.last_error_reason,
-        last_error_detail=row.last_error_detail,
-        current_interval_seconds=row.current_interval_seconds,
-        link_set_hash=row.content_fingerprint,
-    )

@@ -20,16 +20,12 @@ from sqlalchemy.exc import DBAPIError
 
 from crawler.core.errors import DamagedDatabase, UnusableDatabase
 from crawler.store.engine import write_transaction
+from crawler.store.revision import HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-# The newest revision in crawler/migrations/versions (tests/unit/test_store.py checks it against
-# Alembic's own head). A database already there needs no Alembic at all: importing it is a
-# large part of every `newswatch` command's start-up (the README's measured table).
-HEAD_REVISION = "0010"
 
 # Databases this process has already brought to head: the CLI, the crawl it runs in-process
 # and the daemon's bookkeeping each open the store.

@@ -9,8 +9,16 @@ hashes it and goes on; a changed file, a new newswatch or a failed check compile
 
 from __future__ import annotations
 
-from crawler.core.built_index import load_or_build
-from crawler.core.config import Config
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawler.core.built_index import load_built, load_or_build
+
+if TYPE_CHECKING:
+    from crawler.core.config import Config
+
+# The topic code and what it validates with: a change to either checks every topic again.
+CHECKED_WITH = ["crawler.topic.relevance", "crawler.core"]
 
 
 def check_topic(config: Config) -> None:
@@ -23,7 +31,7 @@ def check_topic(config: Config) -> None:
     load_or_build(
         "topic-check",
         lambda: _compiled_check(config),
-        packages=["crawler.topic.relevance", "crawler.core"],  # the topic code and what it validates with
+        packages=CHECKED_WITH,
         distributions=[],
         inputs=[content],
     )
@@ -34,3 +42,12 @@ def _compiled_check(config: Config) -> bool:
 
     load_topic(config)
     return True
+
+
+def topic_passed_before(path: Path) -> bool:
+    """Whether this topic file, as it is now, passed `check_topic` before (nothing is compiled)."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return False
+    return load_built("topic-check", packages=CHECKED_WITH, distributions=[], inputs=[content]) is not None

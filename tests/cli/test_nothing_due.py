@@ -1,7 +1,9 @@
-"""A cycle with nothing to do answers from the store: no Scrapy, no workers, no requests.
+"""A cycle with nothing to do answers from the store: no Scrapy, no workers, no requests, and
+(once a full run has validated the configuration) neither SQLAlchemy nor pydantic.
 
-The command runs in a child process that reports, after `main()` returned, which of Scrapy's
-and Twisted's modules it had imported.
+The command runs in a child process that reports, after `main()` returned, which of the
+frameworks' modules it had imported. Each test keeps its built indexes in a folder of its own
+(NEWSWATCH_CACHE_DIR), so other tests' indexes never push its own out.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ REPORTING_RUN = """
 import json, sys
 from crawler.app.cli import main
 status = main(["--config", sys.argv[1], "run"])
-frameworks = sorted(m for m in sys.modules if m.split(".")[0] in ("scrapy", "twisted", "trafilatura"))
+heavy = ("scrapy", "twisted", "trafilatura", "sqlalchemy", "pydantic")
+frameworks = sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in heavy})
 print(json.dumps({"status": status, "frameworks": frameworks}))
 """
 
@@ -40,12 +43,21 @@ def run_reporting_imports(config: Path, env: dict[str, str] | None = None) -> di
         capture_output=True,
         text=True,
         timeout=180,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(REPO), **cache_of(config), **(env or {})},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     report["output"] = result.stdout
     return report
+
+
+def cache_of(config: Path) -> dict[str, str]:
+    return {"NEWSWATCH_CACHE_DIR": str(config.parent / "cache")}
+
+
+def full_run(config: Path) -> None:
+    result = newswatch("run", config=config, timeout=180, env=cache_of(config))
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def serve(server: MockServer, pages: dict[str, Page]) -> None:
@@ -66,8 +78,7 @@ def config(server: MockServer, tmp_path: Path, sqlite_url: str) -> Path:
 
 def test_cycle_with_nothing_due_never_imports_scrapy(server: MockServer, config: Path, sqlite_url: str):
     serve(server, {RAID.path: Page(article_html(RAID))})
-    first = newswatch("run", config=config, timeout=180)
-    assert first.returncode == 0, first.stderr[-2000:]
+    full_run(config)
     requests_before = len(server.paths_requested())
 
     report = run_reporting_imports(config)
@@ -82,7 +93,7 @@ def test_cycle_with_nothing_due_never_imports_scrapy(server: MockServer, config:
 
 def test_due_feed_still_starts_a_crawl(server: MockServer, config: Path):
     serve(server, {RAID.path: Page(article_html(RAID))})
-    assert newswatch("run", config=config, timeout=180).returncode == 0
+    full_run(config)
 
     report = run_reporting_imports(config, clock_later("2h"))  # past the feed's interval
 
@@ -92,7 +103,7 @@ def test_due_feed_still_starts_a_crawl(server: MockServer, config: Path):
 
 def test_article_still_owed_starts_a_crawl(server: MockServer, config: Path):
     serve(server, {RAID.path: Page(article_html(RAID)), DEPORTATION.path: Page(b"busy", status=500)})
-    assert newswatch("run", config=config, timeout=180).returncode == 0
+    full_run(config)
     tries = len(server.requests_to(DEPORTATION.path))
     assert tries >= 1
 
@@ -100,3 +111,22 @@ def test_article_still_owed_starts_a_crawl(server: MockServer, config: Path):
 
     assert "scrapy" in report["frameworks"]
     assert len(server.requests_to(DEPORTATION.path)) > tries
+
+
+def test_feed_added_to_the_configuration_is_polled_at_once(
+    server: MockServer, config: Path, tmp_path: Path, sqlite_url: str
+):
+    serve(server, {RAID.path: Page(article_html(RAID))})
+    full_run(config)
+    server.serve("/other.xml", Page(rss("other", server.base, []), content_type="application/rss+xml"))
+    feeds = [
+        {"name": "quiet", "url": server.url("/feed.xml"), "keep": "all", "interval": "1h"},
+        {"name": "other", "url": server.url("/other.xml"), "keep": "all", "interval": "1h"},
+    ]
+    assert write_config(tmp_path, sqlite_url, feeds) == config  # the same file, edited
+
+    report = run_reporting_imports(config)
+
+    assert "scrapy" in report["frameworks"]
+    assert len(server.requests_to("/other.xml")) == 1
+    assert len(server.requests_to("/feed.xml")) == 1  # not due: polled by the first cycle only

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.core.config import DEFAULT_CONFIG_PATH, LOCAL_CONFIG_PATH, default_config_path, load_config
+from crawler.core.config import load_config
+from crawler.core.config_paths import DEFAULT_CONFIG_PATH, LOCAL_CONFIG_PATH, default_config_path
 from crawler.core.errors import ConfigError
 from crawler.core.packaged import packaged_topic_path, starter_config_text
 from crawler.topic.relevance import load_topic

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from crawler.app.commands.common import console, opened_store
+from crawler.app.commands.common import opened_store
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import CliError, ExitStatus
+from crawler.views.terminal import console
 
 if TYPE_CHECKING:
     from crawler.alerts.delivery import AlertRound

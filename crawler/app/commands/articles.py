@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from crawler.app.commands.common import console, iso_date, opened_store, output, positive_int
+from crawler.app.commands.common import iso_date, opened_store, output, positive_int
 from crawler.core.config import Config
 from crawler.core.errors import CliError, ExitStatus
+from crawler.views.terminal import console
 
 if TYPE_CHECKING:  # imported when used, as every command imports the store
     from crawler.store import ArticleFilter

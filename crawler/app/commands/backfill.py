@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from crawler.app.commands.common import console, opened_store
+from crawler.app.commands.common import opened_store
 from crawler.core.config import Config
 from crawler.core.errors import CliError, ExitStatus
 from crawler.sources import cc_news, wayback
@@ -21,6 +21,7 @@ from crawler.sources.archives import (
     site_of_host_name,
     watched_sites,
 )
+from crawler.views.terminal import console
 
 
 def add_commands(commands: Any) -> None:

@@ -10,15 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from crawler.core.config import (
-    DEFAULT_CONFIG_PATH,
-    LOCAL_CONFIG_PATH,
-    Config,
-    default_config_path,
-    load_config,
-)
+from crawler.core.config import Config, load_config
+from crawler.core.config_paths import DEFAULT_CONFIG_PATH, LOCAL_CONFIG_PATH, default_config_path
 from crawler.core.errors import CliError, ExitStatus, UnusableDatabase
 
 if TYPE_CHECKING:  # imported when used: `newswatch feeds list` and `init` never open a database
@@ -63,11 +56,6 @@ def opened_store(database_url: str) -> Iterator[Store]:
 def first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else "(no message)"
-
-
-def console() -> Console:
-    """The terminal's width on a terminal; wide enough for whole rows in a log or a pipe."""
-    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def output(path: str | None, binary: bool = False) -> Any:

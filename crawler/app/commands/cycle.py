@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.app.commands.common import console, first_line, opened_store
+from crawler.app.commands.common import first_line, opened_store
+from crawler.app.idle_cycle import remember_facts
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import CliError, CycleRunning, ExitStatus
 from crawler.topic.topic_check import check_topic
+from crawler.views.terminal import console
 
 if TYPE_CHECKING:
     from crawler.alerts.delivery import AlertRound
@@ -60,6 +62,7 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
     if problem:
         print(f"newswatch: {problem}; nothing was crawled", file=sys.stderr)
         return ExitStatus.STORE
+    remember_facts(config)  # the next cycle with nothing due needs neither pydantic nor SQLAlchemy
     alerts: AlertRound | None = None
     try:
         with cycle_guard(config.database_url):

@@ -8,7 +8,8 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from crawler.core.config import LOCAL_CONFIG_PATH, load_config
+from crawler.core.config import load_config
+from crawler.core.config_paths import LOCAL_CONFIG_PATH
 from crawler.core.errors import CliError, ExitStatus
 
 

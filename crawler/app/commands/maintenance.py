@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.app.commands.common import console, first_line
+from crawler.app.commands.common import first_line
 from crawler.core.config import Config
 from crawler.core.errors import CliError, DamagedDatabase, ExitStatus, UnusableDatabase
 from crawler.core.secrets import masked_url
+from crawler.views.terminal import console
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -6,10 +6,11 @@ import argparse
 from datetime import timedelta
 from typing import Any
 
-from crawler.app.commands.common import console, opened_store
+from crawler.app.commands.common import opened_store
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
 from crawler.core.errors import ExitStatus
+from crawler.views.terminal import console
 
 
 def add_commands(commands: Any) -> None:
