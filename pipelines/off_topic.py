@@ -9,6 +9,7 @@ article in a language its feed or the topic does not read is not relevant.
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -23,23 +24,31 @@ from crawler.topic.relevance import RelevanceResult, Topic, load_topic
 class OffTopicPipeline:
     """Drop off-topic articles (after scoring the untitled ones); re-checks always go on."""
 
-    def __init__(self, runtime: CycleRuntime, topic: Topic, threshold: float) -> None:
+    def __init__(self, runtime: CycleRuntime) -> None:
         self.runtime = runtime
-        self.topic = topic
-        self.threshold = threshold
-        # A feed's own list replaces the topic's; None: any language.
-        self.languages: dict[str, frozenset[str] | None] = {
-            feed.name: frozenset(feed.languages) if feed.languages is not None else topic.languages
-            for feed in runtime.config.feeds
-        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffTopicPipeline:
-        runtime = runtime_for(crawler)
-        settings = runtime.config.relevance
-        topic = load_topic(runtime.config)  # checked before the crawl (FeedsSpider.update_settings)
-        threshold = settings.threshold if settings.threshold is not None else topic.threshold
-        return cls(runtime, topic, threshold)
+        return cls(runtime_for(crawler))
+
+    # The topic is compiled with the cycle's first article, not at start: a cycle of 304s has
+    # none to judge (it was checked before the crawl, FeedsSpider.update_settings).
+    @functools.cached_property
+    def topic(self) -> Topic:
+        return load_topic(self.runtime.config)
+
+    @functools.cached_property
+    def threshold(self) -> float:
+        configured = self.runtime.config.relevance.threshold
+        return configured if configured is not None else self.topic.threshold
+
+    @functools.cached_property
+    def languages(self) -> dict[str, frozenset[str] | None]:
+        """Each feed's languages: its own list, else the topic's; None: any language."""
+        return {
+            feed.name: frozenset(feed.languages) if feed.languages is not None else self.topic.languages
+            for feed in self.runtime.config.feeds
+        }
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert item.extracted is not None

@@ -17,7 +17,6 @@ from crawler.dedup.content_hash import hash_of_normalized, normalize_text
 from crawler.dedup.minhash import MinHashSignature, signature_of_normalized
 from crawler.pages.article import ExtractedArticle
 from crawler.pages.encoded_page import EncodedPage
-from crawler.topic.facts import extract_facts
 from crawler.topic.relevance import RelevanceResult, Topic
 
 # The topic file the workers' forkserver compiles before forking (crawler.pages.worker_preload).
@@ -60,6 +59,10 @@ def judge(
 ) -> tuple[RelevanceResult, dict[str, Any] | None]:
     """The topic score against the configured threshold (the topic file's own when None), and
     the facts of a relevant article."""
+    # Imported here: the fact tables cost the crawling process ~0.05 s, and it judges only
+    # untitled pages (the workers' forkserver has them loaded already).
+    from crawler.topic.facts import extract_facts
+
     scored = topic.score(title, article.text)
     cutoff = topic.threshold if threshold is None else threshold
     relevance = RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
