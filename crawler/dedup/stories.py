@@ -16,6 +16,7 @@ on the host that the copies cite as canonical wins, then the first seen.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,15 +62,18 @@ def same_headline_family(a: str | None, b: str | None) -> bool:
 
 def lower_containment(a: str, b: str) -> float:
     """Share of the shorter text's lower paragraphs (after its lead) found in the other's."""
-    lower_a, lower_b = _lower_shingles(a), _lower_shingles(b)
+    return _containment(_lower_shingles(a), _lower_shingles(b))
+
+
+def _containment(lower_a: frozenset[str], lower_b: frozenset[str]) -> float:
     if not lower_a or not lower_b:
         return 0.0
     return len(lower_a & lower_b) / min(len(lower_a), len(lower_b))
 
 
-def _lower_shingles(text: str) -> set[str]:
+def _lower_shingles(text: str) -> frozenset[str]:
     body = lead_of(text, words=1 << 30).split()
-    return shingles(" ".join(body[LEAD_WORDS:]))
+    return frozenset(shingles(" ".join(body[LEAD_WORDS:])))
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,18 @@ class Version:
     def when(self) -> datetime:
         return self.published or self.first_seen
 
+    @functools.cached_property
+    def lower_shingles(self) -> frozenset[str]:
+        """Shingled once: the new article is compared with every related stored one."""
+        return _lower_shingles(self.text)
+
 
 def same_story(a: Version, b: Version, shared_words: float = 0.0) -> bool:
     """Whether two texts that share words (checked by the caller, who passes their estimated
     Jaccard as ``shared_words``) are versions of one story."""
     if abs(a.when - b.when) > SAME_DAY:
         return False
-    lower = lower_containment(a.text, b.text)
+    lower = _containment(a.lower_shingles, b.lower_shingles)
     if lower >= MIN_LOWER_CONTAINMENT:
         return True
     return lower >= MIN_LOWER_WITH_HEADLINE and (
