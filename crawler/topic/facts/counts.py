@@ -120,7 +120,7 @@ _GAP = (
     # a place or group of a few words, then an aside or the auxiliary
     r"(?:\s+(?:in|at|from|with)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + _CLAUSE_WORD + r"[\w'&-]+\.?"
     r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)" + _CLAUSE_WORD + r"(?!\d)[\w'&-]+\.?){0,8}"
-    r"(?=\s+(?:were|was|had|have)\b|,|\s*--))?"
+    r"(?=\s+(?:were|was|had|have|(?:detained|arrested|deported|released) by)\b|,|\s*--))?"
     # an aside between dashes (hyphenated words allowed: "--cleaners for Wal-Mart--") or commas
     r"(?:\s*--(?:[^-\n]|-(?!-)){1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"
     r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
@@ -244,9 +244,10 @@ _NAMING_WORDS = re.compile(
     r"district|precinct|room|unit|flight|gate|bill|sb|hb|ley|titulo|local|channel|ward)\.?\s*|[$#\w-]"
     # a day after its month ("the September 11 detainees", "Jan. 7 arrests")
     r"|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[ \t]"
     # a name in capitals before the number: a station ("KARE 11", "FOX 9"), a bill ("HR 4437")
-    r"|(?-i:\b[A-Z]{2,}\s))$",
+    # \Z, not $: a number opening a line is not glued to the word that ended the line before
+    r"|(?-i:\b[A-Z]{2,}[ \t]))\Z",
     re.IGNORECASE,
 )
 _AFTER_NUMBER_TRAPS = re.compile(r"\s*(?:%|percent|por ciento|-year|years? old|a[nñ]os)", re.IGNORECASE)

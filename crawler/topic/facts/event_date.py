@@ -143,6 +143,7 @@ _NAMES_EVENT_AFTER = re.compile(
     r"(?:'s)?\s+(?:(?:ICE|INS|immigration|workplace|federal)\s+)?(?:raids?|arrests?|sweeps?|detentions?|deportations?)\b",
     re.IGNORECASE,
 )
+_NAME_AFTER_DATE = re.compile(r"\s+(?:Committee|Coalition|Movement|Alliance|Network|Campaign)\b")
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",
     re.IGNORECASE,
@@ -292,6 +293,8 @@ def _quoted(source: str, at: int) -> bool:
 
 
 def _excluded(source: str, match: re.Match[str]) -> bool:
+    if _NAME_AFTER_DATE.match(source, match.end()):
+        return True  # "the March 10 Committee": a group named after a day
     before = source[max(0, match.start() - 40) : match.start()]
     if _ATTRIBUTION.search(before) or _LIMIT.search(before) or _ATTRIBUTION_AFTER.match(source, match.end()):
         return True

@@ -53,6 +53,13 @@ _ICE_TRAPS = (
     r"EVs?|hybrids?|shares|stock|exchange|intercontinental|futures|cube|spice|rapper)\b"
 )
 
+# Who held the office since 1993: "Attorney General Keith Ellison" is Minnesota's, and a state's
+# attorney general often goes unnamed by state.
+_US_ATTORNEYS_GENERAL = (
+    r"Janet Reno|John Ashcroft|Alberto Gonzales|Michael Mukasey|Eric Holder|Loretta Lynch|Jeff Sessions|"
+    r"William Barr|Bill Barr|Merrick Garland|Pam Bondi"
+)
+
 AGENCIES = [
     _label(
         "ICE",
@@ -104,9 +111,9 @@ AGENCIES = [
     # The U.S. Attorney General heads the Justice Department; "Minnesota Attorney General" is a state's.
     _label(
         "DOJ",
-        r"\b(?:Attorney General|ATTORNEY GENERAL)\b",
+        r"\b(?:U\.S\. Attorney General|Attorney General of the United States|"
+        r"(?:Attorney General|ATTORNEY GENERAL) (?:" + _US_ATTORNEYS_GENERAL + r"))\b",
         exact_case=True,
-        unless_before=r"(?-i:\b(?!Deputy\b|Acting\b|Former\b|Then\b|ATTORNEY\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|\bstate(?:'s)?|'s)",
         needles="Attorney General|ATTORNEY GENERAL",
     ),
     _label("FBI", r"\b(?:FBI|Federal Bureau of Investigation)\b", needles="fbi|federal bureau"),
@@ -126,9 +133,12 @@ AGENCIES = [
     _label("local police", r"(?<!\w)287\s?\(g\)", needles="287"),
     _label(
         "local police",
-        r"\b(?:police(?! state)|cops?|policemen|policewomen|local law enforcement|"
-        r"local (?:and federal )?officers|polic[ií]a local)\b",
-        unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal)",
+        # "police powers", "police surveillance will increase", "the police forces of two cities": the
+        # institution in general, not a force that acted
+        r"\b(?:police(?! state| powers?| surveillance| forces? of)|cops?|policemen|policewomen|"
+        r"local law enforcement|local (?:and federal )?officers|polic[ií]a local)\b",
+        unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal|"
+        r"(?:justice|in charge of) (?:and )?the)",
         needles="police|cop|law enforcement|local|polic",
     ),
     _label(

@@ -34,6 +34,7 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    r"(?:activists?|delegations?|members|supporters|people|students|protesters) (?:came )?from|"
     # where someone lives: "has lived for three years in New Jersey", "who lives in London"
     r"(?:lives|lived|living|resides|resided|residing)(?: for (?:\w+ ){1,3}?(?:years?|months?|decades?))? in|"
     r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"
@@ -60,8 +61,18 @@ _PLANNED = re.compile(
 _REACH = 120  # characters before a place that the phrases above may stand in
 
 
+# "Chicago immigrant rights activist Elvira Arellano", "a Minneapolis attorney": where a person is from.
+_PERSON_AFTER = re.compile(
+    r"(?:'s)?\s+(?:(?:immigrant[- ]rights|community|civil[- ]rights|labor|political|longtime)\s+)?"
+    r"(?:activists?|organizers?|residents?|attorneys?|lawyers?|businessman|businesswoman|rappers?|artists?|"
+    r"voters|drivers|taxpayers)\b"
+)
+
+
 def incidental_place(source: str, start: int, end: int) -> bool:
     """True when the place at source[start:end] is named for a reason other than the events."""
+    if _PERSON_AFTER.match(source, end):
+        return True
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", end)
     line = source[line_start : line_end if line_end >= 0 else len(source)]

@@ -247,7 +247,9 @@ def find_places(title: str, text: str) -> Places:
                 hit("DC", match)
         if zone == 1:
             for match in _CAPS_DATELINE.finditer(source):
-                found = gazetteer.bare_cities.get(_title_cased(match.group("city")))
+                name = _title_cased(match.group("city"))
+                # the capital's dateline is WASHINGTON, no state needed
+                found = ("Washington", "DC") if name == "Washington" else gazetteer.bare_cities.get(name)
                 if found:
                     city, code = found
                     city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end("city")))
