@@ -3,7 +3,8 @@
     .venv/bin/python bench/build_republication_set.py     # once: bench/results/republications*.jsonl
     .venv/bin/python bench/eval_republications.py         # every pair kind, development and holdout
     .venv/bin/python bench/eval_republications.py --json  # the figures as JSON (the floor test reads them)
-    .venv/bin/python bench/eval_republications.py --missed  # the development split's unlinked copy pairs
+    .venv/bin/python bench/eval_republications.py --missed  # the development split's unlinked copy
+                                                            # and write-thru pairs
 
 Every page is saved through the real store (``Store.save_article`` on a SQLite file in a
 temporary folder) in the order it was scraped, with its text as the scraper kept it
@@ -33,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.dedup.content_hash import hash_of_normalized, normalize_text  # noqa: E402
 from crawler.dedup.lead import anchored_run  # noqa: E402
-from crawler.dedup.minhash import signature_of_normalized  # noqa: E402
+from crawler.dedup.minhash import signature_of_normalized, similarity  # noqa: E402
+from crawler.dedup.stories import lower_containment, same_headline_family  # noqa: E402
 from crawler.store import ArticleRecord, Store  # noqa: E402
 
 SET = ROOT / "bench" / "results" / "republications.jsonl"
@@ -71,8 +73,11 @@ def page_record(page: dict[str, Any]) -> ArticleRecord:
     )
 
 
-def store_pages(pages: list[dict[str, Any]], folder: Path) -> dict[str, tuple[int, int]]:
-    """Save every page in scrape order; page id -> (its original's id, its story's id)."""
+def store_pages(
+    pages: list[dict[str, Any]], folder: Path
+) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """Save every page in scrape order; page id -> (its original's id, its story's id), and the
+    stored relations' ``faults``."""
     ordered = sorted(pages, key=lambda p: (datetime.fromisoformat(str(p["scrape_time"])), str(p["id"])))
     store = Store.open(f"sqlite:///{folder / 'republications.db'}")
     try:
@@ -84,7 +89,18 @@ def store_pages(pages: list[dict[str, Any]], folder: Path) -> dict[str, tuple[in
         relations = store.relations()
     finally:
         store.close()
-    return {page_id: relations[article_id] for page_id, article_id in article_of.items()}
+    return {page_id: relations[article_id] for page_id, article_id in article_of.items()}, faults(relations)
+
+
+def faults(relations: dict[int, tuple[int, int]]) -> dict[str, int]:
+    """What would make pair links depend on how chains are read: a copy whose original is itself
+    a copy, or a copy outside its original's story. Both must be 0, so linking is transitive."""
+    return {
+        "copy_of_a_copy": sum(relations[original][0] != original for original, _story in relations.values()),
+        "copy_outside_its_story": sum(
+            story != relations[original][1] for original, story in relations.values()
+        ),
+    }
 
 
 def score(
@@ -122,11 +138,12 @@ def evaluate(set_path: Path = SET, pairs_path: Path = PAIRS, missed: bool = Fals
     pages = [json.loads(line) for line in set_path.read_text(encoding="utf-8").splitlines()]
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as folder:
-        linked = store_pages(pages, Path(folder))
+        linked, found_faults = store_pages(pages, Path(folder))
     if missed:
         print_missed(pages, pairs, linked)
     return {
         "pages": len(pages),
+        "faults": found_faults,
         "all": score(pairs, linked, None),
         "development": score(pairs, linked, False),
         "holdout": score(pairs, linked, True),
@@ -149,10 +166,32 @@ def print_missed(
             f"{run.containment:.2f}, at start {run.at_start}, at end {run.at_end}"
         )
     print()
+    print_missed_write_thrus(pages, pairs, linked)
+
+
+def print_missed_write_thrus(
+    pages: list[dict[str, Any]], pairs: list[dict[str, Any]], linked: dict[str, tuple[int, int]]
+) -> None:
+    """The development split's directly labelled write-thru pairs left in two stories, with what the
+    story rule reads of them (the titles are each page's first line, as the scrape kept it)."""
+    record_of = {str(p["id"]): page_record(p) for p in pages}
+    for pair in pairs:
+        a, b = pair["a"], pair["b"]
+        if pair["holdout"] or pair["kind"] != "write_thru" or linked[a][1] == linked[b][1]:
+            continue
+        first, second = record_of[a], record_of[b]
+        assert first.signature is not None and second.signature is not None
+        print(
+            f"write_thru  {a} {b}: estimated Jaccard {similarity(first.signature, second.signature):.2f}, "
+            f"lower paragraphs {lower_containment(first.text, second.text):.2f}, headline family "
+            f"{same_headline_family(first.title, second.title)}: {first.title!r:.50} / {second.title!r:.50}"
+        )
+    print()
 
 
 def print_figures(figures: dict[str, Any]) -> None:
-    print(f"{figures['pages']} real pages, saved through the store in scrape order\n")
+    print(f"{figures['pages']} real pages, saved through the store in scrape order")
+    print(", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in figures["faults"].items()) + "\n")
     for relation in ("duplicate_of", "story"):
         print(relation)
         for split in ("development", "holdout", "all"):
@@ -169,7 +208,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
-        "--missed", action="store_true", help="first list the development split's missed copy pairs"
+        "--missed",
+        action="store_true",
+        help="first list the development split's missed copy and write-thru pairs",
     )
     args = parser.parse_args()
     if not SET.exists() or not PAIRS.exists():

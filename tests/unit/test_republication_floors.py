@@ -42,6 +42,8 @@ def test_both_relations_score_at_least_the_pinned_floors_on_development_and_hold
         name: (round(value, 4), FLOORS[name]) for name, value in measured.items() if value < FLOORS[name]
     }
     assert below == {}, f"below the pinned floors (measured, floor): {below}"
+    # Every copy points at an original of its own story, so a pair's link never depends on a chain.
+    assert figures["faults"] == {"copy_of_a_copy": 0, "copy_outside_its_story": 0}
 
 
 def measure(figures: dict, name: str) -> float:
