@@ -36,6 +36,18 @@ OUTPUT = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
 SOURCE_REPO = "wklnd/news-archive"
 SOURCE_COMMIT = "698a4d023612558c049e5e6560638a766e97c26c"
 FETCH_FILE = re.compile(r"news/(\d{4})/(\d{2})/(\d{2})/\d{2}-\d{2}\.md")
+# The candidates: feed lines naming an agency or one of the topic's words (3,235 lines at the
+# pinned commit). They are labelled in rounds, by the SHA-1 of the line modulo 12: round 1 is
+# 0 (with a sample of the other lines, SHA-1 0 modulo 2,500, as ordinary news), round 2 is 1,
+# round 3 is 2, round 4 is 3.
+CANDIDATE_ACRONYMS = re.compile(r"\b(?:ICE|CBP|DHS|HSI)\b")
+CANDIDATE_WORDS = re.compile(
+    r"\b(?:immigra\w*|deport\w*|migrant\w*|Border Patrol|asylum|undocumented|detention|detain\w*"
+    r"|National Guard|raids?|Noem|Homan|sanctuary|Alligator Alcatraz|visa\w*|refugee\w*|green card"
+    r"|Dreamers?|DACA|citizenship|federal agents|TPS)\b",
+    re.IGNORECASE,
+)
+ROUNDS = 12
 
 
 def item_id(line: str) -> str:
@@ -45,6 +57,17 @@ def item_id(line: str) -> str:
 def split_of(date: str) -> str:
     """A third of the days, chosen by hash, is the holdout; the rest is dev."""
     return "holdout" if int(hashlib.sha256(date.encode("utf-8")).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def is_candidate(line: str) -> bool:
+    return bool(CANDIDATE_ACRONYMS.search(line) or CANDIDATE_WORDS.search(line))
+
+
+def round_of(line: str) -> int:
+    """The labelling round a candidate line belongs to (1 for the ordinary-news sample)."""
+    if not is_candidate(line):
+        return 1
+    return int(hashlib.sha1(line.encode("utf-8")).hexdigest(), 16) % ROUNDS + 1
 
 
 def read_headlines(mirror: Path) -> dict[str, tuple[str, str]]:
@@ -102,6 +125,7 @@ def build(mirror: Path) -> tuple[str, int]:
             "kind": KINDS[code],
             "note": note,
             "split": split_of(date),
+            "round": round_of(line),
             "date": date,
             "publisher": publisher if title else "",
             "source": f"{SOURCE_REPO}@{SOURCE_COMMIT[:12]}:{path}",
@@ -110,12 +134,32 @@ def build(mirror: Path) -> tuple[str, int]:
     return "\n".join(lines) + "\n", left_out
 
 
+def candidates(mirror: Path, labelling_round: int) -> list[str]:
+    """The unlabelled candidates of a round, oldest first: `id<TAB>split<TAB>date<TAB>line`."""
+    labelled = {identifier for identifier, _, _ in read_labels(LABELS)}
+    seen = read_headlines(mirror)
+    rows = []
+    for line, (date, _) in sorted(seen.items(), key=lambda entry: entry[1][0]):
+        if is_candidate(line) and round_of(line) == labelling_round and item_id(line) not in labelled:
+            rows.append(f"{item_id(line)}\t{split_of(date)}\t{date}\t{line}")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--mirror", type=Path, required=True, help=f"a clone of {SOURCE_REPO}")
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        metavar="ROUND",
+        help="print the unlabelled candidate lines of a labelling round instead of building",
+    )
     args = parser.parse_args(argv)
+    if args.candidates is not None:
+        print("\n".join(candidates(args.mirror, args.candidates)))
+        return 0
     text, left_out = build(args.mirror)
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT} ({text.count(chr(10))} items; {left_out} left out as not clear-cut)")
