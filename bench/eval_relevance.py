@@ -238,10 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.headlines.exists():
         headlines = load_labelled(args.headlines)
-        is_later = [int(str(item.get("round", 1))) >= FIRST_LATER_ROUND for item in headlines]
-        sets["headlines"] = [item for item, later in zip(headlines, is_later) if not later]
-        if any(is_later):
-            sets[LATER_HEADLINES] = [item for item, later in zip(headlines, is_later) if later]
+        later = [item for item in headlines if int(str(item.get("round", 1))) >= FIRST_LATER_ROUND]
+        sets["headlines"] = [item for item in headlines if int(str(item.get("round", 1))) < FIRST_LATER_ROUND]
+        if later:
+            sets[LATER_HEADLINES] = later
     else:
         print(f"{args.headlines} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
     ok = report_labelled(topic, sets, args.list_split)
