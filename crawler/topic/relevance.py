@@ -198,8 +198,9 @@ class Topic:
         """Score an article's title and text against the vocabulary.
 
         `matched_terms` lists the entries that fired in the order of the topic file,
-        negatives prefixed with "-"; a marker (weight 0) is listed only when an `exclude`
-        rule that capped the score names its group, so it explains the cap and nothing else.
+        negatives prefixed with "-"; a marker (weight 0) is listed only when its group is in a
+        `require` set that was met or an `exclude` rule that capped the score, so it explains
+        the verdict and nothing else.
         """
         scoring = self._scoring
         article = _Article(fold_accents(title or ""), fold_accents(text or ""), scoring)
@@ -218,12 +219,15 @@ class Topic:
                 groups.add(entry.group)
                 spans.setdefault(entry.group, []).extend(positions.get(index, ()))
         value = 1.0 - math.exp(-max(total, 0.0) / scoring.scale)
-        if scoring.require and not any(need.met(groups, spans) for need in scoring.require):
+        met = [need for need in scoring.require if need.met(groups, spans)]
+        if scoring.require and not met:
             value = min(value, scoring.cap)
         applied = [rule for rule in scoring.exclude if rule.applies(groups, spans)]
         if applied:
             value = min(value, scoring.cap)
+        # Markers explain what they decided: a require set they completed, an exclude they fired.
         explaining = {group for rule in applied for group in rule.groups}
+        explaining.update(group for need in met for group in need.groups)
         matched = [
             entry.term if entry.weight > 0 else f"-{entry.term}" if entry.weight < 0 else entry.term
             for entry in fired
