@@ -12,7 +12,8 @@ the hard negatives: immigration stories with no enforcement act; and the fresh s
 after the first tuning: `relevance_news_extra.jsonl` (more HuffPost items) and
 `relevance_headlines.jsonl` (2025-2026 titles, built by bench/build_relevance_headlines.py;
 skipped when absent). "fresh" is their two holdouts together; headlines of labelling round 4
-and later are the set `headlines-4`, with a holdout of its own.
+to 9 are the set `headlines-4`, with a holdout of its own; round 10, labelled after the last
+tuning round, is `headlines-10`, a holdout in whole. "new" is those two holdouts together.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -38,11 +39,17 @@ DEFAULT_NEWS = ROOT / "bench" / "data" / "relevance_news.jsonl"
 DEFAULT_NEWS_EXTRA = ROOT / "bench" / "data" / "relevance_news_extra.jsonl"
 DEFAULT_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
 FRESH_SETS = ("news-extra", "headlines")
-# Headlines of labelling round 4 and later (bench/build_relevance_headlines.py), labelled after
-# the third pass of the vocabulary: reported as a set of their own, so that the fresh figures
-# stay comparable with earlier passes and the new holdout is read apart.
+# Headlines of labelling rounds 4 to 9 (bench/build_relevance_headlines.py), labelled during
+# the fourth pass of the vocabulary: a set of their own, so that the fresh figures stay
+# comparable with earlier passes and their holdout is read apart. Round 10 was labelled after
+# the fourth pass's last tuning round and nobody tuned on it: it is a holdout in whole.
 LATER_HEADLINES = "headlines-4"
 FIRST_LATER_ROUND = 4
+FINAL_HEADLINES = "headlines-10"
+FINAL_ROUND = 10
+# Round 9's errors were all read, holdout days included, to choose the last tuning round: its
+# items are development data whatever their day.
+READ_ROUNDS = frozenset({9})
 DEV_SPLITS = ("tune", "dev")
 DEFAULT_NAEB = ROOT.parent / "shared" / "corpus" / "extraction" / "naeb"
 TARGET_PRECISION = 0.95
@@ -135,19 +142,21 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
                 f"{m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f}"
             )
         kinds = sorted({str(s.item["kind"]) for s in scored})
+        splits = [split for split in ("dev", "holdout") if any(s.item["split"] == split for s in scored)]
         for kind in kinds:
-            for split in ("dev", "holdout") if set_name != "written" else ("all",):
+            for split in splits if set_name != "written" else ["all"]:
                 group = [s for s in scored if s.item["kind"] == kind and split in ("all", s.item["split"])]
                 flagged = sum(s.result.relevant for s in group)
                 print(f"    {kind:<12} {split:<8} {len(group):>4} items, {flagged:>4} flagged relevant")
         if any(s.item["kind"] == "immigration" for s in scored):
-            for split in ("dev", "holdout"):
+            for split in splits:
                 n, flagged, precision = immigration_precision([s for s in scored if s.item["split"] == split])
                 print(
                     f"    precision on immigration stories ({split}): {precision:.3f} "
                     f"({flagged} of {n} immigration-but-not-enforcement stories flagged)"
                 )
-    for name, group in (("all", holdouts), ("fresh", fresh)):
+    later = [s for s in holdouts if int(str(s.item.get("round", 0))) >= FIRST_LATER_ROUND]
+    for name, group in (("all", holdouts), ("fresh", fresh), ("new", later)):
         if not group:
             continue
         m = metrics(group)
@@ -155,10 +164,10 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
             f"{name:<12} {'holdout':<8} {len(group):>4} {m.tp:>4} {m.fp:>4} {m.fn:>4} "
             f"{m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f}"
         )
-        if name == "fresh":
+        if name in ("fresh", "new"):
             n, flagged, precision = immigration_precision(group)
             print(
-                f"    precision on immigration stories (fresh holdout): {precision:.3f} "
+                f"    precision on immigration stories ({name} holdout): {precision:.3f} "
                 f"({flagged} of {n} immigration-but-not-enforcement stories flagged)"
             )
     print(f"targets: precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL} on each holdout")
@@ -238,10 +247,18 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.headlines.exists():
         headlines = load_labelled(args.headlines)
-        later = [item for item in headlines if int(str(item.get("round", 1))) >= FIRST_LATER_ROUND]
-        sets["headlines"] = [item for item in headlines if int(str(item.get("round", 1))) < FIRST_LATER_ROUND]
+        by_round = [(int(str(item.get("round", 1))), item) for item in headlines]
+        sets["headlines"] = [item for round_, item in by_round if round_ < FIRST_LATER_ROUND]
+        later = [
+            {**item, "split": "dev"} if round_ in READ_ROUNDS else item
+            for round_, item in by_round
+            if FIRST_LATER_ROUND <= round_ < FINAL_ROUND
+        ]
+        final = [{**item, "split": "holdout"} for round_, item in by_round if round_ >= FINAL_ROUND]
         if later:
             sets[LATER_HEADLINES] = later
+        if final:
+            sets[FINAL_HEADLINES] = final
     else:
         print(f"{args.headlines} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
     ok = report_labelled(topic, sets, args.list_split)
