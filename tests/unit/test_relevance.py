@@ -292,6 +292,63 @@ def test_politics_attacks_and_other_states_near_enforcement_words_are_not_releva
     assert not result.relevant, result
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        # The act in the passive, with its doer after "by".
+        ("Teacher stopped by ICE on her way to school, district says", ""),
+        ("Father of two jailed by immigration agents after a traffic stop", ""),
+        # A deportation made an act by police, a court or a possessive.
+        ("Sheriff's deputies turn routine stops into deportations", ""),
+        ("Appeals court pauses the student's deportation", ""),
+        # A named detention centre emptied; children in a detention centre; release.
+        ("Krome to be emptied of detainees within a week", ""),
+        ("Dozens of children held at a detention center for months, lawyers say", ""),
+        ("Immigrant released after six weeks, judge says", ""),
+        # Obstructing immigration agents; agents moving out; force by agents.
+        ("Clerk convicted of obstructing immigration agents at a courthouse", ""),
+        ("Hundreds of immigration agents pulling out of Denver", ""),
+        ("ICE officer seen pushing a man to the floor is suspended", ""),
+    ],
+)
+def test_enforcement_told_passively_or_through_its_places_is_relevant(
+    topic: Topic, title: str, lead: str
+) -> None:
+    result = topic.score(title, lead)
+    assert result.relevant, result
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        # The crackdown as a backdrop; another country handing someone over to the US.
+        ("University applications fall amid Trump's immigration crackdown", ""),
+        ("Peru deports a fugitive banker to the US", ""),
+        # Funding, bills, masks, polls, appointments and runs for office next to the agency.
+        ("Senate adds $40 billion for immigration enforcement", ""),
+        ("Governor signs bills to limit immigration raids near hospitals", ""),
+        ("State bans masks for ICE agents", ""),
+        ("ICE's ratings fall in polling after a shooting", ""),
+        ("President taps a former sheriff to lead ICE", ""),
+        # A call for someone to be "deported", an assault on agents, a watchdog's probe.
+        ('Senator calls for a rival to be "deported" in a spat online', ""),
+        ("Charges dropped against men accused of assaulting an ICE officer", ""),
+        ("DHS can kill its watchdog's investigations, report says", ""),
+    ],
+)
+def test_policy_reactions_and_foreign_acts_near_enforcement_words_are_not_relevant(
+    topic: Topic, title: str, lead: str
+) -> None:
+    result = topic.score(title, lead)
+    assert not result.relevant, result
+
+
+def test_a_marker_that_completes_a_require_set_is_listed(topic: Topic) -> None:
+    # "court" has no weight of its own; it is what makes the deportation an act here.
+    result = topic.score("Judge halts the deportations", "")
+    assert result.relevant and "court" in result.matched_terms
+
+
 def test_an_act_and_an_agency_far_apart_do_not_make_an_enforcement_story(topic: Topic) -> None:
     lead = (
         "The senator's office said ICE had briefed staff on its budget priorities for next year. "
@@ -378,7 +435,7 @@ def test_another_beat_uses_windows_and_scope_without_code(tmp_path: Path) -> Non
     measles = Topic.from_file(path)
     outbreak = measles.score("Measles outbreak grows in Ohio", "Health officials confirmed 12 new cases.")
     assert outbreak.relevant
-    assert outbreak.matched_terms == ["measles", "outbreak"]  # markers explain caps only
+    assert outbreak.matched_terms == ["measles", "outbreak"]  # a marker is listed when it decided
     far_apart = (
         "A school nurse talked about vaccines and measles at the fair. "
         + "The fair also had rides, food and music all week long. " * 3
@@ -578,7 +635,7 @@ def test_headline_labels_carry_ids_codes_and_notes_only() -> None:
 
 # Measured floors on the fresh HuffPost set; they may only go up. Its holdout has only 3
 # enforcement stories (see README, "Relevance").
-NEWS_EXTRA_FLOORS = {"dev": (0.94, 1.0), "holdout": (1.0, 1.0)}
+NEWS_EXTRA_FLOORS = {"dev": (1.0, 1.0), "holdout": (1.0, 1.0)}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])
