@@ -315,6 +315,7 @@ def test_state_names_inside_other_names_are_not_states(text: str) -> None:
         ("Agents in Ohio detained a New York-area activist.", ["OH"]),
         ("At a candidates' debate in South Carolina, he praised the raids in Ohio.", ["OH"]),
         ("Activists from Ohio joined the rally against raids in Iowa.", ["IA"]),
+        ("ICE detained 40 in Ohio. Unions are calling for a general strike in Texas.", ["OH"]),
         (
             "ICE raided a plant in Iowa, recalling the case of Chicago immigrant rights activist Ana Ruiz.",
             ["IA"],
@@ -461,6 +462,12 @@ def test_numbers_that_are_not_counts_of_people_are_skipped(text: str) -> None:
         ("On Aug. 7, authorities swooped into the airport with indictments.", FRIDAY, date(2019, 8, 7)),
         ("Two women were pepper sprayed by a federal agent on Monday afternoon.", FRIDAY, date(2019, 8, 5)),
         ("She wrote about the protest over the Aug. 6 ICE raid in Little Village.", FRIDAY, date(2019, 8, 6)),
+        (
+            "On Friday, July 26, they learned of the layoffs. On the following Monday they began to "
+            "picket. The next day, ICE agents arrived.",
+            FRIDAY,
+            date(2019, 7, 30),
+        ),
     ],
 )
 def test_event_date_is_the_date_of_the_action(text: str, published: datetime | None, expected: date) -> None:
@@ -569,6 +576,7 @@ def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> N
         "The judge moved to block the transfers.",
         "The court rejected his bid to stay the case.",
         "The court decided that the authorities had violated the convention.",
+        "Federal courts have ruled that honoring detainers may violate the Fourth Amendment.",
     ],
 )
 def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:
@@ -621,6 +629,10 @@ def test_what_is_not_a_court_ruling(text: str) -> None:
         ),
         ("Of the more than 1,000 September 11 detainees, none was charged.", (1_000, "detained")),
         ("Two No More Deaths volunteers were arrested near the border.", (2, "arrested")),
+        (
+            'DHS blamed the policies for the release of "nearly 470 criminal aliens" onto the streets.',
+            (470, "released"),
+        ),
         (
             "Children detained in the Twin Cities:\nFour students in the school district detained by agents",
             (4, "detained"),

@@ -217,7 +217,7 @@ _OUTCOME_FIRST = [
     ),
     # "the detention of at least 680 immigrants", "la deportacion de 120 hondurenos"
     (
-        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+" + _QUAL + r"$"),
+        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+[\"']?" + _QUAL + r"$"),
         _compiled(_NUMBER + _THEN_PEOPLE),
     ),
     # "Deportations have since risen to 200,000 in 2005", "arrests ... at a pace of some 675 per week"

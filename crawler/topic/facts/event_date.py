@@ -143,6 +143,7 @@ _NAMES_EVENT_AFTER = re.compile(
     r"(?:'s)?\s+(?:(?:ICE|INS|immigration|workplace|federal)\s+)?(?:raids?|arrests?|sweeps?|detentions?|deportations?)\b",
     re.IGNORECASE,
 )
+_FOLLOWING = re.compile(r"\bthe (?:following|next) $", re.IGNORECASE)
 _NAME_AFTER_DATE = re.compile(r"\s+(?:Committee|Coalition|Movement|Alliance|Network|Campaign)\b")
 _FUTURE = re.compile(
     r"\b(?:will|shall|is to|are to|next|this coming|upcoming|scheduled|plans? to|planned|starting this)\b",
@@ -354,6 +355,9 @@ def _resolve(match: re.Match[str], source: str, reference: date | None, previous
         if _FUTURE.search(clause):
             return None  # "starting this Sunday": later than the text, so never the event
         weekday = _WEEKDAYS[str(groups["weekday"]).lower()]
+        if previous is not None and _FOLLOWING.search(source, max(0, match.start() - 16), match.start()):
+            # "on Friday, September 28 ... on the following Monday": counted on from that day
+            return previous + timedelta(days=(weekday - previous.weekday() - 1) % 7 + 1)
         return reference - timedelta(days=(reference.weekday() - weekday) % 7)
     if groups["holiday"]:
         if reference is None:

@@ -203,7 +203,7 @@ ACTIONS = [
     ),
     _label(
         "court ruling",
-        r"\b(?:judge|court|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
+        r"\b(?:judges?|courts?|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
         r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|overturned|reversed|"
         r"vacated|fallo|bloque[oó]|bloquea|"

@@ -53,7 +53,8 @@ _BEFORE = re.compile(
 # Events that have not happened: "activists are organizing rallies in New York", "actions are
 # already planned in Boston, Chicago ...", "a march will be held in Austin".
 _PLANNED = re.compile(
-    r"\b(?:(?:are|is) (?:already )?(?:planned|planning|organizing|preparing)|will (?:be held|march|rally|"
+    r"\b(?:(?:are|is) (?:already )?(?:planned|planning|organizing|preparing|calling for)|resolved to|"
+    r"will (?:be held|march|rally|"
     r"protest|gather|take place)|plans? (?:to|for) (?:a |an )?(?:rall|march|protest|vigil|picket)\w*|"
     r"upcoming|scheduled for)\b",
     re.IGNORECASE,
