@@ -634,6 +634,14 @@ def test_what_is_not_a_court_ruling(text: str) -> None:
             (470, "released"),
         ),
         (
+            "Under the initiative some 300,000 people facing deportation orders were rounded up.",
+            (300_000, "arrested"),
+        ),
+        (
+            "Two students in the Hopkins school district detained with their parents on Monday",
+            (2, "detained"),
+        ),
+        (
             "Children detained in the Twin Cities:\nFour students in the school district detained by agents",
             (4, "detained"),
         ),

@@ -120,7 +120,11 @@ _GAP = (
     # a place or group of a few words, then an aside or the auxiliary
     r"(?:\s+(?:in|at|from|with)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + _CLAUSE_WORD + r"[\w'&-]+\.?"
     r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)" + _CLAUSE_WORD + r"(?!\d)[\w'&-]+\.?){0,8}"
-    r"(?=\s+(?:were|was|had|have|(?:detained|arrested|deported|released) by)\b|,|\s*--))?"
+    r"(?=\s+(?:were|was|had|have|(?:detained|arrested|deported|released) (?:by|with|at|in|on|from))\b"
+    r"|,|\s*--))?"
+    # "300,000 people facing deportation orders were", "men accused of overstaying visas were"
+    r"(?:\s+(?:facing|awaiting|accused of|suspected of|charged with|seeking|fleeing)(?:\s+[\w'-]+){1,4}?"
+    r"(?=\s+(?:were|was|had been|have been)\b))?"
     # an aside between dashes (hyphenated words allowed: "--cleaners for Wal-Mart--") or commas
     r"(?:\s*--(?:[^-\n]|-(?!-)){1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"
     r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
