@@ -12,8 +12,9 @@ the hard negatives: immigration stories with no enforcement act; and the fresh s
 after the first tuning: `relevance_news_extra.jsonl` (more HuffPost items) and
 `relevance_headlines.jsonl` (2025-2026 titles, built by bench/build_relevance_headlines.py;
 skipped when absent). "fresh" is their two holdouts together; headlines of labelling round 4
-to 9 are the set `headlines-4`, with a holdout of its own; round 10, labelled after the last
-tuning round, is `headlines-10`, a holdout in whole. "new" is those two holdouts together.
+to 10 are the set `headlines-4`, with a holdout of its own; rounds 11 and 12, labelled after
+the last tuning round, are `headlines-11`, a holdout in whole. "new" is those two holdouts
+together.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -40,17 +41,18 @@ DEFAULT_NEWS = ROOT / "bench" / "data" / "relevance_news.jsonl"
 DEFAULT_NEWS_EXTRA = ROOT / "bench" / "data" / "relevance_news_extra.jsonl"
 DEFAULT_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
 FRESH_SETS = ("news-extra", "headlines")
-# Headlines of labelling rounds 4 to 9 (bench/build_relevance_headlines.py), labelled during
+# Headlines of labelling rounds 4 to 10 (bench/build_relevance_headlines.py), labelled during
 # the fourth pass of the vocabulary: a set of their own, so that the fresh figures stay
-# comparable with earlier passes and their holdout is read apart. Round 10 was labelled after
-# the fourth pass's last tuning round and nobody tuned on it: it is a holdout in whole.
+# comparable with earlier passes and their holdout is read apart. Rounds 11 and 12 were
+# labelled after the fourth pass's last tuning round and nobody tuned on them: they are a
+# holdout in whole.
 LATER_HEADLINES = "headlines-4"
 FIRST_LATER_ROUND = 4
-FINAL_HEADLINES = "headlines-10"
-FINAL_ROUND = 10
-# Round 9's errors were all read, holdout days included, to choose the last tuning round: its
-# items are development data whatever their day.
-READ_ROUNDS = frozenset({9})
+FINAL_HEADLINES = "headlines-11"
+FINAL_ROUND = 11
+# Rounds 9 and 10 had all their errors read, holdout days included, to choose a tuning round:
+# their items are development data whatever their day.
+READ_ROUNDS = frozenset({9, 10})
 DEV_SPLITS = ("tune", "dev")
 DEFAULT_NAEB = ROOT.parent / "shared" / "corpus" / "extraction" / "naeb"
 TARGET_PRECISION = 0.95
@@ -224,8 +226,9 @@ def report_naeb(topic: Topic, folder: Path) -> None:
 def load_sets(
     labels: Path, news: Path, news_extra: Path, headlines_path: Path
 ) -> dict[str, list[dict[str, object]]]:
-    """Every labelled set by name, with the splits the evaluation reads (headline rounds 4-9
-    are `headlines-4`, round 9 all dev; round 10 is `headlines-10`, all holdout)."""
+    """Every labelled set by name, with the splits the evaluation reads (headline rounds 4-10
+    are `headlines-4`, rounds 9 and 10 all dev; rounds 11 and 12 are `headlines-11`, all
+    holdout)."""
     sets = {
         "written": load_labelled(labels),
         "news": load_labelled(news),

@@ -274,6 +274,9 @@ def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: s
         ("Clerk convicted of obstructing immigration agents at a courthouse", ""),
         ("Hundreds of immigration agents pulling out of Denver", ""),
         ("ICE officer seen pushing a man to the floor is suspended", ""),
+        # The US as the subject of the act; agents' patrols.
+        ("US detains a visiting writer midway through a lecture tour", ""),
+        ("Court lets ICE patrols resume in Southern California", ""),
     ],
 )
 def test_enforcement_told_as_force_operations_and_courts_is_relevant(
@@ -310,6 +313,9 @@ def test_enforcement_told_as_force_operations_and_courts_is_relevant(
         ('Senator calls for a rival to be "deported" in a spat online', ""),
         ("Charges dropped against men accused of assaulting an ICE officer", ""),
         ("DHS can kill its watchdog's investigations, report says", ""),
+        # Protesters at an enforcement site; an official leaving the agency.
+        ("Protesters rally outside an ICE facility as the secretary visits", ""),
+        ("Acting ICE director to leave agency in the spring", ""),
     ],
 )
 def test_politics_attacks_and_other_states_near_enforcement_words_are_not_relevant(
