@@ -155,6 +155,7 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "Police surveillance of immigrants will undoubtedly increase with the new police powers.",
         "Agents outnumber the combined police forces of the two cities.",
         "The party of the counselor in charge of justice and the police dictates the policy.",
+        "The United States Border Patrol Auxiliary, a vigilante group, called off its action.",
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
@@ -577,6 +578,8 @@ def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> N
         "The court rejected his bid to stay the case.",
         "The court decided that the authorities had violated the convention.",
         "Federal courts have ruled that honoring detainers may violate the Fourth Amendment.",
+        "A federal judge found him outright lying about the use of force.",
+        "She faced the recent dismissal of her son's case in federal court.",
     ],
 )
 def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:

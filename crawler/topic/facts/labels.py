@@ -83,7 +83,8 @@ AGENCIES = [
     _label("CBP", r"\bCBP\b(?! One)", exact_case=True, needles="CBP"),  # CBP One is an app
     _label(
         "Border Patrol",
-        r"\b(?:Border Patrol|Patrulla Fronteriza)\b",
+        # "the United States Border Patrol Auxiliary" is a vigilante group
+        r"\b(?:Border Patrol(?! Auxiliary)|Patrulla Fronteriza)\b",
         unless_before=r"\bCustoms and",  # "Customs and Border Patrol": CBP misnamed
         needles="border patrol|patrulla",
     ),
@@ -205,8 +206,8 @@ ACTIONS = [
         "court ruling",
         r"\b(?:judges?|courts?|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
-        r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|overturned|reversed|"
-        r"vacated|fallo|bloque[oó]|bloquea|"
+        r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|found|overturned|"
+        r"reversed|vacated|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"
         r"\bin order to\b|\b(?:not|never)\s+(?:yet\s+)?(?:ruled|rule|decided|ordered|blocked)\b|"
@@ -216,7 +217,8 @@ ACTIONS = [
         "court ruling",
         r"\b(?:injunction|restraining order|ruling|fallo judicial|(?:judge|court)'s (?:order|decision)|"
         r"(?:in|under) (?:his|her|its) (?:order|ruling|opinion)|"
-        r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed)\b",
+        r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed|"
+        r"dismissal of (?:his|her|their|the) (?:[\w']+ ){0,2}(?:case|charges)[^.;]{0,30}\bcourt)\b",
         r"\bruling (?:party|coalition|class|elite|family)\b|"
         r"\b(?:delay\w* in|before|without|awaiting|pending|yet to issue a) ruling\b",
     ),
