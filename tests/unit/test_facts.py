@@ -237,6 +237,7 @@ def test_action_words_in_other_senses_are_not_actions(text: str, action: str) ->
         ("Agents used tear gas outside a Minneapolis preschool.", ["MN"]),
         ("At 6 a.m., agents raided the family's Seattle home.", ["WA"]),
         ("WASHINGTON--About 5,000 people marched for a halt to deportations.", ["DC"]),
+        ("The tribe says ICE is holding tribal members from Minneapolis raids.", ["MN"]),
     ],
 )
 def test_states_are_where_the_events_are(text: str, states: list[str]) -> None:
@@ -563,6 +564,7 @@ def test_without_a_publication_date_an_event_date_after_today_is_never_kept() ->
         "Agents pointed guns at the couple and threatened to arrest them.",
         "The touch-back rule opens the door to instant deportations.",
         "The provision is surely a setup for quickie deportations.",
+        "They have lived here for thousands of years, rendering deportation impossible and absurd.",
     ],
 )
 def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> None:

@@ -34,7 +34,7 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
-    r"(?:activists?|delegations?|members|supporters|people|students|protesters) (?:came )?from|"
+    r"(?:activists?|delegations?|supporters) (?:came )?from|"
     # where someone lives: "has lived for three years in New Jersey", "who lives in London"
     r"(?:lives|lived|living|resides|resided|residing)(?: for (?:\w+ ){1,3}?(?:years?|months?|decades?))? in|"
     r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"

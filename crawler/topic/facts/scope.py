@@ -30,7 +30,7 @@ _CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", 
 # "Reports of ICE checkpoints are false": the denial comes after the mention.
 _DENIED_AFTER = re.compile(
     r"[^.;!?]{0,50}?\b(?:(?:is|are|was|were) (?:false|untrue|unfounded|baseless|a hoax|not true)|"
-    r"never happened|did not happen|(?:is|are|was|were) (?:just |only )?rumou?rs?)\b",
+    r"never happened|did not happen|(?:is|are|was|were) (?:just |only )?rumou?rs?|impossible(?! to))\b",
     re.IGNORECASE,
 )
 
