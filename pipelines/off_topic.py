@@ -69,7 +69,10 @@ class OffTopicPipeline:
         title = extracted.title or item.entry_title or ""
         if extracted.language:
             item.language = extracted.language
+        elif extracted.title or not item.entry_title:
+            item.language = item.detected_language  # the worker read this very title and text
         else:
+            # An untitled page read with its feed entry's title, which the worker never saw.
             # Off the reactor thread: the first detection loads the model (about a second).
             item.language = await asyncio.to_thread(article_language, None, title, extracted.text)
         allowed = self.languages.get(item.source, self.topic.languages)

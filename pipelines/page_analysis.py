@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 from typing import NoReturn
 
 from scrapy import Request, signals
@@ -20,7 +19,7 @@ from crawler.core.errors import ExtractionError, Reason
 from crawler.cycle.item import ArticleItem
 from crawler.cycle.responses import PENDING_META, RECHECK_META
 from crawler.cycle.runtime import CycleRuntime, runtime_for
-from crawler.pages.analysis import WORKER_TOPIC_ENV, AnalysedPage, analyse_page
+from crawler.pages.analysis import AnalysedPage, analyse_page, name_worker_topic
 from crawler.pages.pool import ExtractionPool
 
 
@@ -42,11 +41,11 @@ class PageAnalysisPipeline:
         """Started with the first article request: a cycle where every feed answered 304 never
         starts workers, and the workers import while the first pages download."""
         settings = self.runtime.config.extraction
-        # The workers' forkserver, started by the pool's first worker, compiles this topic once
-        # for all of them (crawler.pages.worker_preload).
-        os.environ[WORKER_TOPIC_ENV] = str(self.topic_path)
+        name_worker_topic(self.topic_path)
+        # A spider may size the pool to its work (a host-filtered backfill needs one worker).
+        workers = getattr(self.runtime.crawler.spider, "extraction_workers", None) or settings.workers
         return ExtractionPool(
-            workers=settings.workers,
+            workers=workers,
             deadline_seconds=settings.deadline,
             max_input_chars=self.runtime.config.crawl.page_max_bytes,
             max_tasks_per_worker=settings.max_tasks_per_worker,
@@ -82,6 +81,7 @@ class PageAnalysisPipeline:
         item.extracted = analysed.article
         item.content_hash, item.signature = analysed.content_hash, analysed.signature
         item.relevance, item.facts = analysed.relevance, analysed.facts
+        item.detected_language = analysed.detected_language
         item.page = None  # the page is no longer needed; free it before the next stages
         return item
 

@@ -63,6 +63,10 @@ class BackfillSpider(Spider):
         assert plan is not None, "the backfill spider is started by `newswatch backfill`"
         self.plan = plan
         self.trackers: list[ArchiveTracker] = []
+        # With a host filter the archive's reader is the bottleneck: one extraction worker keeps
+        # up with the few pages it lets through, and each more holds ~100 MB (README "Backfill").
+        # --any-site extracts every page, so it gets the configured pool.
+        self.extraction_workers: int | None = None if plan.any_site else 1
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:

@@ -31,6 +31,7 @@ class ArticleItem:
     extracted: ExtractedArticle | None = None
     relevance: RelevanceResult | None = None
     language: str | None = None  # declared by the page, else detected from its text
+    detected_language: str | None = None  # the worker's, from the page's own title and text
     content_hash: str | None = None
     facts: dict[str, Any] | None = None  # Facts.to_dict() of a relevant article (stored as `signals`)
     signature: MinHashSignature | None = None

@@ -3,12 +3,15 @@
 The crawling process shares its GIL between Scrapy's reactor and the pool's dispatcher
 threads; each millisecond of work kept there delays both. So besides the text, the worker
 computes what the later stages need from it: the content hash, the MinHash signature, the
-topic score and, for relevant articles, the facts (gazetteer lookups are the costliest step).
+topic score, the language of a page that declares none (the model, ~78 MB, then lives in
+the workers' forkserver, not in the crawling process) and, for relevant articles, the facts
+(gazetteer lookups are the costliest step).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from crawler.dedup.content_hash import hash_of_normalized, normalize_text
 from crawler.dedup.minhash import MinHashSignature, signature_of_normalized
 from crawler.pages.article import ExtractedArticle
 from crawler.pages.encoded_page import EncodedPage
+from crawler.topic.language import article_language
 from crawler.topic.relevance import RelevanceResult, Topic
 
 # The topic file the workers' forkserver compiles before forking (crawler.pages.worker_preload).
@@ -25,13 +29,15 @@ WORKER_TOPIC_ENV = "NEWSWATCH_WORKER_TOPIC"
 
 @dataclass(frozen=True)
 class AnalysedPage:
-    """The extracted article (None: no text), its hash and signature, its topic score and facts."""
+    """The extracted article (None: no text), its hash and signature, its topic score and facts,
+    and the language detected from its own title and text (None: declared, or not told)."""
 
     article: ExtractedArticle | None
     content_hash: str | None = None
     signature: MinHashSignature | None = None
     relevance: RelevanceResult | None = None  # None when the page has no title to score with
     facts: dict[str, Any] | None = None
+    detected_language: str | None = None
 
 
 def analyse_page(
@@ -49,8 +55,14 @@ def analyse_page(
     if topic_path is not None and article.title:
         relevance, facts = judge(compiled_topic(topic_path), threshold, article.title, article)
     normalized = normalize_text(article.text)  # once, for both the content hash and the shingles
+    detected = None if article.language else article_language(None, article.title or "", article.text)
     return AnalysedPage(
-        article, hash_of_normalized(normalized), signature_of_normalized(normalized), relevance, facts
+        article,
+        hash_of_normalized(normalized),
+        signature_of_normalized(normalized),
+        relevance,
+        facts,
+        detected,
     )
 
 
@@ -68,6 +80,12 @@ def judge(
     relevance = RelevanceResult(scored.score, scored.matched_terms, scored.score >= cutoff)
     facts = extract_facts(title, article.text, article.published).to_dict() if relevance.relevant else None
     return relevance, facts
+
+
+def name_worker_topic(topic_path: Path) -> None:
+    """Have the workers' forkserver, when this process starts it, compile this topic once for
+    all of them (crawler.pages.worker_preload)."""
+    os.environ[WORKER_TOPIC_ENV] = str(topic_path)
 
 
 @functools.lru_cache(maxsize=4)

@@ -133,6 +133,16 @@ class ExtractionPool:
                 job[0].cancel()
 
 
+def start_worker_server() -> None:
+    """Start the workers' forkserver now, so that it loads what they preload while this process
+    goes on with its own start-up (a backfill's Scrapy and store); pools started later in this
+    process fork their workers from it. Without forkserver (spawn) there is nothing to start."""
+    if _process_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
     # forkserver: safe to start from a threaded process (the reactor's, ours), and fast,
     # because the server has loaded trafilatura and the gazetteer once and each worker is a

@@ -2,9 +2,10 @@
 
 What this process loads, every worker inherits instead of loading it again: trafilatura and
 lxml, the compiled fact tables, the gazetteer (read from its built index, or built here
-once) and the cycle's topic (its ~1,600 phrase patterns cost each worker about half a second
-to compile). The forkserver starts with the environment of the process that first starts a
-worker, which names the topic in ``analysis.WORKER_TOPIC_ENV``. A failure here must not stop the forkserver;
+once), py3langid's language model (~78 MB of arrays, which forked workers share) and the
+cycle's topic (its ~1,600 phrase patterns cost each worker about half a second to compile).
+The forkserver starts with the environment of the process that first starts a worker, which
+names the topic in ``analysis.WORKER_TOPIC_ENV``. A failure here must not stop the forkserver;
 a worker then loads what it needs itself.
 """
 
@@ -15,12 +16,18 @@ import logging
 import os
 
 from crawler.pages import analysis, extraction  # noqa: F401  (extraction: trafilatura and lxml)
+from crawler.topic import language
 from crawler.topic.facts.places import load_gazetteer
 
 try:
     load_gazetteer()
 except Exception:
     logging.getLogger(__name__).warning("could not preload the gazetteer for the workers", exc_info=True)
+
+try:  # the language model: ~78 MB that every worker shares instead of loading its own
+    language.preload_model()
+except Exception:
+    logging.getLogger(__name__).warning("could not preload the language model for the workers", exc_info=True)
 
 if os.environ.get(analysis.WORKER_TOPIC_ENV):
     try:

@@ -2,9 +2,11 @@
 
 Pages that declare no language (about one in ten) are identified with py3langid, a maintained
 fork of langid.py: a naive Bayes model over byte n-grams, some 140 language labels, numpy only. Its model
-takes about a second of CPU to load, so it is loaded the first time a page needs it, and the
-text read is capped: the headline and the first 2,000 characters decide as well as the whole
-article (see bench/eval_language.py).
+takes about a second of CPU and ~78 MB to load, so it is loaded once, by the extraction workers'
+forkserver (crawler.pages.worker_preload), which the workers share; the crawling process loads it
+only for an untitled page it scores with the feed entry's title. The text read is capped: the
+headline and the first 2,000 characters decide as well as the whole article (see
+bench/eval_language.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import functools
 import threading
 from typing import Any
 
-__all__ = ["article_language", "detect_language"]
+__all__ = ["article_language", "detect_language", "preload_model"]
 
 SAMPLE_CHARS = 2000
 MIN_LETTERS = 20  # fewer letters than this is a caption, not evidence
@@ -37,6 +39,11 @@ def detect_language(text: str) -> str | None:
         return None
     language, probability = _identifier().classify(text[: SAMPLE_CHARS + 200])
     return str(language) if probability >= MIN_PROBABILITY else None
+
+
+def preload_model() -> None:
+    """Load the model now (the extraction workers' forkserver does, so they share one copy)."""
+    _identifier()
 
 
 def _identifier() -> Any:

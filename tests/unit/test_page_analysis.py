@@ -41,14 +41,26 @@ def test_page_without_text_yields_no_hash_or_signature() -> None:
     assert analysed.article is None and analysed.content_hash is None and analysed.signature is None
 
 
+def test_the_worker_detects_the_language_of_a_page_that_declares_none() -> None:
+    declared = analyse_page(article_html(RAID).decode(), URL, TOPIC)
+    assert declared.article is not None and declared.article.language == "en"
+    assert declared.detected_language is None  # the declaration stands; nothing to detect
+    undeclared = analyse_page(article_html(RAID).decode().replace('<html lang="en">', "<html>"), URL, TOPIC)
+    assert undeclared.article is not None and undeclared.article.language is None
+    assert undeclared.detected_language == "en"
+
+
 def test_the_workers_forkserver_compiles_the_named_topic_before_forking() -> None:
-    # What crawler.pages.worker_preload leaves in the forkserver, every worker inherits.
+    # What crawler.pages.worker_preload leaves in the forkserver, every worker inherits:
+    # the topic named in the environment, and the language model.
     probe = (
         "import crawler.pages.worker_preload\n"
         "from crawler.pages import analysis\n"
+        "from crawler.topic import language\n"
         "cache = analysis.compiled_topic.cache_info\n"
         "compiled = cache().currsize\n"
-        f"print(compiled, analysis.compiled_topic({TOPIC!r}) is not None, cache().hits)\n"
+        f"print(compiled, analysis.compiled_topic({TOPIC!r}) is not None, cache().hits, "
+        "language._loaded.cache_info().currsize)\n"
     )
     named = subprocess.run(
         [sys.executable, "-c", probe],
@@ -57,7 +69,8 @@ def test_the_workers_forkserver_compiles_the_named_topic_before_forking() -> Non
         check=True,
         env=child_env(**{WORKER_TOPIC_ENV: TOPIC}),
     )
-    assert named.stdout.split() == ["1", "True", "1"]  # compiled at import; the worker's call a hit
+    # compiled at import, the worker's call a hit; the model loaded
+    assert named.stdout.split() == ["1", "True", "1", "1"]
     unnamed = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
@@ -65,18 +78,20 @@ def test_the_workers_forkserver_compiles_the_named_topic_before_forking() -> Non
         check=True,
         env={key: value for key, value in child_env().items() if key != WORKER_TOPIC_ENV},
     )
-    assert unnamed.stdout.split() == ["0", "True", "0"]
+    assert unnamed.stdout.split() == ["0", "True", "0", "1"]
 
 
 def test_the_crawling_process_never_imports_the_extractor() -> None:
     # trafilatura (with numpy, py3langid, htmldate, courlan) is the workers' to load: about a
-    # second of every cycle's start-up, a cycle of 304s included.
+    # second of every cycle's start-up, a cycle of 304s included. The fact tables too: half a
+    # second of regexes that only the workers use.
     probe = (
         "import sys\n"
         "import crawler.app.cli, crawler.app.crawls, spiders.feeds, spiders.backfill\n"
         "import pipelines.page_analysis, pipelines.off_topic, pipelines.declared_canonical, pipelines.store\n"
         "from crawler.pages.pool import ExtractionPool\n"
-        "print(sorted({'trafilatura', 'numpy', 'py3langid', 'htmldate'} & set(sys.modules)))\n"
+        "loaded = {'trafilatura', 'numpy', 'py3langid', 'htmldate', 'crawler.topic.facts'}\n"
+        "print(sorted(loaded & set(sys.modules)))\n"
     )
     crawling = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=child_env(), cwd=REPO
