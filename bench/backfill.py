@@ -15,9 +15,10 @@ measures, each on the same file and the same records:
 * the fixed cost: the same `newswatch backfill` command on a WARC of one watched page
   (start-up of Python, Scrapy and the extraction pool, and the summary at the end);
 * `newswatch backfill --warc FILE --site HOST` end to end (the host filter on): wall and CPU
-  time (the CLI process and the extraction workers it reaped), records per second, peak RSS of
-  the crawling process, and peak RSS and PSS of the whole process tree (PSS counts the pages
-  the workers share with the fork server once);
+  time (the crawling process's exactly, from wait4; the forkserver's and the extraction
+  workers' sampled), records per second, peak RSS of the crawling process, and peak RSS and
+  PSS of the whole process tree (PSS counts the pages the workers share with the fork server
+  once);
 * `--any-site` (every page extracted and judged by the topic) on a smaller file, since it runs
   at the extraction pool's speed rather than the reader's.
 """
@@ -125,14 +126,21 @@ def backfill(path: Path, workdir: Path, *extra: str) -> dict[str, float]:
             stderr=subprocess.STDOUT,
         )
         tree = TreeSampler(child.pid)
-        returncode = child.wait()
+        # wait4: the crawling process's own CPU time, exactly (the forkserver it starts is
+        # not its child to wait for, so its workers are not in it)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     tree.stop()
     if returncode != 0:
         raise SystemExit(f"backfill failed ({returncode}):\n{log.read_text()[-3000:]}")
+    crawler_cpu = usage.ru_utime + usage.ru_stime
     return {
         "seconds": seconds,
-        "cpu_seconds": tree.cpu_seconds(),
+        "cpu_seconds": max(tree.cpu_seconds(), crawler_cpu),
+        "crawler_cpu_seconds": crawler_cpu,
+        # the forkserver and the extraction workers (sampled: each one's last half second is missed)
+        "extraction_cpu_seconds": tree.cpu_seconds(exclude=child.pid),
         "crawler_peak_rss_mb": tree.root_rss / 1e6,
         "peak_rss_mb": tree.tree_rss / 1e6,
         "peak_pss_mb": tree.tree_pss / 1e6,
@@ -166,8 +174,8 @@ class TreeSampler:
             self.tree_rss, self.tree_pss = max(self.tree_rss, rss), max(self.tree_pss, pss)
             time.sleep(0.5)  # sampling costs CPU the backfill needs: keep it rare
 
-    def cpu_seconds(self) -> float:
-        return sum(self._cpu.values())
+    def cpu_seconds(self, exclude: int | None = None) -> float:
+        return sum(seconds for pid, seconds in self._cpu.items() if pid != exclude)
 
     def stop(self) -> None:
         self._stop.set()
@@ -264,7 +272,8 @@ def print_report(report: dict[str, object]) -> None:
         )
     one: dict[str, float] = report["backfill_one_record"]  # type: ignore[assignment]
     print(
-        f"{'backfill_one_record':22} {one['seconds']:7.1f} s ({one['cpu_seconds']:5.1f} s CPU): "
+        f"{'backfill_one_record':22} {one['seconds']:7.1f} s ({one['cpu_seconds']:5.1f} s CPU: crawling "
+        f"process {one['crawler_cpu_seconds']:.1f} s, extraction {one['extraction_cpu_seconds']:.1f} s): "
         "the fixed cost"
     )
     row = report["backfill_host_filter"]  # type: ignore[assignment]
@@ -276,6 +285,10 @@ def print_report(report: dict[str, object]) -> None:
         f"({row['cpu_past_fixed_cost_vs_bare_reader']:.2f}x its CPU); "
         f"{row['seconds_per_file_gb']:.0f} s per GB "
         f"({row['seconds_per_file_gb_past_fixed_cost']:.0f} s past the fixed cost)"
+    )
+    print(
+        f"{'':22} CPU: crawling process {row['crawler_cpu_seconds']:.1f} s, "
+        f"extraction (forkserver and workers) {row['extraction_cpu_seconds']:.1f} s"
     )
     print(
         f"{'':22} peak RSS: crawling process {row['crawler_peak_rss_mb']:.0f} MB, "
