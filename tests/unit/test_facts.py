@@ -318,6 +318,7 @@ def test_state_names_inside_other_names_are_not_states(text: str) -> None:
         ("At a candidates' debate in South Carolina, he praised the raids in Ohio.", ["OH"]),
         ("Activists from Ohio joined the rally against raids in Iowa.", ["IA"]),
         ("ICE detained 40 in Ohio. Unions are calling for a general strike in Texas.", ["OH"]),
+        ("Agents raided a plant in Iowa; supporters came from Los Angeles to Texas.", ["IA"]),
         (
             "ICE raided a plant in Iowa, recalling the case of Chicago immigrant rights activist Ana Ruiz.",
             ["IA"],
@@ -565,6 +566,7 @@ def test_without_a_publication_date_an_event_date_after_today_is_never_kept() ->
         "The touch-back rule opens the door to instant deportations.",
         "The provision is surely a setup for quickie deportations.",
         "They have lived here for thousands of years, rendering deportation impossible and absurd.",
+        "The march was organized by the coalition Deporten A La Migra.",
     ],
 )
 def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> None:
@@ -582,6 +584,7 @@ def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> N
         "Federal courts have ruled that honoring detainers may violate the Fourth Amendment.",
         "A federal judge found him outright lying about the use of force.",
         "She faced the recent dismissal of her son's case in federal court.",
+        "When the company was charged with providing false documentation, a judge threw out the case.",
     ],
 )
 def test_rulings_are_found_in_their_usual_phrasings(text: str) -> None:

@@ -185,8 +185,9 @@ ACTIONS = [
     ),
     _label(
         "deportation",
-        r"\b(?:deport(?!ment)\w*|removal(?:s| proceedings| orders?| flights?)|removed from the|"
-        r"ordered removed|expedited removal|expel(?:s|led|ling)?|expulsions?|"
+        # "Deporten A La Migra" is a coalition's name
+        r"\b(?:(?!Deporten A La Migra)deport(?!ment)\w*|removal(?:s| proceedings| orders?| flights?)|"
+        r"removed from the|ordered removed|expedited removal|expel(?:s|led|ling)?|expulsions?|"
         r"deportad[oa]s?|deportaci[oó]n(?:es)?|deportaron|expulsad[oa]s?)\b",
         r"\b(?:jews|jewish|holocaust|nazis?|auschwitz|soviet|snow|trees?|trash|statue)\b",
         unless_before=r"\bself-",
@@ -207,7 +208,7 @@ ACTIONS = [
         r"\b(?:judges?|courts?|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
         r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|found|overturned|"
-        r"reversed|vacated|fallo|bloque[oó]|bloquea|"
+        r"threw out|reversed|vacated|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"
         r"\bin order to\b|\b(?:not|never)\s+(?:yet\s+)?(?:ruled|rule|decided|ordered|blocked)\b|"

@@ -48,7 +48,7 @@ _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
 # The trigger, then the place or a list of places ending with this one.
 _BEFORE = re.compile(
     r"(?i:\b(?:" + _TRIGGERS + r")\s+(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|"
-    r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*$"
+    r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or|to)\s+|,\s+(?:and|or)\s+))*$"
 )
 # Events that have not happened: "activists are organizing rallies in New York", "actions are
 # already planned in Boston, Chicago ...", "a march will be held in Austin".

@@ -11,8 +11,10 @@ import re
 
 _NOT_HAPPENING = re.compile(
     # "No More Deaths volunteers were arrested": "No" before a capitalized word starts a name.
-    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|false|falsely|deny|denies|denied|"
-    r"refused? to|refusing to|"
+    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|falsely|"
+    # "false reports of raids" doubts them; "false documents" are what someone was charged with
+    r"false(?!\s+(?:documents?|documentation|papers|identi\w+|IDs?|Social Security|names?|passports?))|"
+    r"deny|denies|denied|refused? to|refusing to|"
     r"declined? to|rather than|instead of|avoid(?:ed|ing)?|averted|backed down from|barring|barred|"
     r"bars?|block(?:s|ed|ing)?|prevent(?:s|ed|ing)?|to stop|would|could|might|if|"
     r"unless|whether|fear(?:s|ed|ing)?|afraid|risk of|exposed to|asks? for|asking (?:them )?to|"
