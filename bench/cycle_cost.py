@@ -8,7 +8,9 @@ first fills the store (not measured: every feed polled, every robots.txt and art
 once). Then, each `--repeat` times, median reported:
 
 - **nothing due**: `newswatch run` at once again; no feed due, nothing pending, no re-check.
-  Wall time and CPU of the process, and the requests the servers saw (must be none).
+  Wall time and CPU of the process, and the requests the servers saw (must be none). The
+  fill's full run kept the configuration's facts, so these take the path without SQLAlchemy
+  or pydantic (crawler/app/idle_cycle.py).
 - **unchanged**: every feed made due (its next check cleared in the store, as if the interval
   had passed) and every feed answering 304. Wall time and CPU of the whole process tree,
   and the requests the servers saw, which must equal the feed count: robots.txt comes from
