@@ -165,3 +165,14 @@ def test_a_file_that_is_no_archive_or_ends_inside_a_record_says_so():
     events = list(ArchiveReader(lambda offset: io.BytesIO(good + cut[: len(cut) // 2])))
     assert isinstance(events[0], ArchivedPage) and isinstance(events[-1], ArchiveEnded)
     assert events[-1].reason == Reason.ARCHIVE_UNREADABLE
+
+
+def test_a_host_filtered_backfill_asks_for_one_extraction_worker():
+    # The reader is the bottleneck when the host filter lets few pages through (README
+    # "Backfill": a second worker bought no speed); --any-site extracts every page.
+    from spiders.backfill import BackfillSpider
+
+    filtered = BackfillPlan(via="warc", archives=("a.warc.gz",), sites=frozenset({"example.org"}))
+    assert BackfillSpider(plan=filtered).extraction_workers == 1
+    every_site = BackfillPlan(via="warc", archives=("a.warc.gz",), any_site=True)
+    assert BackfillSpider(plan=every_site).extraction_workers is None  # the configured pool
