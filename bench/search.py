@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import os
 import random
 import statistics
@@ -40,26 +41,38 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, literal_column, select, text  # noqa: E402  (needs the path above)
 
 from crawler.core.search_syntax import parse_query  # noqa: E402
-from crawler.store import Store  # noqa: E402
+from crawler.store import ArticleFilter, Store  # noqa: E402
+from crawler.store.article_filter import NO_FILTER  # noqa: E402
 from crawler.store.engine import write_transaction  # noqa: E402
 from crawler.store.schema import articles  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BATCH = 10_000
-WORDS_PER_ARTICLE = 200
 COPY_SHARE = 0.1
 _VOCABULARY = [f"w{i}" for i in range(50_000)]
 _CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(_VOCABULARY))))  # Zipf
-# Planted words and how often an article carries them (independently), like a store that
+# Planted words and how often an article of median length carries them, like a store that
 # watches immigration enforcement: "agents" is common, "raid" less so, the phrase rarer.
 PLANTED = {"agents": 0.15, "raid": 0.05, "workplace": 0.03, "workplace raid": 0.01}
 # The index migration 0003 makes, dropped while a PostgreSQL store is filled and built after.
 PG_SEARCH_INDEX = "ix_articles_search_vector"
 PG_SEARCH_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON articles USING gin (search_vector)"
 QUERIES = {"two words": "agents raid", "phrase": '"workplace raid"'}
-
-
+# Filters measured with the two-word query: one that keeps every match, one that keeps 1 in 20.
+FILTERS = {
+    "relevant": ArticleFilter(relevant_only=True),
+    "10 feeds": ArticleFilter(sources=tuple(f"feed-{number}" for number in range(10))),
+}
 CHUNK_WORDS = 40
+# varied (the default): lengths spread like news articles' (log-normal, median 350 words,
+# most between 150 and 800), a planted word 1 to 6 times and in some titles, so relevance
+# scores spread as real ones do. uniform: the earlier text, every article 200 words with each
+# planted word once, whose scores tie in their hundreds (the worst case for ranking).
+TEXTS = ("varied", "uniform")
+MEDIAN_WORDS, LENGTH_SIGMA, SHORTEST, LONGEST = 350, 0.6, 60, 3000
+UNIFORM_WORDS = 200
+RECENT_ORIGINALS = 5_000
+TITLE_SHARE = 0.25  # of the articles that carry a planted word, how many have it in the title
 
 
 def chunks(rng: random.Random, count: int = 50_000) -> list[str]:
@@ -68,23 +81,55 @@ def chunks(rng: random.Random, count: int = 50_000) -> list[str]:
     return [" ".join(rng.choices(_VOCABULARY, cum_weights=_CUMULATIVE, k=CHUNK_WORDS)) for _ in range(count)]
 
 
-def article_text(rng: random.Random, pool: list[str]) -> str:
-    parts = rng.choices(pool, k=WORDS_PER_ARTICLE // CHUNK_WORDS)
+def uniform_article(rng: random.Random, pool: list[str]) -> tuple[str, str]:
+    parts = rng.choices(pool, k=UNIFORM_WORDS // CHUNK_WORDS)
     for planted, share in PLANTED.items():
         if rng.random() < share:
             parts.insert(rng.randrange(len(parts) + 1), planted)
-    return " ".join(parts)
+    body = " ".join(parts)
+    return " ".join(body.split()[:8]), body
 
 
-def rows(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """Article rows in id order; a copy names an earlier original."""
+def varied_article(rng: random.Random, pool: list[str]) -> tuple[str, str]:
+    """Title and text: a log-normal length cut to the word, each planted word with a chance
+    that grows with the length and a geometric count of mentions, sometimes in the title."""
+    length = min(LONGEST, max(SHORTEST, round(rng.lognormvariate(math.log(MEDIAN_WORDS), LENGTH_SIGMA))))
+    words = " ".join(rng.choices(pool, k=length // CHUNK_WORDS + 1)).split()[:length]
+    title = rng.choice(pool).split()[: rng.randint(6, 14)]
+    for planted, share in PLANTED.items():
+        if rng.random() >= min(0.9, share * length / MEDIAN_WORDS):
+            continue
+        mentions = 1
+        while mentions < 6 and rng.random() < 0.45:
+            mentions += 1
+        for _ in range(mentions):
+            words.insert(rng.randrange(len(words) + 1), planted)
+        if rng.random() < TITLE_SHARE:
+            title.insert(rng.randrange(len(title) + 1), planted)
+    return " ".join(title), " ".join(words)
+
+
+def rows(count: int, text_kind: str = "varied", seed: int = 7) -> Iterator[dict[str, Any]]:
+    """Article rows in id order. A copy (varied text) reruns one of the last RECENT_ORIGINALS
+    stories, as wire copies run within days: half are exact (no text of their own, as the store
+    keeps them), half carry the text with its last paragraph cut. Uniform text keeps the earlier
+    copies, an unrelated text of its own naming any earlier original."""
     rng = random.Random(seed)
     pool = chunks(rng)
+    article = varied_article if text_kind == "varied" else uniform_article
     start = datetime(2025, 1, 1, tzinfo=UTC)
     originals: list[int] = []
+    recent: list[tuple[int, str, str]] = []
     for article_id in range(1, count + 1):
-        copy_of = rng.choice(originals) if originals and rng.random() < COPY_SHARE else None
-        body = article_text(rng, pool)
+        copy_of = None
+        title, body = article(rng, pool)
+        stored_text: str | None = body
+        if originals and rng.random() < COPY_SHARE:
+            if text_kind == "uniform":
+                copy_of = rng.choice(originals)
+            else:
+                copy_of, title, body = rng.choice(recent)
+                stored_text = None if rng.random() < 0.5 else body[: max(len(body) * 9 // 10, 1)]
         moment = start + timedelta(minutes=article_id)
         yield {
             "id": article_id,
@@ -92,8 +137,8 @@ def rows(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
             "canonical_url": f"https://site{article_id % 500}.example/a/{article_id}",
             "source": f"feed-{article_id % 200}",
             "site": f"site{article_id % 500}.example",
-            "title": " ".join(body.split()[:8]),
-            "text": body,
+            "title": title,
+            "text": stored_text,
             "authors": [],
             "published": moment,
             "relevance": 0.7,
@@ -108,9 +153,11 @@ def rows(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
         }
         if copy_of is None:
             originals.append(article_id)
+            recent.append((article_id, title, body))
+            del recent[: len(recent) - RECENT_ORIGINALS]
 
 
-def fill(store: Store, count: int) -> float:
+def fill(store: Store, count: int, text_kind: str) -> float:
     """Store `count` articles (if the store holds fewer); seconds it took."""
     with store.engine.connect() as conn:
         have = conn.scalar(select(func.count()).select_from(articles)) or 0
@@ -122,7 +169,7 @@ def fill(store: Store, count: int) -> float:
         with write_transaction(store.engine) as conn:
             conn.execute(text(f"DROP INDEX IF EXISTS {PG_SEARCH_INDEX}"))
     batch: list[dict[str, Any]] = []
-    for row in rows(count):
+    for row in rows(count, text_kind):
         if row["id"] <= have:
             continue
         batch.append(row)
@@ -156,14 +203,19 @@ def _insert(store: Store, batch: list[dict[str, Any]]) -> None:
 
 
 def measure(store: Store, repeat: int) -> dict[str, dict[str, float]]:
+    cases = [(label, typed, NO_FILTER) for label, typed in QUERIES.items()]
+    cases += [
+        (f"{QUERIES['two words']!r}, {label}", QUERIES["two words"], chosen)
+        for label, chosen in FILTERS.items()
+    ]
     found: dict[str, dict[str, float]] = {}
-    for label, typed in QUERIES.items():
+    for label, typed, chosen in cases:
         query = parse_query(typed)
-        store.search(query)  # warm
+        store.search(query, chosen)  # warm
         times, cpu_times = [], []
         for _ in range(repeat):
             started, cpu_started = time.perf_counter(), time.process_time()
-            hits = store.search(query)
+            hits = store.search(query, chosen)
             times.append((time.perf_counter() - started) * 1000)
             cpu_times.append((time.process_time() - cpu_started) * 1000)
         assert len(hits) == 20, f"{typed!r}: expected a full first page, got {len(hits)}"
@@ -194,10 +246,10 @@ def matching(store: Store, typed: str) -> int:
         return int(conn.scalar(counted) or 0)
 
 
-def pg_database(admin_url: str, size: int) -> str:
+def pg_database(admin_url: str, size: int, text_kind: str) -> str:
     import psycopg
 
-    name = f"newswatch_bench_search_{size}"
+    name = f"newswatch_bench_search_{size}" + ("" if text_kind == "uniform" else f"_{text_kind}")
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
@@ -212,15 +264,22 @@ def main() -> int:
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to measure too")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--data-dir", type=Path, default=RESULTS, help="where SQLite stores are kept")
+    parser.add_argument("--text", choices=TEXTS, default="varied", help="the articles' text (see TEXTS)")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    targets = [] if args.no_sqlite else [("sqlite", lambda size: f"sqlite:///{args.data_dir}/search_{size}.db")]
+    # the earlier stores (uniform text) keep their names, so a data directory is reused as it is
+    suffix = "" if args.text == "uniform" else f"_{args.text}"
+    targets = (
+        []
+        if args.no_sqlite
+        else [("sqlite", lambda size: f"sqlite:///{args.data_dir}/search_{size}{suffix}.db")]
+    )
     if args.postgres:
-        targets.append(("postgresql", lambda size: pg_database(args.postgres, size)))
+        targets.append(("postgresql", lambda size: pg_database(args.postgres, size, args.text)))
     for engine_name, url_of in targets:
         for size in args.sizes:
             with Store.opened(url_of(size)) as store:
-                took = fill(store, size)
+                took = fill(store, size, args.text)
                 link_stories(store)
                 if took:
                     print(f"{engine_name} {size:,}: stored in {took:.0f} s" + " " * 20)
@@ -228,7 +287,7 @@ def main() -> int:
                 cpu_label = "cpu" if engine_name == "sqlite" else "client cpu"
                 for label, figures in measure(store, args.repeat).items():
                     print(
-                        f"{engine_name} {size:>9,} {label:9}  median {figures['median_ms']:7.1f} ms  "
+                        f"{engine_name} {size:>9,} {label:22}  median {figures['median_ms']:7.1f} ms  "
                         f"p95 {figures['p95_ms']:7.1f} ms  {cpu_label} {figures['cpu_ms']:6.1f} ms  "
                         f"({figures['matching']:,.0f} articles match)  load {os.getloadavg()[0]:.1f}"
                     )

@@ -3,9 +3,8 @@
 Both engines match words, not letters, after stemming ("raids" finds "raid", "afraid" never
 does), rank by relevance (FTS5's bm25, PostgreSQL's ts_rank; a title match weighs more than
 one in the text) with the newest first among equals, and fold the copies of one story into one
-hit: its best-ranked version, with how many outlets ran the story. On SQLite a query without
-filters ranks the newest RANK_WINDOW matching articles (a store's recent coverage), which keeps
-the first page fast at a million articles; with any filter every match is ranked.
+hit: its best-ranked version, with how many outlets ran the story. Every match is ranked; on
+SQLite the article rows are read for the best matches only (crawler/store/fts5_page.py).
 
 The index objects are made by migration 0003 (see crawler/store/schema.py, FULL_TEXT_TABLES).
 """
@@ -24,30 +23,22 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    column,
     func,
     literal_column,
     select,
-    table,
-    true,
 )
 
 from crawler.core.search_syntax import Clause, SearchQuery, Term
 from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
 from crawler.store.engine import read_transaction
+from crawler.store.fts5_page import FTS_ROWS, FTS_TABLE, TITLE_WEIGHT, fts5_page
 from crawler.store.schema import articles
 
 # Marks around matched words in a snippet; views turn them into bold or **markdown**.
 MATCH_START = "\x02"
 MATCH_END = "\x03"
-TITLE_WEIGHT = 4.0  # bm25 column weight of the title against 1.0 for the text
 SNIPPET_WORDS = 24
-# SQLite without filters ranks the newest this many matching articles (bench/search.py: about
-# 35 ms at 1M articles on a loaded 2-core machine, against 470 ms for all 9,000 matches).
-RANK_WINDOW = 2000
 
-_fts = table("articles_fts", column("rowid"))
-_FTS_TABLE: Any = literal_column("articles_fts")
 _search_vector: Any = literal_column("articles.search_vector")
 _ENGLISH: Any = literal_column("'english'::regconfig")  # the configuration the column is built with
 
@@ -118,7 +109,11 @@ class SearchMixin:
         """The page of stories matching `query` (see the module docstring for the order)."""
         with read_transaction(self.engine) as conn:
             sqlite = conn.dialect.name == "sqlite"
-            page = conn.execute(_page_query(query, chosen, sqlite, limit, offset)).all()
+            page: Sequence[Any] | None = (
+                fts5_page(conn, fts5_match(query), chosen, limit, offset) if sqlite else None
+            )
+            if page is None:
+                page = conn.execute(_page_query(query, chosen, sqlite, limit, offset)).all()
             if not page:
                 return []
             ids = [row.id for row in page]
@@ -161,28 +156,16 @@ class SearchMixin:
 
 def _page_query(query: SearchQuery, chosen: ArticleFilter, sqlite: bool, limit: int, offset: int) -> Any:
     """Stories ranked by their best-matching version; each shown by a version with text of its own
-    (an exact copy stores none), the best-matching of those."""
+    (an exact copy stores none), the best-matching of those. Every match is scored and its row
+    read: PostgreSQL's page, and SQLite's when a filter keeps few matches (see fts5_page)."""
     story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
     moment = func.coalesce(articles.c.published, articles.c.first_seen)
     own_text = case((articles.c.text.is_(None), 0), else_=1)
     score: Any
-    if sqlite and chosen == NO_FILTER:
-        # bm25 costs about 25 µs a match (it reads every match's positions and size), so only
-        # the newest RANK_WINDOW matches are ranked; FTS5 walks them newest first and stops
-        newest = (
-            select(_fts.c.rowid.label("rowid"), (-func.bm25(_FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score"))
-            .where(_FTS_TABLE.op("MATCH")(bindparam("match", fts5_match(query))))
-            .order_by(_fts.c.rowid.desc())
-            .limit(RANK_WINDOW)
-            .subquery("newest")
-        )
-        score = newest.c.score
-        source: Any = newest.join(articles, articles.c.id == newest.c.rowid)
-        matched = true()
-    elif sqlite:
-        score = -func.bm25(_FTS_TABLE, TITLE_WEIGHT, 1.0)
-        source = _fts.join(articles, articles.c.id == _fts.c.rowid)
-        matched = _FTS_TABLE.op("MATCH")(bindparam("match", fts5_match(query)))
+    if sqlite:
+        score = -func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)
+        source: Any = FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid)
+        matched = FTS_TABLE.op("MATCH")(bindparam("match", fts5_match(query)))
     else:
         wanted = tsquery(query)
         score = func.ts_rank(_search_vector, wanted)
@@ -221,11 +204,11 @@ def _page_query(query: SearchQuery, chosen: ArticleFilter, sqlite: bool, limit: 
 
 
 def _fts5_snippets(conn: Connection, query: SearchQuery, ids: list[int]) -> dict[int, str]:
-    snippet = func.snippet(_FTS_TABLE, 1, MATCH_START, MATCH_END, "…", SNIPPET_WORDS)
-    title = func.highlight(_FTS_TABLE, 0, MATCH_START, MATCH_END)
+    snippet = func.snippet(FTS_TABLE, 1, MATCH_START, MATCH_END, "…", SNIPPET_WORDS)
+    title = func.highlight(FTS_TABLE, 0, MATCH_START, MATCH_END)
     rows = conn.execute(
-        select(_fts.c.rowid, snippet, title).where(
-            and_(_FTS_TABLE.op("MATCH")(fts5_match(query)), _fts.c.rowid.in_(ids))
+        select(FTS_ROWS.c.rowid, snippet, title).where(
+            and_(FTS_TABLE.op("MATCH")(fts5_match(query)), FTS_ROWS.c.rowid.in_(ids))
         )
     )
     return {rowid: text_part or title_part or "" for rowid, text_part, title_part in rows}
@@ -260,7 +243,7 @@ def matches_any(dialect: str, queries: Sequence[SearchQuery]) -> ColumnElement[b
     """A WHERE condition on `articles`: the article matches at least one of the queries."""
     if dialect == "sqlite":
         expression = " OR ".join(f"({fts5_match(query)})" for query in queries)
-        return articles.c.id.in_(select(_fts.c.rowid).where(_FTS_TABLE.op("MATCH")(expression)))
+        return articles.c.id.in_(select(FTS_ROWS.c.rowid).where(FTS_TABLE.op("MATCH")(expression)))
     combined = tsquery(queries[0])
     for query in queries[1:]:
         combined = func.tsquery_or(combined, tsquery(query))

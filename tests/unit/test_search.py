@@ -6,11 +6,14 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from crawler.core.search_syntax import SearchSyntaxError, parse_query
 from crawler.dedup.versions import compare_versions
 from crawler.store import ArticleFilter, Store
+from crawler.store.engine import write_transaction
 from crawler.store.full_text import MATCH_END, MATCH_START
+from crawler.store.schema import articles
 from tests.support.dates import ago
 from tests.support.records import record
 
@@ -173,15 +176,82 @@ def test_dates_in_hits_are_aware(stocked: Store):
     assert hit.published is not None and hit.published.utcoffset() == timedelta(0)
 
 
-def test_sqlite_ranks_the_newest_matches_without_filters_and_all_with_one(sqlite_url: str, monkeypatch):
-    from crawler.store import full_text
+def test_sqlite_ranks_every_match_with_or_without_filters(sqlite_url: str, monkeypatch):
+    from crawler.store import fts5_page
 
-    monkeypatch.setattr(full_text, "RANK_WINDOW", 2)
+    monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1)  # rows read one match at a time, then 2, 4...
     with Store.opened(sqlite_url) as store:
         save(store, "best", "raid raid raid at the plant", title="Raid raid", fetched_at=ago(days=9))
         for index in range(3):
             save(store, f"later{index}", f"{SWEEP} Later item {index}.", title=f"Later {index}")
         unfiltered = titles(store, "raid")
         filtered = titles(store, "raid", sources=("valley",))
-    assert len(unfiltered) == 2 and "Raid raid" not in unfiltered  # stored first: outside the window
-    assert filtered[0] == "Raid raid" and len(filtered) == 4
+    assert unfiltered[0] == "Raid raid" and len(unfiltered) == 4  # stored first, ranked first
+    assert filtered == unfiltered
+
+
+def join_story(store: Store, article_id: int, story: int) -> None:
+    """Link a version with text of its own into a story, as near-duplicate matching does."""
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            update(articles).where(articles.c.id == article_id).values(duplicate_of=story, story_id=story)
+        )
+
+
+def test_sqlite_pages_read_chunk_by_chunk_are_the_pages_of_all_matches(sqlite_url: str, monkeypatch):
+    from crawler.store import fts5_page
+
+    filler = " The county board met on Tuesday and discussed the budget for the coming year."
+    with Store.opened(sqlite_url) as store:
+        for index in range(40):  # most articles do not match, as in a real store (bm25's idf > 0)
+            save(store, f"board{index}", f"Board meeting {index}." + filler * 4, title=f"Board {index}")
+        for index in range(4):  # the best texts
+            source = "wire" if index % 2 else "valley"
+            body = f"{SWEEP} Item {index} of the raid." + filler[: 20 * index]
+            save(store, f"p{index}", body, title=f"Raid item {index}", source=source)
+        # a story whose best version is an exact copy (no text; its headline scores above most
+        # texts), shown by its best-scoring version with text, published before the other one
+        plant = save(store, "plant", RAID, title="Plant news", published=ago(days=6))
+        save(store, "copy", RAID, title="Raid raid raid", site="copy.example", published=ago(days=2))
+        rewrite = save(store, "rewrite", RAID + " The raid ended.", title="Plant", published=ago(days=7))
+        join_story(store, rewrite, plant)
+        # equal scores, so dates decide: the one stored last is the oldest, and the first stored
+        # ranks first by its version that scores lowest of all
+        updated = save(store, "updated", SWEEP, title="Sweep", content_hash="updated", published=ago(days=5))
+        newer = save(
+            store, "newer", SWEEP, title="Sweep", content_hash="newer", published=ago(days=3), source="wire"
+        )
+        oldest = save(
+            store, "oldest", SWEEP, title="Sweep", content_hash="o", published=ago(days=8), source="wire"
+        )
+        for index in range(6):
+            body = f"Minutes {index}: a raid was mentioned." + filler * (2 + index % 3)
+            save(store, f"minutes{index}", body, title=f"Minutes {index}")
+        update = save(
+            store, "update", SWEEP + filler * 9, title="Update", content_hash="u", published=ago(days=1)
+        )
+        join_story(store, update, updated)
+        query = parse_query("raid")
+
+        def hits(chosen: ArticleFilter, limit: int, offset: int = 0) -> list[tuple[int, int, float]]:
+            return [
+                (hit.story_id, hit.article_id, hit.score)
+                for hit in store.search(query, chosen, limit, offset)
+            ]
+
+        monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)  # one read: every match scored
+        everything = hits(ArticleFilter(), 100)
+        assert (plant, rewrite) in [(story, shown) for story, shown, _ in everything]
+        sweeps = [story for story, _, _ in everything if story in (updated, newer, oldest)]
+        assert sweeps == [updated, newer, oldest]
+        filters = [ArticleFilter(), ArticleFilter(sources=("valley",)), ArticleFilter(sources=("wire",))]
+        monkeypatch.setattr(fts5_page, "JUDGED_AFTER", 1)
+        for few_kept in (0.0, 2.0):  # never give up on a filter; give up after the first chunk
+            monkeypatch.setattr(fts5_page, "FEW_KEPT", few_kept)
+            for chosen, stories in zip(filters, (14, 10, 4), strict=True):
+                monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
+                everything = hits(chosen, 100)
+                assert len(everything) == stories
+                for first_chunk in (1, 3):
+                    monkeypatch.setattr(fts5_page, "FIRST_CHUNK", first_chunk)  # then twice as many...
+                    assert [hit for offset in range(stories) for hit in hits(chosen, 1, offset)] == everything
