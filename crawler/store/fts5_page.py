@@ -9,28 +9,26 @@ each is shown by are then read from all their matching versions, which is what r
 row in one query did. Ties at the cut make it read further, and a query that runs out of
 matches has read them all, so the page is the same either way.
 
-A filter that keeps few of the matches read (one feed, one state) would make it read almost
-every row in chunks; then it gives up (returns None) and the caller ranks every match in one
-query, where SQLite can start from the filter's index instead.
+A filter is applied as the matches are scored, so only those that pass are ranked (each
+match's article row is read for it, as ranking in one query did).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, column, func, literal_column, or_, select, table
+from sqlalchemy import Connection, bindparam, case, column, func, literal_column, null, or_, select, table
 
-from crawler.store.article_filter import ArticleFilter, conditions
+from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
 from crawler.store.schema import articles
 
 TITLE_WEIGHT = 4.0  # bm25 column weight of the title against 1.0 for the text
 FIRST_CHUNK = 64  # ranked matches whose rows are read first; each further chunk is twice as long
-# Give up on a filter that keeps fewer than this share of the matches read, once this many are read
-FEW_KEPT, JUDGED_AFTER = 0.25, 2 * FIRST_CHUNK
 
 # the FTS5 table as a FROM (its rowid) and as the first argument of MATCH, bm25, snippet
 FTS_ROWS = table("articles_fts", column("rowid"))
@@ -56,22 +54,17 @@ class _Version:
     score: float | None  # None: matches, scored no higher than the cut
 
 
-def fts5_page(
-    conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int
-) -> list[PageRow] | None:
+def fts5_page(conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int) -> list[PageRow]:
     """The stories ranked offset..offset+limit for an FTS5 MATCH expression: best score first,
-    then the story's newest matching version, then the larger story id. None: the filter keeps
-    too few matches for this way to pay."""
-    settled = _settled_stories(conn, match, chosen, offset + limit)
-    if settled is None:
-        return None
-    best, scores, cut = settled
-    if len(best) <= offset:
-        return []
-    ranked = list(best)
-    boundary = best[ranked[min(offset + limit, len(ranked)) - 1]]
-    contenders = [story for story in ranked if best[story] >= boundary]  # their order needs dates
-    versions = _matching_versions(conn, match, chosen, contenders, scores, cut)
+    then the story's newest matching version, then the larger story id."""
+    with contextlib.closing(_RankedMatches(conn, match, chosen)) as ranked:
+        best = _settled_stories(conn, ranked, offset + limit)
+        if len(best) <= offset:
+            return []
+        order = list(best)
+        boundary = best[order[min(offset + limit, len(order)) - 1]]
+        contenders = [story for story in order if best[story] >= boundary]  # their order needs dates
+        versions = _matching_versions(conn, ranked, chosen, contenders)
     rows = []
     for story in contenders:
         own = versions[story]
@@ -87,61 +80,76 @@ def _known(score: float | None) -> float:
     return -math.inf if score is None else score
 
 
-def _settled_stories(
-    conn: Connection, match: str, chosen: ArticleFilter, wanted: int
-) -> tuple[dict[int, float], dict[int, float], float] | None:
-    """({story: best score} best first, for every story no unread match can reach; {article:
-    score} of the matches read that pass the filter; the lowest score read, -inf when all were).
-    None when the filter keeps too few of the matches read."""
-    score = (-func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score")
-    ranked = conn.execute(
-        select(FTS_ROWS.c.rowid, score).where(_matches(match)).order_by(score.desc(), FTS_ROWS.c.rowid.desc())
-    )
+class _RankedMatches:
+    """The bm25 score of every match that passes the filter, best first, read a chunk at a time
+    from one FTS5 query (bm25 walks each phrase's whole index once per query, so no score is
+    asked for twice). Unfiltered, no article row is read; filtered, each match's row is read
+    (for the filter and the story) and only the matches that pass are scored."""
+
+    def __init__(self, conn: Connection, match: str, chosen: ArticleFilter) -> None:
+        self.match = match
+        score = (-func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score")
+        order = (score.desc(), FTS_ROWS.c.rowid.desc())
+        if chosen == NO_FILTER:
+            ranked = select(FTS_ROWS.c.rowid, score, null()).where(_matches(match))
+        else:
+            ranked = (
+                select(FTS_ROWS.c.rowid, score, _STORY)
+                .select_from(FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid))
+                .where(_matches(match), *conditions(chosen))
+            )
+        self._result = conn.execute(ranked.order_by(*order))
+        self.scores: dict[int, float] = {}  # of every match read
+        self.cut = math.inf  # the lowest score read: no match not read scores higher; -inf once all are read
+        self._chunk = FIRST_CHUNK
+
+    def read(self) -> list[tuple[int, float, int | None]]:
+        """The next matches: (article, score, story when the filter read the row)."""
+        rows = [(rowid, score, story) for rowid, score, story in self._result.fetchmany(self._chunk)]
+        self.cut = rows[-1][1] if len(rows) == self._chunk else -math.inf
+        self._chunk *= 2
+        self.scores.update((rowid, score) for rowid, score, _ in rows)
+        return rows
+
+    def read_past(self, ids: Sequence[int]) -> None:
+        """Read on until every one of these matches is read."""
+        while self.cut > -math.inf and not all(one in self.scores for one in ids):
+            self.read()
+
+    def close(self) -> None:
+        self._result.close()
+
+
+def _settled_stories(conn: Connection, ranked: _RankedMatches, wanted: int) -> dict[int, float]:
+    """{story: best score}, best first, of at least `wanted` stories no unread match can reach
+    or tie (fewer when the query has fewer)."""
     best: dict[int, float] = {}  # in the order met, which is best first
-    scores: dict[int, float] = {}
-    chunk, cut, read = FIRST_CHUNK, math.inf, 0
-    try:
-        while True:
-            rows = ranked.fetchmany(chunk)
-            read += len(rows)
-            cut = rows[-1].score if len(rows) == chunk else -math.inf
-            story_of = _stories(conn, [row.rowid for row in rows], chosen)
-            for row in rows:
-                if row.rowid in story_of:
-                    scores[row.rowid] = row.score
-                    best.setdefault(story_of[row.rowid], row.score)
-            settled = {story: top for story, top in best.items() if top > cut}
-            if len(settled) >= wanted or cut == -math.inf:
-                return settled, scores, cut
-            if read >= JUDGED_AFTER and len(scores) < FEW_KEPT * read:
-                return None
-            chunk *= 2
-    finally:
-        ranked.close()
+    while True:
+        rows = ranked.read()
+        unknown = [rowid for rowid, _, story in rows if story is None]
+        story_of = _stories(conn, unknown) if unknown else {}
+        for rowid, score, story in rows:
+            best.setdefault(story if story is not None else story_of[rowid], score)
+        settled = {story: top for story, top in best.items() if top > ranked.cut}
+        if len(settled) >= wanted or ranked.cut == -math.inf:
+            return settled
 
 
 def _matches(match: str) -> Any:
     return FTS_TABLE.op("MATCH")(bindparam("match", match))
 
 
-def _stories(conn: Connection, ids: Sequence[int], chosen: ArticleFilter) -> dict[int, int]:
-    """{article: story} of the articles among `ids` that pass the filter."""
-    if not ids:
-        return {}
-    found = conn.execute(select(articles.c.id, _STORY).where(articles.c.id.in_(ids), *conditions(chosen)))
+def _stories(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
+    """{article: story} of these articles."""
+    found = conn.execute(select(articles.c.id, _STORY).where(articles.c.id.in_(ids)))
     return {article_id: story for article_id, story in found}
 
 
 def _matching_versions(
-    conn: Connection,
-    match: str,
-    chosen: ArticleFilter,
-    stories: list[int],
-    scores: dict[int, float],
-    cut: float,
+    conn: Connection, ranked: _RankedMatches, chosen: ArticleFilter, stories: list[int]
 ) -> dict[int, list[_Version]]:
-    """Each story's versions that match and pass the filter. A version not read while ranking
-    scores no higher than the cut; it is scored only when it could be the one shown."""
+    """Each story's versions that match and pass the filter. A version not read yet scores no
+    higher than the cut; the ranking is read on past it only when it could be the one shown."""
     wanted = set(stories)
     moment = func.coalesce(articles.c.published, articles.c.first_seen)
     own_text = case((articles.c.text.is_(None), False), else_=True)
@@ -152,33 +160,42 @@ def _matching_versions(
                 articles.c.story_id.in_(stories),
                 articles.c.duplicate_of.in_(stories),
                 articles.c.id.in_(stories),
-            ),
-            *conditions(chosen),
+            )
         )
         .order_by(articles.c.id)
     )
     candidates = [row for row in rows if row[1] in wanted]
-    unread = [row[0] for row in candidates if row[0] not in scores]
-    also = (
-        set(conn.scalars(select(FTS_ROWS.c.rowid).where(_matches(match), FTS_ROWS.c.rowid.in_(unread))))
-        if unread
-        else set()
-    )
+    unread = [row[0] for row in candidates if row[0] not in ranked.scores]  # every one read passes
+    also = _passing(conn, _matching(conn, ranked.match, unread), chosen)
     versions: dict[int, list[_Version]] = {story: [] for story in stories}
     for article_id, story, at, own in candidates:
-        if article_id in scores or article_id in also:
-            versions[story].append(_Version(article_id, story, at, bool(own), scores.get(article_id)))
+        if article_id in ranked.scores or article_id in also:
+            versions[story].append(_Version(article_id, story, at, bool(own), ranked.scores.get(article_id)))
+    cut = ranked.cut
     contested = [
         one.id for own in versions.values() if _needs_scores(own, cut) for one in own if one.score is None
     ]
-    if contested:
-        rescored = _scores(conn, match, contested)
-        for story, own in versions.items():
-            versions[story] = [
-                _Version(one.id, one.story, one.at, one.own_text, rescored.get(one.id, one.score))
-                for one in own
-            ]
-    return versions
+    if not contested:
+        return versions
+    ranked.read_past(contested)
+    return {
+        story: [_Version(one.id, one.story, one.at, one.own_text, ranked.scores.get(one.id)) for one in own]
+        for story, own in versions.items()
+    }
+
+
+def _matching(conn: Connection, match: str, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(conn.scalars(select(FTS_ROWS.c.rowid).where(_matches(match), FTS_ROWS.c.rowid.in_(ids))))
+
+
+def _passing(conn: Connection, ids: set[int], chosen: ArticleFilter) -> set[int]:
+    if chosen == NO_FILTER or not ids:
+        return ids
+    # looked up by id: an index on a filter's column would have SQLite scan all its rows instead
+    found = select(articles.c.id).with_hint(articles, "NOT INDEXED", "sqlite")
+    return set(conn.scalars(found.where(articles.c.id.in_(ids), *conditions(chosen))))
 
 
 def _needs_scores(versions: list[_Version], cut: float) -> bool:
@@ -188,9 +205,3 @@ def _needs_scores(versions: list[_Version], cut: float) -> bool:
     group = [one for one in versions if one.own_text == own_text]
     scored = [one.score for one in group if one.score is not None]
     return any(one.score is None for one in group) and (not scored or max(scored) <= cut)
-
-
-def _scores(conn: Connection, match: str, ids: list[int]) -> dict[int, float]:
-    score = -func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)
-    found = conn.execute(select(FTS_ROWS.c.rowid, score).where(_matches(match), FTS_ROWS.c.rowid.in_(ids)))
-    return {article_id: value for article_id, value in found}

@@ -21,7 +21,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    bindparam,
     case,
     func,
     literal_column,
@@ -31,7 +30,7 @@ from sqlalchemy import (
 from crawler.core.search_syntax import Clause, SearchQuery, Term
 from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
 from crawler.store.engine import read_transaction
-from crawler.store.fts5_page import FTS_ROWS, FTS_TABLE, TITLE_WEIGHT, fts5_page
+from crawler.store.fts5_page import FTS_ROWS, FTS_TABLE, fts5_page
 from crawler.store.schema import articles
 
 # Marks around matched words in a snippet; views turn them into bold or **markdown**.
@@ -109,11 +108,11 @@ class SearchMixin:
         """The page of stories matching `query` (see the module docstring for the order)."""
         with read_transaction(self.engine) as conn:
             sqlite = conn.dialect.name == "sqlite"
-            page: Sequence[Any] | None = (
-                fts5_page(conn, fts5_match(query), chosen, limit, offset) if sqlite else None
+            page: Sequence[Any] = (
+                fts5_page(conn, fts5_match(query), chosen, limit, offset)
+                if sqlite
+                else conn.execute(_pg_page_query(query, chosen, limit, offset)).all()
             )
-            if page is None:
-                page = conn.execute(_page_query(query, chosen, sqlite, limit, offset)).all()
             if not page:
                 return []
             ids = [row.id for row in page]
@@ -154,23 +153,14 @@ class SearchMixin:
         ]
 
 
-def _page_query(query: SearchQuery, chosen: ArticleFilter, sqlite: bool, limit: int, offset: int) -> Any:
+def _pg_page_query(query: SearchQuery, chosen: ArticleFilter, limit: int, offset: int) -> Any:
     """Stories ranked by their best-matching version; each shown by a version with text of its own
-    (an exact copy stores none), the best-matching of those. Every match is scored and its row
-    read: PostgreSQL's page, and SQLite's when a filter keeps few matches (see fts5_page)."""
+    (an exact copy stores none), the best-matching of those. SQLite's page: fts5_page."""
     story_id = func.coalesce(articles.c.story_id, articles.c.duplicate_of, articles.c.id)
     moment = func.coalesce(articles.c.published, articles.c.first_seen)
     own_text = case((articles.c.text.is_(None), 0), else_=1)
-    score: Any
-    if sqlite:
-        score = -func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)
-        source: Any = FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid)
-        matched = FTS_TABLE.op("MATCH")(bindparam("match", fts5_match(query)))
-    else:
-        wanted = tsquery(query)
-        score = func.ts_rank(_search_vector, wanted)
-        source = articles
-        matched = _search_vector.op("@@")(wanted)
+    wanted = tsquery(query)
+    score = func.ts_rank(_search_vector, wanted)
     hits = (
         select(
             articles.c.id,
@@ -179,8 +169,7 @@ def _page_query(query: SearchQuery, chosen: ArticleFilter, sqlite: bool, limit: 
             moment.label("at"),
             own_text.label("own_text"),
         )
-        .select_from(source)
-        .where(matched, *conditions(chosen))
+        .where(_search_vector.op("@@")(wanted), *conditions(chosen))
         .subquery("hits")
     )
     story = hits.c.story_id

@@ -245,13 +245,10 @@ def test_sqlite_pages_read_chunk_by_chunk_are_the_pages_of_all_matches(sqlite_ur
         sweeps = [story for story, _, _ in everything if story in (updated, newer, oldest)]
         assert sweeps == [updated, newer, oldest]
         filters = [ArticleFilter(), ArticleFilter(sources=("valley",)), ArticleFilter(sources=("wire",))]
-        monkeypatch.setattr(fts5_page, "JUDGED_AFTER", 1)
-        for few_kept in (0.0, 2.0):  # never give up on a filter; give up after the first chunk
-            monkeypatch.setattr(fts5_page, "FEW_KEPT", few_kept)
-            for chosen, stories in zip(filters, (14, 10, 4), strict=True):
-                monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
-                everything = hits(chosen, 100)
-                assert len(everything) == stories
-                for first_chunk in (1, 3):
-                    monkeypatch.setattr(fts5_page, "FIRST_CHUNK", first_chunk)  # then twice as many...
-                    assert [hit for offset in range(stories) for hit in hits(chosen, 1, offset)] == everything
+        for chosen, stories in zip(filters, (14, 10, 4), strict=True):
+            monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
+            everything = hits(chosen, 100)
+            assert len(everything) == stories
+            for first_chunk in (1, 2, 3):
+                monkeypatch.setattr(fts5_page, "FIRST_CHUNK", first_chunk)  # then twice as many...
+                assert [hit for offset in range(stories) for hit in hits(chosen, 1, offset)] == everything
