@@ -54,10 +54,13 @@ class _Version:
     score: float | None  # None: matches, scored no higher than the cut
 
 
-def fts5_page(conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int) -> list[PageRow]:
+def fts5_page(
+    conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int, window: int | None = None
+) -> list[PageRow]:
     """The stories ranked offset..offset+limit for an FTS5 MATCH expression: best score first,
-    then the story's newest matching version, then the larger story id."""
-    with contextlib.closing(_RankedMatches(conn, match, chosen)) as ranked:
+    then the story's newest matching version, then the larger story id. Without a filter, a
+    window ranks only the newest `window` matches, as if older ones did not match."""
+    with contextlib.closing(_RankedMatches(conn, match, chosen, window)) as ranked:
         best = _settled_stories(conn, ranked, offset + limit)
         if len(best) <= offset:
             return []
@@ -86,26 +89,42 @@ class _RankedMatches:
     asked for twice). Unfiltered, no article row is read; filtered, each match's row is read
     (for the filter and the story) and only the matches that pass are scored."""
 
-    def __init__(self, conn: Connection, match: str, chosen: ArticleFilter) -> None:
+    def __init__(self, conn: Connection, match: str, chosen: ArticleFilter, window: int | None) -> None:
         self.match = match
+        self.oldest = 0  # the oldest match ranked (a window leaves older ones out)
         score = (-func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score")
-        order = (score.desc(), FTS_ROWS.c.rowid.desc())
-        if chosen == NO_FILTER:
-            ranked = select(FTS_ROWS.c.rowid, score, null()).where(_matches(match))
-        else:
+        ranked: Any
+        if chosen != NO_FILTER:
             ranked = (
                 select(FTS_ROWS.c.rowid, score, _STORY)
                 .select_from(FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid))
                 .where(_matches(match), *conditions(chosen))
+                .order_by(score.desc(), FTS_ROWS.c.rowid.desc())
             )
-        self._result = conn.execute(ranked.order_by(*order))
+        elif window is None:
+            ranked = select(FTS_ROWS.c.rowid, score, null()).where(_matches(match))
+            ranked = ranked.order_by(score.desc(), FTS_ROWS.c.rowid.desc())
+        else:  # FTS5 walks the matches newest first and stops
+            newest = (
+                select(FTS_ROWS.c.rowid.label("rowid"), score)
+                .where(_matches(match))
+                .order_by(FTS_ROWS.c.rowid.desc())
+                .limit(window)
+                .subquery("newest")
+            )
+            ranked = select(newest.c.rowid, newest.c.score, null())
+            ranked = ranked.order_by(newest.c.score.desc(), newest.c.rowid.desc())
+            last = select(FTS_ROWS.c.rowid).where(_matches(match)).order_by(FTS_ROWS.c.rowid.desc())
+            self.oldest = conn.scalar(last.offset(window - 1).limit(1)) or 0
+        self._result = conn.execute(ranked)
         self.scores: dict[int, float] = {}  # of every match read
         self.cut = math.inf  # the lowest score read: no match not read scores higher; -inf once all are read
         self._chunk = FIRST_CHUNK
 
     def read(self) -> list[tuple[int, float, int | None]]:
         """The next matches: (article, score, story when the filter read the row)."""
-        rows = [(rowid, score, story) for rowid, score, story in self._result.fetchmany(self._chunk)]
+        # the driver's rows as they are (integers and floats): a Row object each costs more
+        rows: list[tuple[int, float, int | None]] = list(self._result.cursor.fetchmany(self._chunk))
         self.cut = rows[-1][1] if len(rows) == self._chunk else -math.inf
         self._chunk *= 2
         self.scores.update((rowid, score) for rowid, score, _ in rows)
@@ -165,7 +184,7 @@ def _matching_versions(
         .order_by(articles.c.id)
     )
     candidates = [row for row in rows if row[1] in wanted]
-    unread = [row[0] for row in candidates if row[0] not in ranked.scores]  # every one read passes
+    unread = [row[0] for row in candidates if row[0] not in ranked.scores and row[0] >= ranked.oldest]
     also = _passing(conn, _matching(conn, ranked.match, unread), chosen)
     versions: dict[int, list[_Version]] = {story: [] for story in stories}
     for article_id, story, at, own in candidates:

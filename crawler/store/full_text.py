@@ -37,6 +37,8 @@ from crawler.store.schema import articles
 MATCH_START = "\x02"
 MATCH_END = "\x03"
 SNIPPET_WORDS = 24
+# SQLite without filters ranks the newest this many matches (None: every match).
+RANK_WINDOW: int | None = 2000
 
 _search_vector: Any = literal_column("articles.search_vector")
 _ENGLISH: Any = literal_column("'english'::regconfig")  # the configuration the column is built with
@@ -109,7 +111,7 @@ class SearchMixin:
         with read_transaction(self.engine) as conn:
             sqlite = conn.dialect.name == "sqlite"
             page: Sequence[Any] = (
-                fts5_page(conn, fts5_match(query), chosen, limit, offset)
+                fts5_page(conn, fts5_match(query), chosen, limit, offset, RANK_WINDOW)
                 if sqlite
                 else conn.execute(_pg_page_query(query, chosen, limit, offset)).all()
             )

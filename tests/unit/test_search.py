@@ -176,18 +176,18 @@ def test_dates_in_hits_are_aware(stocked: Store):
     assert hit.published is not None and hit.published.utcoffset() == timedelta(0)
 
 
-def test_sqlite_ranks_every_match_with_or_without_filters(sqlite_url: str, monkeypatch):
-    from crawler.store import fts5_page
+def test_sqlite_ranks_the_newest_matches_without_filters_and_all_with_one(sqlite_url: str, monkeypatch):
+    from crawler.store import full_text
 
-    monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1)  # rows read one match at a time, then 2, 4...
+    monkeypatch.setattr(full_text, "RANK_WINDOW", 2)
     with Store.opened(sqlite_url) as store:
         save(store, "best", "raid raid raid at the plant", title="Raid raid", fetched_at=ago(days=9))
         for index in range(3):
             save(store, f"later{index}", f"{SWEEP} Later item {index}.", title=f"Later {index}")
         unfiltered = titles(store, "raid")
         filtered = titles(store, "raid", sources=("valley",))
-    assert unfiltered[0] == "Raid raid" and len(unfiltered) == 4  # stored first, ranked first
-    assert filtered == unfiltered
+    assert len(unfiltered) == 2 and "Raid raid" not in unfiltered  # stored first: outside the window
+    assert filtered[0] == "Raid raid" and len(filtered) == 4
 
 
 def join_story(store: Store, article_id: int, story: int) -> None:
@@ -199,7 +199,7 @@ def join_story(store: Store, article_id: int, story: int) -> None:
 
 
 def test_sqlite_pages_read_chunk_by_chunk_are_the_pages_of_all_matches(sqlite_url: str, monkeypatch):
-    from crawler.store import fts5_page
+    from crawler.store import fts5_page, full_text
 
     filler = " The county board met on Tuesday and discussed the budget for the coming year."
     with Store.opened(sqlite_url) as store:
@@ -245,7 +245,10 @@ def test_sqlite_pages_read_chunk_by_chunk_are_the_pages_of_all_matches(sqlite_ur
         sweeps = [story for story, _, _ in everything if story in (updated, newer, oldest)]
         assert sweeps == [updated, newer, oldest]
         filters = [ArticleFilter(), ArticleFilter(sources=("valley",)), ArticleFilter(sources=("wire",))]
-        for chosen, stories in zip(filters, (14, 10, 4), strict=True):
+        # unfiltered: every match ranked, or the newest 12 (older versions of their stories left out)
+        cases = [(None, chosen, stories) for chosen, stories in zip(filters, (14, 10, 4), strict=True)]
+        for window, chosen, stories in [*cases, (12, ArticleFilter(), 10)]:
+            monkeypatch.setattr(full_text, "RANK_WINDOW", window)
             monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
             everything = hits(chosen, 100)
             assert len(everything) == stories
