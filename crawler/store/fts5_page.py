@@ -212,9 +212,8 @@ def _matching(conn: Connection, match: str, ids: list[int]) -> set[int]:
 def _passing(conn: Connection, ids: set[int], chosen: ArticleFilter) -> set[int]:
     if chosen == NO_FILTER or not ids:
         return ids
-    # looked up by id: an index on a filter's column would have SQLite scan all its rows instead
-    found = select(articles.c.id).with_hint(articles, "NOT INDEXED", "sqlite")
-    return set(conn.scalars(found.where(articles.c.id.in_(ids), *conditions(chosen))))
+    found = select(articles.c.id).where(articles.c.id.in_(ids), *conditions(chosen))
+    return set(conn.scalars(found))
 
 
 def _needs_scores(versions: list[_Version], cut: float) -> bool:
