@@ -2,15 +2,25 @@
 
     .venv/bin/python bench/search.py                                   # SQLite, 100k then 1M
     .venv/bin/python bench/search.py --sizes 100000 --repeat 15
-    .venv/bin/python bench/search.py --data-dir /big/disk            # where the stores are kept (1M: 2.5 GB)
+    .venv/bin/python bench/search.py --data-dir /big/disk            # where the stores are kept (1M: 5 GB)
+    .venv/bin/python bench/search.py --text uniform                  # the earlier, tie-heavy articles
     .venv/bin/python bench/search.py --no-sqlite --postgres postgresql://postgres@127.0.0.1:5432/postgres
 
-The store is created by the real migrations and filled with synthetic articles (200 words of
-a Zipf-distributed vocabulary, as words are, with the benchmark's query words planted at
-fixed rates) through the driver in large transactions, so the index is kept by the same
-triggers (SQLite) or generated column (PostgreSQL) as in a real store (PostgreSQL's GIN index
-is dropped while filling and built once after, which is many times faster). One article in ten is
-a copy of an earlier one on another site, so hits are folded as in a real store.
+The store is created by the real migrations and filled with synthetic articles through the
+driver in large transactions, so the index is kept by the same triggers (SQLite) or generated
+column (PostgreSQL) as in a real store (PostgreSQL's GIN index is dropped while filling and
+built once after, which is many times faster). The words are drawn from a Zipf-distributed
+vocabulary, as words are; the benchmark's query words are planted in some articles. With
+`--text varied` (the default) the lengths spread like news articles' (log-normal, median 350
+words), an article carries a query word with a chance that grows with its length, one to six
+times and in a quarter of the titles, so relevance scores spread as real ones do; one article
+in ten is a copy of one of the last 5,000 stories on another site, half of them exact (stored
+without text, as the store keeps them), half with the last tenth cut. `--text uniform` keeps
+the earlier articles (200 words, each query word once, unrelated copies), whose scores tie in
+their hundreds: the worst case for ranking. Each is its own store (`search_N_varied.db`,
+`search_N.db`). Two more cases run the two-word query with a filter: one that keeps every
+match (`--relevant-only`; every bench article is relevant) and one that keeps 1 in 20 (ten
+of the 200 feeds).
 
 Each query runs through `Store.search` exactly as the CLI calls it (ranking, folding copies,
 snippets, outlet counts, first page of 20), once to warm the cache and then `--repeat` times;
