@@ -10,7 +10,9 @@ row in one query did. Ties at the cut make it read further, and a query that run
 matches has read them all, so the page is the same either way.
 
 A filter is applied as the matches are scored, so only those that pass are ranked (each
-match's article row is read for it, as ranking in one query did).
+match's article row is read for it, as ranking in one query did). Without one, a window ranks
+only the newest matches (crawler/store/full_text.py, RANK_WINDOW): bm25 costs about 1.7 µs a
+match, so all 17,000 matches of a common query at a million articles take 30 ms and more.
 """
 
 from __future__ import annotations
