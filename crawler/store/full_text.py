@@ -3,8 +3,10 @@
 Both engines match words, not letters, after stemming ("raids" finds "raid", "afraid" never
 does), rank by relevance (FTS5's bm25, PostgreSQL's ts_rank; a title match weighs more than
 one in the text) with the newest first among equals, and fold the copies of one story into one
-hit: its best-ranked version, with how many outlets ran the story. Every match is ranked; on
-SQLite the article rows are read for the best matches only (crawler/store/fts5_page.py).
+hit: its best-ranked version, with how many outlets ran the story. On SQLite a query without
+filters ranks the newest RANK_WINDOW matching articles (a store's recent coverage); with any
+filter, and on PostgreSQL, every match is ranked. SQLite reads article rows for the best
+matches only (crawler/store/fts5_page.py).
 
 The index objects are made by migration 0003 (see crawler/store/schema.py, FULL_TEXT_TABLES).
 """
