@@ -31,12 +31,17 @@ def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
     lines = [" ".join(line.split()) for line in text.split("\n")]
     joined = "\n".join(lines)
     flat = joined.replace("\n", " ")  # a paragraph with <br> inside comes out as several lines
-    paragraphs: list[tuple[HtmlElement, str, int | None]] = []
+    found: list[tuple[HtmlElement, str, int]] = []
     for element in itertools.islice(tree.iter("p"), MAX_PARAGRAPHS):
         content = " ".join(element.text_content().split())
         if len(content) >= MIN_PARAGRAPH_CHARS:
-            position = flat.find(content[:MIN_PARAGRAPH_CHARS])
-            paragraphs.append((element, content, None if position < 0 else joined.count("\n", 0, position)))
+            found.append((element, content, flat.find(content[:MIN_PARAGRAPH_CHARS])))
+    claimant = _claimants(flat, found)
+    paragraphs: list[tuple[HtmlElement, str, int | None]] = [
+        (element, content, None if position < 0 else joined.count("\n", 0, position))
+        for element, content, position in found
+        if position < 0 or claimant[position] is element
+    ]
     kept_at = [index for index, (_element, _content, line) in enumerate(paragraphs) if line is not None]
     if len(kept_at) < 2:
         return text
@@ -50,6 +55,23 @@ def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
     if dropped_chars < max(RESTORE_MIN_CHARS, RESTORE_SHARE * len(joined)):
         return text
     return _insert_in_page_order(lines, paragraphs, dropped)
+
+
+def _claimants(flat: str, found: list[tuple[HtmlElement, str, int]]) -> dict[int, HtmlElement]:
+    """For each place in the text, the one paragraph that is kept there.
+
+    A card summarising the article often repeats its first sentence, so several paragraphs of
+    the page can open like one line of the text. Counted as kept, a card's container would pass
+    for the body's and its neighbours (other cards) be restored. The first paragraph in page
+    order found there in full wins, else the first; the others are neither kept nor dropped."""
+    claimant: dict[int, tuple[HtmlElement, bool]] = {}
+    for element, content, position in found:
+        if position < 0:
+            continue
+        in_full = flat.startswith(content, position)
+        if position not in claimant or (in_full and not claimant[position][1]):
+            claimant[position] = (element, in_full)
+    return {position: element for position, (element, _in_full) in claimant.items()}
 
 
 def _container_kind(element: HtmlElement) -> tuple[str, str]:
