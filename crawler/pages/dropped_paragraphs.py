@@ -45,11 +45,11 @@ def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
     kept_at = [index for index, (_element, _content, line) in enumerate(paragraphs) if line is not None]
     if len(kept_at) < 2:
         return text
-    body_containers = {_container_kind(paragraphs[index][0]) for index in kept_at}
+    body_containers = {container_kind(paragraphs[index][0]) for index in kept_at}
     dropped = {
         id(element)
         for element, content, line in paragraphs[kept_at[0] : kept_at[-1]]
-        if line is None and _container_kind(element) in body_containers and _is_prose(element, content)
+        if line is None and container_kind(element) in body_containers and is_body_prose(element, content)
     }
     dropped_chars = sum(len(content) for element, content, _line in paragraphs if id(element) in dropped)
     if dropped_chars < max(RESTORE_MIN_CHARS, RESTORE_SHARE * len(joined)):
@@ -74,14 +74,15 @@ def _claimants(flat: str, found: list[tuple[HtmlElement, str, int]]) -> dict[int
     return {position: element for position, (element, _in_full) in claimant.items()}
 
 
-def _container_kind(element: HtmlElement) -> tuple[str, str]:
+def container_kind(element: HtmlElement) -> tuple[str, str]:
     parent = element.getparent()
     if parent is None:
         return ("", "")
     return (str(parent.tag), " ".join((parent.get("class") or "").split()))
 
 
-def _is_prose(element: HtmlElement, content: str) -> bool:
+def is_body_prose(element: HtmlElement, content: str) -> bool:
+    """A paragraph of running prose: not a wrapper, caption, quote or embed, not mostly link text."""
     if next(element.iterdescendants("p"), None) is not None:  # a wrapper of paragraphs, not one
         return False
     if any(ancestor.tag in NOT_BODY_PROSE for ancestor in element.iterancestors()):

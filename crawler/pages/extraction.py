@@ -38,6 +38,7 @@ from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_pla
 from crawler.pages.article import ARTICLE, LIVEBLOG, ExtractedArticle
 from crawler.pages.declared_body import reconcile_with_declared_body
 from crawler.pages.dropped_paragraphs import restore_dropped_paragraphs
+from crawler.pages.inline_teasers import article_resumes_at
 from crawler.pages.liveblog import reconcile_liveblog
 from crawler.pages.metadata import read_head, read_metadata
 from crawler.pages.notices import article_chars, is_only_a_notice
@@ -83,7 +84,7 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
     else:
         text = reconcile_with_declared_body(text, structured.article_body)
     title = _clean(metadata.title)
-    text = strip_furniture(text, title)
+    text = strip_furniture(text, title, tree)
     if not text.strip():
         return None
     return ExtractedArticle(
@@ -210,15 +211,27 @@ _TAIL_HEADING = _line_pattern(
 TAIL_START_SHARE = 0.5  # such headings in the first half of a text are the article's own
 
 
-def strip_furniture(text: str, title: str | None = None) -> str:
-    """Drop lines that belong to the page, not the article (see the module docstring)."""
+def strip_furniture(text: str, title: str | None = None, tree: HtmlElement | None = None) -> str:
+    """Drop lines that belong to the page, not the article (see the module docstring); with the
+    page's ``tree``, a tail heading after which the article resumes drops only its own block."""
     lines = text.split("\n")
     lines = _drop_leading_title(lines, title)
-    for index in range(max(1, int(len(lines) * TAIL_START_SHARE)), len(lines)):
-        if _TAIL_HEADING.match(lines[index].strip()):
-            lines = lines[:index]
-            break
+    lines = _cut_tail(lines, tree)
     return "\n".join(line for line in lines if not _is_furniture(line.strip())).strip()
+
+
+def _cut_tail(lines: list[str], tree: HtmlElement | None) -> list[str]:
+    index = max(1, int(len(lines) * TAIL_START_SHARE))
+    while index < len(lines):
+        heading = lines[index].strip()
+        if not _TAIL_HEADING.match(heading):
+            index += 1
+            continue
+        resume = None if tree is None else article_resumes_at(tree, heading, lines[index + 1 :])
+        if resume is None:
+            return lines[:index]
+        lines = lines[:index] + lines[index + 1 + resume :]  # the heading and its links only
+    return lines
 
 
 def _is_furniture(line: str) -> bool:

@@ -6,6 +6,7 @@ import pickle
 from datetime import UTC, datetime
 
 import pytest
+from lxml.html import fromstring
 
 from crawler.pages import metadata as page_metadata
 from crawler.pages.extraction import ExtractedArticle, extract_article, extract_text, strip_furniture
@@ -200,6 +201,46 @@ def test_related_links_heading_in_the_second_half_ends_the_text() -> None:
 def test_related_links_heading_in_the_first_half_is_left_alone() -> None:
     text = "\n".join(["Recommended", *PARAGRAPHS])
     assert strip_furniture(text) == text
+
+
+LINKS = ["Harbor festival returns [VIDEO]", "School budget vote delayed [INSIGHT]"]
+RESUMED = (
+    "Board members who voted for the change said they would review the county's other federal "
+    "agreements next year, starting with the one that covers the regional airport.",
+    "The sheriff's union has not said whether it will challenge the decision in court, though "
+    "its president called the vote rushed in a statement released on Wednesday evening.",
+    "A public hearing on the next agreement is planned for March, the board chair said, and "
+    "residents of every district will be able to speak for three minutes each.",
+)
+
+
+def inline_teaser_page(rest_container: str, rest: tuple[str, ...] = RESUMED) -> str:
+    """The article in two blocks, a "Don't miss" heading and its links ending the first;
+    ``rest_container`` is the class of the second (the first's class: the article resumes)."""
+    links = "".join(f'<p><a href="/story{n}">{link}</a></p>' for n, link in enumerate(LINKS))
+    first = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    return page(
+        body=f'<div class="story-body">{first}<p><strong>Don\'t miss</strong></p>{links}</div>'
+        f'<div class="{rest_container}">{"".join(f"<p>{text}</p>" for text in rest)}</div>',
+        paragraphs=(),
+    )
+
+
+def test_a_dont_miss_block_inside_the_article_drops_only_its_heading_and_links() -> None:
+    article = extract_article(inline_teaser_page("story-body"), URL)
+    assert article is not None
+    assert article.text.split("\n") == [*PARAGRAPHS, *RESUMED]
+
+
+@pytest.mark.parametrize(
+    ("rest_container", "rest"),
+    [("more-stories", RESUMED), ("story-body", RESUMED[:2])],
+    ids=["stories-in-another-container", "two-closing-notes-in-the-same-container"],
+)
+def test_a_tail_heading_still_ends_the_text(rest_container: str, rest: tuple[str, ...]) -> None:
+    tree = fromstring(inline_teaser_page(rest_container, rest))
+    text = "\n".join([*PARAGRAPHS, "Don't miss", *LINKS, *rest])
+    assert strip_furniture(text, tree=tree) == "\n".join(PARAGRAPHS)
 
 
 def test_latin1_page_decoded_by_the_caller_keeps_its_accents() -> None:
