@@ -7,7 +7,9 @@ costs one walk over the page's ``<p>`` elements: a missing paragraph of prose th
 kept paragraphs, inside a container of the same kind (tag and class) as theirs, is part of the
 same article body. Captions, quotes, embeds and tables never count, nor do paragraphs mostly
 made of link text. When such paragraphs add up to a real share of the text they are put back
-in page order; a few stray ones are left out, as precision mode meant.
+in page order; a few stray ones are left out, as precision mode meant. A body cut into chunks
+around ads (containers of one class), of which trafilatura keeps the first, gets the later
+chunks back, up to the next headline.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from lxml.html import HtmlElement
 MAX_PARAGRAPHS = 5_000  # real pages carry a few hundred; bounds work on a hostile page
 MIN_PARAGRAPH_CHARS = 60  # shorter blocks are captions, credits and buttons as often as prose
 MAX_LINK_SHARE = 0.5  # paragraphs mostly made of link text are teasers and link lists
+HEADLINE_TAGS = ("h1", "h2")  # after the article, a headline starts another story
 RESTORE_SHARE = 0.2  # dropped prose under this share of the text is left out ...
 RESTORE_MIN_CHARS = 150  # ... and so is less than this much
 NOT_BODY_PROSE = frozenset(
@@ -32,10 +35,16 @@ def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
     joined = "\n".join(lines)
     flat = joined.replace("\n", " ")  # a paragraph with <br> inside comes out as several lines
     found: list[tuple[HtmlElement, str, int]] = []
-    for element in itertools.islice(tree.iter("p"), MAX_PARAGRAPHS):
+    headings_before: dict[int, int] = {}  # id of a paragraph -> how many headlines precede it
+    headings = 0
+    for element in itertools.islice(tree.iter("p", *HEADLINE_TAGS), MAX_PARAGRAPHS):
+        if element.tag != "p":
+            headings += 1
+            continue
         content = " ".join(element.text_content().split())
         if len(content) >= MIN_PARAGRAPH_CHARS:
             found.append((element, content, flat.find(content[:MIN_PARAGRAPH_CHARS])))
+            headings_before[id(element)] = headings
     claimant = _claimants(flat, found)
     paragraphs: list[tuple[HtmlElement, str, int | None]] = [
         (element, content, None if position < 0 else joined.count("\n", 0, position))
@@ -51,10 +60,33 @@ def restore_dropped_paragraphs(tree: HtmlElement, text: str) -> str:
         for element, content, line in paragraphs[kept_at[0] : kept_at[-1]]
         if line is None and container_kind(element) in body_containers and is_body_prose(element, content)
     }
+    dropped |= _later_chunks(paragraphs, kept_at[-1], body_containers, headings_before)
     dropped_chars = sum(len(content) for element, content, _line in paragraphs if id(element) in dropped)
     if dropped_chars < max(RESTORE_MIN_CHARS, RESTORE_SHARE * len(joined)):
         return text
     return _insert_in_page_order(lines, paragraphs, dropped)
+
+
+def _later_chunks(
+    paragraphs: list[tuple[HtmlElement, str, int | None]],
+    last_kept_at: int,
+    body_containers: set[tuple[str, str]],
+    headings_before: dict[int, int],
+) -> set[int]:
+    """Paragraphs of a body cut into chunks around ads, of which trafilatura kept the first:
+    after the last kept paragraph, in other containers of the body's own (classed) kind, and
+    before any new headline (appended next stories use the same containers)."""
+    last_kept = paragraphs[last_kept_at][0]
+    last_container = last_kept.getparent()  # held, so that `is` compares the same proxy
+    return {
+        id(element)
+        for element, content, _line in paragraphs[last_kept_at + 1 :]
+        if headings_before[id(element)] == headings_before[id(last_kept)]
+        and element.getparent() is not last_container  # its own container's rest was dropped on purpose
+        and container_kind(element)[1]
+        and container_kind(element) in body_containers
+        and is_body_prose(element, content)
+    }
 
 
 def _claimants(flat: str, found: list[tuple[HtmlElement, str, int]]) -> dict[int, HtmlElement]:
@@ -83,8 +115,8 @@ def container_kind(element: HtmlElement) -> tuple[str, str]:
 
 def is_body_prose(element: HtmlElement, content: str) -> bool:
     """A paragraph of running prose: not a wrapper, caption, quote or embed, not mostly link text."""
-    if next(element.iterdescendants("p"), None) is not None:  # a wrapper of paragraphs, not one
-        return False
+    if next(element.iterdescendants("p", "script", "style"), None) is not None:
+        return False  # a wrapper of paragraphs, or a widget whose code text_content() would keep
     if any(ancestor.tag in NOT_BODY_PROSE for ancestor in element.iterancestors()):
         return False
     return sum(len(link.text_content()) for link in element.iter("a")) <= MAX_LINK_SHARE * len(content)

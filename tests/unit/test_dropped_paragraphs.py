@@ -45,3 +45,40 @@ def test_a_card_repeating_the_articles_first_words_does_not_bring_back_the_other
     text = "\n".join(BODY)
     restored = restore_dropped_paragraphs(fromstring(page(BODY, [*CARDS, echo])), text)
     assert restored == text
+
+
+LATER = [
+    f"Chunk paragraph {n} goes on with the bridge report after an advertisement slot, at length."
+    for n in range(4)
+]
+NEXT_STORY = [
+    f"Next story paragraph {n}: the mayor's office announced a new parking plan on Friday." for n in range(4)
+]
+AD = '<div class="ad-slot"><p>Advertisement placeholder, long enough to count as a paragraph here.</p></div>'
+WIDGET = "Follow the council reporter for more on the city budget <script>renderFollowButton()</script>"
+
+
+def chunk(texts: list[str]) -> str:
+    return '<div class="body-chunk">' + "".join(f"<p>{text}</p>" for text in texts) + "</div>"
+
+
+def chunked_page(trailing: tuple[str, ...] = ()) -> str:
+    """A body cut into chunks of one class around ads, then another story under its headline."""
+    return (
+        f"<html><body><h1>Bridge repairs</h1>{chunk([*BODY[:4], *trailing])}{AD}"
+        f"{chunk(LATER[:2])}{AD}{chunk([*LATER[2:], WIDGET])}"
+        f"<h2>Parking plan</h2>{chunk(NEXT_STORY)}</body></html>"
+    )
+
+
+def test_later_chunks_of_the_body_are_put_back_up_to_the_next_headline() -> None:
+    # the widget paragraph's text would carry its script's code
+    restored = restore_dropped_paragraphs(fromstring(chunked_page()), "\n".join(BODY[:4]))
+    assert restored.split("\n") == BODY[:4] + LATER
+
+
+def test_paragraphs_after_the_last_kept_one_in_its_own_container_are_left_out() -> None:
+    # trafilatura dropped them on purpose: a biography, a correction notice
+    bio = "The council reporter has covered the city and its budget for the paper since last year."
+    restored = restore_dropped_paragraphs(fromstring(chunked_page(trailing=(bio,))), "\n".join(BODY[:4]))
+    assert restored.split("\n") == BODY[:4] + LATER
