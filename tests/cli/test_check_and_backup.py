@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,22 +20,32 @@ from tests.support.cli import newswatch, write_config
 from tests.support.database import query
 from tests.support.mockserver import MockServer
 from tests.support.records import NOW, record
+from tests.support.store_copies import copy_of_store
 from tests.support.stories import DEPORTATION, RAID, publish
 
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def crawled_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """(folder, database) of one real cycle that stored two articles, run once for the module;
+    its server stays up, so a later cycle on a copy can poll it."""
+    with MockServer() as server:
+        publish(server, [RAID, DEPORTATION])
+        folder = tmp_path_factory.mktemp("crawled")
+        database = folder / "data" / "newswatch.db"
+        config = write_config(
+            folder, f"sqlite:///{database}", [{"name": "valley", "url": server.url("/feed.xml")}]
+        )
+        assert newswatch("run", config=config).returncode == 0
+        assert query(database, "SELECT count(*) FROM articles") == [(2,)]
+        yield folder, database
+
+
 @pytest.fixture
-def crawled(server: MockServer, tmp_path: Path) -> tuple[Path, Path]:
-    """(config, database) after one real cycle that stored two articles."""
-    publish(server, [RAID, DEPORTATION])
-    database = tmp_path / "data" / "newswatch.db"
-    config = write_config(
-        tmp_path, f"sqlite:///{database}", [{"name": "valley", "url": server.url("/feed.xml")}]
-    )
-    assert newswatch("run", config=config).returncode == 0
-    assert query(database, "SELECT count(*) FROM articles") == [(2,)]
-    return config, database
+def crawled(crawled_once: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """(config, database): this test's own copy of the crawled store, free to damage."""
+    return copy_of_store(*crawled_once, into=tmp_path / "crawled")
 
 
 def digest(path: Path) -> str:
