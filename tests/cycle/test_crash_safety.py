@@ -37,9 +37,11 @@ from tests.support.pages import Story, article_html, rss
 from tests.support.slow_stories import STORIES, SlowPages, canonical
 from tests.support.waiting import wait_for
 
-KILLS_WANTED = 21  # SIGKILLs that must land while a cycle is running
+# SIGKILLs that must land while a cycle is running. The aimed test below lands one in each phase
+# for sure; these are extra coverage, one in each of nine equal slices of a cycle's span.
+KILLS_WANTED = 9
 KILLS_PER_ROUND = 3
-MAX_ROUNDS = 30  # bounds the test; kills that find a cycle ended narrow the span of later ones
+MAX_ROUNDS = 15  # bounds the test; kills that find a cycle ended narrow the span of later ones
 SHORTEST_KILL_DELAY = 0.2
 SLOW_PAGE_SECONDS = 0.3
 FEED_PATH = "/crash/feed.xml"
@@ -394,7 +396,10 @@ def test_kill_9_at_random_points_never_corrupts_loses_or_duplicates(server: Mock
             print(f"seed {seed} round {round_number}: {outcome.describe()}")
             round_outcomes.append(outcome)
             if not outcome.killed:
-                delays.cycle_ended_within(outcome.delay)
+                # Only a cycle into an empty store did a whole cycle's work, as the span measured;
+                # one that found little owed ends early and says nothing about the span.
+                if not outcome.before.stored:
+                    delays.cycle_ended_within(outcome.delay)
                 break  # the cycle finished the store's work: later kills would only find idle cycles
         assert_only_killed_runs_left_running(database, round_outcomes)
         complete_the_round(server, slow, config, database, expected)
