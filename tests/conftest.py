@@ -62,3 +62,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'data' / 'newswatch.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+# Test folders whose tests start real `newswatch` processes (a cycle costs seconds each).
+_PROCESS_FOLDERS = ("cli", "cycle", "scaleout")
+
+
+def _expected_cost(item: pytest.Item) -> int:
+    """0 for tests marked slow or reading the corpus, 1 for other tests that start real
+    processes, 2 for the rest."""
+    if item.get_closest_marker("slow") or item.get_closest_marker("corpus"):
+        return 0
+    return 1 if item.path.parent.name in _PROCESS_FOLDERS else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest tests first. xdist hands tests out two at a time (`--maxschedchunk` in pyproject),
+    so whichever worker is free takes the next: with the long tests first, the short ones fill
+    the gaps at the end, instead of one worker running a queue of long tests while the other
+    waits. The sort is stable, so a module's tests stay together within each tier."""
+    items.sort(key=_expected_cost)
