@@ -121,19 +121,8 @@ def answer_if_nothing_due(argv: Sequence[str]) -> int | None:
             if not due_work(reader, facts, [], utcnow()).nothing:
                 return None
             cycle = reader.cycle(reader.record_nothing_due("cli", utcnow()))
-    except (
-        CycleRunning,
-        NeedsFullCycle,
-        sqlite3.Error,
-        OSError,
-        AttributeError,
-        KeyError,
-        TypeError,
-        ValueError,
-    ):
-        # Any doubt (a damaged schema reads as missing columns): the full path says what is
-        # wrong, or does the work.
-        return None
+    except (CycleRunning, NeedsFullCycle, sqlite3.Error, OSError):
+        return None  # the full path says what is wrong, or does the work
     from crawler.views.cycle_summary import print_cycle_summary
     from crawler.views.terminal import console
 

@@ -31,6 +31,14 @@ class NeedsFullCycle(Exception):
     """The store needs more than this reader does; the full path (SQLAlchemy) takes over."""
 
 
+class _Row(SimpleNamespace):
+    """A row's columns as attributes; a column the code expects and the table lacks (a damaged
+    schema at the right revision) is a store this reader does not handle."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsFullCycle(f"no column {name!r} in the store")
+
+
 class IdleReader:
     """``with IdleReader.opened(path) as reader:`` a SQLite store at the newest schema."""
 
@@ -115,7 +123,7 @@ class IdleReader:
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[SimpleNamespace]:
         cursor = self.connection.execute(sql, list(parameters))
         names = [column[0] for column in cursor.description]
-        return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        return [_Row(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
 class _Opened:
@@ -162,7 +170,10 @@ def _timed(row: SimpleNamespace, columns: Iterable[str]) -> SimpleNamespace:
     for column in columns:
         value = getattr(row, column)
         if isinstance(value, str):
-            setattr(row, column, datetime.fromisoformat(value).replace(tzinfo=UTC))
+            try:
+                setattr(row, column, datetime.fromisoformat(value).replace(tzinfo=UTC))
+            except ValueError:
+                raise NeedsFullCycle(f"{column} holds {value!r}, not a time") from None
     return row
 
 
