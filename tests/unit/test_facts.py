@@ -653,6 +653,22 @@ def test_what_is_not_a_court_ruling(text: str) -> None:
             "Children detained in the Twin Cities:\nFour students in the school district detained by agents",
             (4, "detained"),
         ),
+        ("Nearly 50 people \u2014 many of them longtime residents \u2014 were arrested.", (50, "arrested")),
+        ("At least 12 people, who were later released, spoke to reporters.", (12, "released")),
+        ("Eleven men were taken into ICE custody.", (11, "detained")),
+        ("Agents took at least 40 people into custody.", (40, "detained")),
+        ("There are now 61,000 people in ICE detention.", (61_000, "detained")),
+        ("The number of people deported rose to 400,000 in 2013.", (400_000, "deported")),
+        ("Among those detained were 12 children.", (12, "detained")),
+        ("Two U.S. citizens were among those detained.", (2, "detained")),
+        ("Others detained: At least 3 additional people", (3, "detained")),
+        ("Agents swooped in with indictments against 110 workers.", (110, "charged")),
+        ("ICE detains 12 in Houston", (12, "detained")),
+        ("Border agents apprehended just 8,347 migrants in March.", (8_347, "arrested")),
+        ("Agents made 1,200 immigration-related arrests.", (1_200, "arrested")),
+        ("ICE agents were jailing 40 people a day.", (40, "detained")),
+        ("Agents detained 3 Tuesday near the mall.", (3, "detained")),
+        ("ICE has deported 2.5 million people.", (2_500_000, "deported")),
     ],
 )
 def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, str]) -> None:
@@ -669,6 +685,8 @@ def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, st
         "KARE 11 reported that several employees were taken into custody.",
         "The government was planning a mass deportation of as many as 100 men.",
         "Of the September 11 detainees, none was charged.",
+        "Trump vowed to deport 11 million immigrants.",
+        "Twenty people took part in the march.",
     ],
 )
 def test_numbers_that_are_not_counts_of_people_affected(text: str) -> None:

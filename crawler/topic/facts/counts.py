@@ -48,17 +48,17 @@ _SMALL_NUMBERS = {
 # The outcome words, normalized: participles, gerunds, nouns and Spanish forms.
 _OUTCOMES = _normalizing(
     {
-        "detained": "held, jailed, detaining, holding, detention, detentions, detainees, taken into custody, "
-        "locked up, locking up, in custody, in detention, behind bars, "
+        "detained": "held, jailed, jailing, detaining, detains, holding, detention, detentions, detainees, "
+        "taken into custody, locked up, locking up, in custody, in detention, behind bars, "
         "detenidos, detenidas, detuvieron, detuvo, detenciones, retenidos",
         "arrested": "apprehended, arresting, apprehending, apprehend, arrest, arrests, apprehensions, "
         "rounded up, rounding up, round up, rounds up, swept up, sweeping up, picked up, captured, nabbed, "
         "booked, arrestados, arrestadas, arrestaron, arresto, arrestos",
         "released": "freed, releasing, freeing, release, liberados, liberadas, liberaron",
         "deported": "removed, expelled, repatriated, deporting, removing, expelling, deportation, "
-        "deportations, removal, removals, expulsions, deportees, sent back, deportados, deportadas, "
+        "deportations, deports, removal, removals, expulsions, deportees, sent back, deportados, deportadas, "
         "deportaron, deportaciones, expulsados, repatriados",
-        "charged": "indicted, prosecuted, charging, acusados",
+        "charged": "indicted, prosecuted, charging, indictment, indictments, acusados",
         "convicted": "condenados",
         "sentenced": "sentenciados",
         "separated": "separating, separation, separations",
@@ -121,26 +121,33 @@ _GAP = (
     r"(?:\s+(?:in|at|from|with)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + _CLAUSE_WORD + r"[\w'&-]+\.?"
     r"(?:(?:,\s+|\s+and\s+(?:the\s+)?|\s+)" + _CLAUSE_WORD + r"(?!\d)[\w'&-]+\.?){0,8}"
     r"(?=\s+(?:were|was|had|have|(?:detained|arrested|deported|released) (?:by|with|at|in|on|from))\b"
-    r"|,|\s*--))?"
+    r"|,|\s*(?:--|[\u2013\u2014])))?"
     # "300,000 people facing deportation orders were", "men accused of overstaying visas were"
     r"(?:\s+(?:facing|awaiting|accused of|suspected of|charged with|seeking|fleeing)(?:\s+[\w'-]+){1,4}?"
     r"(?=\s+(?:were|was|had been|have been)\b))?"
     # an aside between dashes (hyphenated words allowed: "--cleaners for Wal-Mart--") or commas
-    r"(?:\s*--(?:[^-\n]|-(?!-)){1,80}--|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},)?"
-    r"(?:(?:\s+|(?<=--))(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|"
-    r"already|"
+    r"(?:\s*--(?:[^-\n]|-(?!-)){1,80}--|\s*[\u2013\u2014][^\u2013\u2014\n]{1,80}[\u2013\u2014]"
+    r"|\s*\([^)\n]{1,60}\)|,\s[^,\n]{1,40},|,(?=\s+who\b))?"
+    r"(?:(?:\s+|(?<=--)|(?<=[\u2013\u2014]))"
+    r"(?:who|that|que|were|was|are|is|have|has|had|been|being|later|also|then|all|since|already|"
     r"eventually|reportedly|subsequently|initially|fueron|han|habian|sido|ya|quickly|remain|remained|"
     r"remains|still|in total|in all|all told|altogether|finally|ultimately|recently|immediately|allegedly|"
-    r"temporarily|briefly|wrongfully|unlawfully|illegally|indefinitely|currently|now))*"
+    r"temporarily|briefly|wrongfully|unlawfully|illegally|indefinitely|currently|now|"
+    # "two U.S. citizens were among those detained"
+    r"among (?:those|the people|the)))*"
 )
 _CUSTODY = (
-    r"in\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?custody"
+    # "in Minnesota's custody", "taken into ICE custody", "in ICE detention"
+    r"(?:(?:taken|placed)\s+)?(?:in|into)\s+(?:[A-Z][\w.]*'s\s+|ICE\s+|state\s+|federal\s+|immigration\s+)?"
+    r"(?:custody|detention)"
     r"|on\s+(?:an?\s+)?(?:ICE\s+|immigration\s+)?detainers?"
 )
 _AND_OUTCOME = r"(?:\s+and\s+(?P<after2>" + _OUTCOME_WORDS + r"))?"
 _ACTIVE_VERBS = (
     r"arrested|arresting|detained|detaining|deported|deporting|rounded up|rounding up|round up|swept up|"
-    r"apprehended|apprehend|removed|released|freed|charged|indicted|convicted|sentenced"
+    r"apprehended|apprehend|removed|released|freed|charged|indicted|convicted|sentenced|"
+    # headlines' present tense: "ICE detains 12 in Houston" (the bare "deport" is mostly a goal)
+    r"detains|deports|arrests"
 )
 
 
@@ -157,7 +164,7 @@ _AT_NUMBER = [
         _NUMBER
         + _THEN_PEOPLE
         + _GAP
-        + r"(?:\s+|(?<=--))(?:(?P<after>"
+        + r"(?:\s+|(?<=--)|(?<=[\u2013\u2014]))(?:(?P<after>"
         + _OUTCOME_WORDS
         + r")|(?P<custody>"
         + _CUSTODY
@@ -168,7 +175,8 @@ _AT_NUMBER = [
     _compiled(_NUMBER + _THEN_PEOPLE),
     # "1,500 removals", "2,000 immigration arrests", "Three total arrests"
     _compiled(
-        _NUMBER + r"\s+(?:(?:total|immigration|enforcement|border|ICE|workplace)\s+)?"
+        _NUMBER + r"\s+(?:(?:total|immigration|enforcement|border|ICE|workplace|new|more|additional|"
+        r"[a-z]+-related)\s+){0,2}"
         r"(?P<after>arrests|removals|deportations|detentions|apprehensions|expulsions|deportaciones|arrestos|"
         r"detenciones)\b"
     ),
@@ -199,23 +207,32 @@ _AT_NUMBER = [
         + _PEOPLE
         + r")"
         + _GAP
-        + r"(?:\s+|(?<=--))(?:were|was|had been|have been)\s+(?P<after>"
+        + r"(?:\s+|(?<=--)|(?<=[\u2013\u2014]))(?:were|was|had been|have been)\s+(?P<after>"
         + _OUTCOME_WORDS
         + r")\b"
     ),
 ]
 # A number that ends its phrase: the sentence ends or goes on with a place, a time, a rate.
 _STATISTIC_END = (
-    r"(?=\s*(?:[.;:)]|,(?!\d)|--|$)"
-    r"|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and|a|per)\b)"
+    # "2.5 million": the point of a decimal does not end the number "2"
+    r"(?=\s*(?:\.(?!\d)|[;:)]|,(?!\d)|--|[\u2013\u2014]|$)"
+    r"|\s+(?:in|at|on|from|during|since|across|last|this|over|after|and|a|per|yesterday|today|overnight|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
 )
+# Words of a statistic's growth: "deportations rose to 200,000".
+_RISEN = (
+    r"(?:rose|risen|rising|grew|grown|climbed|reached|hit|jumped|increased|soared|topped|totaled|"
+    r"totalled|numbered|(?:been\s+)?(?:occurring|running|going)\s+at\s+a\s+(?:pace|rate)\s+of)"
+)
+# "apprehended just 8,347 migrants": a word that weighs the number without changing it.
+_FILLER = r"(?:(?:just|only|another)\s+)?"
 # Patterns whose outcome comes first: (the words before the number, the words from it).
 _OUTCOME_FIRST = [
     # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     (
         _compiled(
             r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+|another\s+|a record\s+|"
-            r"an additional\s+|a further\s+|(?:along|together) with\s+)?" + _QUAL + r"$"
+            r"an additional\s+|a further\s+|(?:along|together) with\s+)?" + _FILLER + _QUAL + r"$"
         ),
         _compiled(_NUMBER + _THEN_PEOPLE),
     ),
@@ -229,16 +246,52 @@ _OUTCOME_FIRST = [
         _compiled(
             r"\b(?P<before>arrests|removals|deportations|detentions|apprehensions|expulsions)\b"
             r"(?:\s+[\w,-]+){0,6}?\s+(?:(?:have|has|had)\s+)?(?:(?:since|now|already)\s+)?"
-            r"(?:rose|risen|rising|grew|grown|climbed|reached|hit|jumped|increased|soared|topped|totaled|"
-            r"totalled|numbered|(?:been\s+)?(?:occurring|running|going)\s+at\s+a\s+(?:pace|rate)\s+of)"
-            r"(?:\s+to)?\s+" + _QUAL + r"$"
+            + _RISEN
+            + r"(?:\s+to)?\s+"
+            + _QUAL
+            + r"$"
         ),
         _compiled(_NUMBER + _STATISTIC_END),
     ),
     # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
     (
-        _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _QUAL + r"$"),
+        _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _FILLER + _QUAL + r"$"),
         _compiled(_NUMBER + _STATISTIC_END),
+    ),
+    # "the number of people deported rose to 400,000", "the number in detention reached 61,226"
+    (
+        _compiled(
+            r"\bnumber of\s+(?:[\w-]+\s+){0,2}?(?P<before>" + _OUTCOME_WORDS + r")\b(?:\s+[\w,-]+){0,4}?\s+"
+            r"(?:(?:has|have|had)\s+)?(?:(?:since|now|already)\s+)?"
+            + _RISEN
+            + r"(?:\s+to)?\s+"
+            + _QUAL
+            + r"$"
+        ),
+        _compiled(_NUMBER + _STATISTIC_END),
+    ),
+    # "agents took 120 workers into custody"
+    (
+        _compiled(r"\b(?:took|taken|taking|takes|take)\s+" + _FILLER + _QUAL + r"$"),
+        _compiled(_NUMBER + _THEN_PEOPLE + r"\s+(?P<custody>into\s+(?:[\w.']+\s+)?custody)\b"),
+    ),
+    # "Among those detained were 12 children", "The detainees included 40 women"
+    (
+        _compiled(
+            r"\b(?P<before>detained|arrested|deported|released|detainees|deportees)\s+"
+            r"(?:were|was|are|included|include|includes)\s+" + _QUAL + r"$"
+        ),
+        _compiled(_NUMBER + _THEN_PEOPLE),
+    ),
+    # an incident report's fields: "Others detained: At least 3 additional people"
+    (
+        _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r"):\s*" + _QUAL + r"$"),
+        _compiled(_NUMBER + _THEN_PEOPLE),
+    ),
+    # "indictments against 110 workers"
+    (
+        _compiled(r"\b(?P<before>indictments?)\s+(?:of|against)\s+" + _QUAL + r"$"),
+        _compiled(_NUMBER + _THEN_PEOPLE),
     ),
 ]
 _QUAL_BEFORE = _compiled(r"\b(?P<qual>" + any_of(_QUALIFIERS) + r")\s+$")
