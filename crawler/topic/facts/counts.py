@@ -226,20 +226,25 @@ _RISEN = (
 )
 # "apprehended just 8,347 migrants": a word that weighs the number without changing it.
 _FILLER = r"(?:(?:just|only|another)\s+)?"
-# Patterns whose outcome comes first: (the words before the number, the words from it).
-_OUTCOME_FIRST = [
+_PEOPLE_FROM_NUMBER = _compiled(_NUMBER + _THEN_PEOPLE)
+_STATISTIC = _compiled(_NUMBER + _STATISTIC_END)
+# Patterns whose outcome comes first: (the words before the number, the words from it, a word the
+# words before must hold, "" for none).
+_OUTCOME_FIRST: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     (
         _compiled(
             r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+|another\s+|a record\s+|"
             r"an additional\s+|a further\s+|(?:along|together) with\s+)?" + _FILLER + _QUAL + r"$"
         ),
-        _compiled(_NUMBER + _THEN_PEOPLE),
+        _PEOPLE_FROM_NUMBER,
+        "",
     ),
     # "the detention of at least 680 immigrants", "la deportacion de 120 hondurenos"
     (
         _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:of|de)\s+[\"']?" + _QUAL + r"$"),
-        _compiled(_NUMBER + _THEN_PEOPLE),
+        _PEOPLE_FROM_NUMBER,
+        "",
     ),
     # "Deportations have since risen to 200,000 in 2005", "arrests ... at a pace of some 675 per week"
     (
@@ -251,12 +256,14 @@ _OUTCOME_FIRST = [
             + _QUAL
             + r"$"
         ),
-        _compiled(_NUMBER + _STATISTIC_END),
+        _STATISTIC,
+        "",
     ),
     # "admitted to arresting 200", "arresting 4" (no people named, the sentence ends or goes on)
     (
         _compiled(r"\b(?P<before>" + _ACTIVE_VERBS + r")\s+(?:a total of\s+)?" + _FILLER + _QUAL + r"$"),
-        _compiled(_NUMBER + _STATISTIC_END),
+        _STATISTIC,
+        "",
     ),
     # "the number of people deported rose to 400,000", "the number in detention reached 61,226"
     (
@@ -268,12 +275,14 @@ _OUTCOME_FIRST = [
             + _QUAL
             + r"$"
         ),
-        _compiled(_NUMBER + _STATISTIC_END),
+        _STATISTIC,
+        "number of",
     ),
     # "agents took 120 workers into custody"
     (
         _compiled(r"\b(?:took|taken|taking|takes|take)\s+" + _FILLER + _QUAL + r"$"),
         _compiled(_NUMBER + _THEN_PEOPLE + r"\s+(?P<custody>into\s+(?:[\w.']+\s+)?custody)\b"),
+        "t",
     ),
     # "Among those detained were 12 children", "The detainees included 40 women"
     (
@@ -281,17 +290,20 @@ _OUTCOME_FIRST = [
             r"\b(?P<before>detained|arrested|deported|released|detainees|deportees)\s+"
             r"(?:were|was|are|included|include|includes)\s+" + _QUAL + r"$"
         ),
-        _compiled(_NUMBER + _THEN_PEOPLE),
+        _PEOPLE_FROM_NUMBER,
+        "",
     ),
     # an incident report's fields: "Others detained: At least 3 additional people"
     (
         _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r"):\s*" + _QUAL + r"$"),
-        _compiled(_NUMBER + _THEN_PEOPLE),
+        _PEOPLE_FROM_NUMBER,
+        ":",
     ),
     # "indictments against 110 workers"
     (
         _compiled(r"\b(?P<before>indictments?)\s+(?:of|against)\s+" + _QUAL + r"$"),
-        _compiled(_NUMBER + _THEN_PEOPLE),
+        _PEOPLE_FROM_NUMBER,
+        "indictment",
     ),
 ]
 _QUAL_BEFORE = _compiled(r"\b(?P<qual>" + any_of(_QUALIFIERS) + r")\s+$")
@@ -325,10 +337,16 @@ def find_counts(text: str) -> list[PeopleCount]:
                 groups = {**match.groupdict(), "qual": qualifier.group("qual") if qualifier else None}
                 begin = at - (len(before) - qualifier.start()) if qualifier else at
                 candidates.append((groups, begin, match.end()))
-        for lead, rest in _OUTCOME_FIRST:
-            # The anchored match first: it fails fast, the search for the lead words does not.
-            match = rest.match(text, at)
-            head = lead.search(before) if match else None
+        # Keyed by id(): hashing a compiled pattern hashes its whole program.
+        rest_matches: dict[int, re.Match[str] | None] = {}
+        lowered = before.lower()
+        for lead, rest, needed in _OUTCOME_FIRST:
+            # The anchored match first (once per pattern): it fails fast, the search for the lead
+            # words does not; a word the lead needs is a cheaper test still.
+            if id(rest) not in rest_matches:
+                rest_matches[id(rest)] = rest.match(text, at)
+            match = rest_matches[id(rest)]
+            head = lead.search(before) if match and needed in lowered else None
             if head and match:
                 candidates.append(
                     ({**match.groupdict(), **head.groupdict()}, at - len(before) + head.start(), match.end())
