@@ -156,6 +156,8 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "Agents outnumber the combined police forces of the two cities.",
         "The party of the counselor in charge of justice and the police dictates the policy.",
         "The United States Border Patrol Auxiliary, a vigilante group, called off its action.",
+        "A former cop who left his country, he now drives a truck.",
+        "Detainers are requests for local law enforcement to hold people beyond their release.",
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:

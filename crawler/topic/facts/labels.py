@@ -139,7 +139,9 @@ AGENCIES = [
         r"\b(?:police(?! state| powers?| surveillance| forces? of)|cops?|policemen|policewomen|"
         r"local law enforcement|local (?:and federal )?officers|polic[ií]a local)\b",
         unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal|"
-        r"(?:justice|in charge of) (?:and )?the)",
+        r"(?:justice|in charge of) (?:and )?the|"
+        # a person's past job ("a former cop"); what a detainer asks of police in general
+        r"former|retired|ex-|requests? for|asking|asks)",
         needles="police|cop|law enforcement|local|polic",
     ),
     _label(
