@@ -4,6 +4,7 @@
     .venv/bin/python bench/eval_extraction.py --corpus naeb --worst 20
     .venv/bin/python bench/eval_extraction.py --json
     .venv/bin/python bench/eval_extraction.py --mirror DIR --split dev --worst 25  # DIR: a snapshot's git dir
+    .venv/bin/python bench/eval_extraction.py --mirror /work/.mirror/flairNLP+fundus/repo --json
 
 Scores exactly as ../shared/tools/extract_score.py does (that file is imported), and adds what
 an average hides: the pages where newswatch's F1 is more than ``FAR_BELOW`` under bare
@@ -13,7 +14,9 @@ apart, so a change tuned on the pages one looks at can be checked on pages one d
 
 ``--mirror GIT_DIR`` scores instead a labelled set read from a fetched git snapshot (the
 article-extraction benchmark, see bench/mirror_corpus.py), split into ``dev`` (two thirds)
-and ``holdout`` (one third) by URL hash; its pages are never copied into the repo.
+and ``holdout`` (one third) by URL hash; its pages are never copied into the repo. A snapshot
+of flairNLP/fundus is recognised by its parser test data and scored as the ``fundus`` set (see
+bench/fundus_corpus.py), split the same way.
 Every run also prints the CPU time (``time.process_time``) newswatch's extraction took.
 """
 
@@ -35,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402  (after the path, like the project import below)
 
+from bench.fundus_corpus import is_fundus_snapshot, load_fundus  # noqa: E402
+from bench.fundus_corpus import split_of as fundus_split_of  # noqa: E402
 from bench.mirror_corpus import load_mirror  # noqa: E402
 from bench.mirror_corpus import split_of as mirror_split_of  # noqa: E402
 from crawler.pages.extraction import extract_text  # noqa: E402  (needs the path above)
@@ -144,7 +149,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     scorer = load_scorer()
-    if args.mirror:
+    if args.mirror and is_fundus_snapshot(args.mirror):
+        runs = [("fundus", load_fundus(args.mirror), fundus_split_of, ("dev", "holdout"))]
+    elif args.mirror:
         runs = [("aeb", load_mirror(args.mirror), mirror_split_of, ("dev", "holdout"))]
     else:
         runs = [(c, scorer.load(c), split_of, ("tune", "holdout")) for c in args.corpus or CORPORA]

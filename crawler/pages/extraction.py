@@ -39,7 +39,7 @@ from crawler.pages.article import ARTICLE, LIVEBLOG, ExtractedArticle
 from crawler.pages.declared_body import reconcile_with_declared_body
 from crawler.pages.dropped_paragraphs import restore_dropped_paragraphs
 from crawler.pages.inline_teasers import article_resumes_at
-from crawler.pages.liveblog import reconcile_liveblog
+from crawler.pages.liveblog import reconcile_liveblog, shown_updates
 from crawler.pages.metadata import read_head, read_metadata
 from crawler.pages.notices import article_chars, is_only_a_notice
 from crawler.pages.structured_data import read_structured_text
@@ -80,7 +80,7 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = restore_dropped_paragraphs(tree, _dom_text(tree, url))
     structured = read_structured_text(head.ld_json_blocks)
     if structured.is_liveblog:
-        text = reconcile_liveblog(text, structured.updates)
+        text = reconcile_liveblog(text, shown_updates(tree, structured.updates))
     else:
         text = reconcile_with_declared_body(text, structured.article_body)
     title = _clean(metadata.title)

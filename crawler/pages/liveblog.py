@@ -6,16 +6,38 @@ declared ``liveBlogUpdate`` entries are the publisher's own list, so the DOM tex
 when it already carries (nearly) all of them, and otherwise the updates replace it, unless the
 DOM text is much longer than the declared updates: then the page shows more than its JSON-LD
 lists (publishers often declare only the latest few), and the declared updates the DOM text
-lacks are added after it, so nothing either source has is dropped.
+lacks are added after it, so nothing either source has is dropped. Some publishers declare
+the other way round: every update since the blog began (hundreds) while the page shows its
+latest few dozen, the rest behind "load more". The updates are then those the page shows (its
+text outside scripts carries them), unless it shows none of them (a page its script renders).
 """
 
 from __future__ import annotations
+
+from lxml.html import HtmlElement
 
 from crawler.pages.structured_data import LiveUpdate
 from crawler.pages.text_overlap import WordShingles
 
 COMPLETE_SHARE = 0.8  # the DOM text holds this much of the declared updates: it has them all
 MUCH_LONGER = 2.0  # a DOM text this much longer than the declared updates shows more than they do
+SHOWN_SHARE = 0.8  # an update this much of which is in the page's own text is shown there
+
+
+# The page's own text: what a reader sees, not its JSON-LD or other script payloads.
+_SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+
+
+def shown_updates(tree: HtmlElement, updates: tuple[LiveUpdate, ...]) -> tuple[LiveUpdate, ...]:
+    """The declared updates the page shows, or all of them when it shows none (script-rendered)."""
+    shown_text = WordShingles(" ".join(str(part) for part in tree.xpath(_SHOWN_TEXT)))
+    shown = tuple(update for update in updates if _is_shown(update.body or update.headline, shown_text))
+    return shown or updates
+
+
+def _is_shown(line: str, shown_text: WordShingles) -> bool:
+    piece = WordShingles(line)
+    return piece.share_in(shown_text) >= SHOWN_SHARE if piece.grams else shown_text.covers(line)
 
 
 def liveblog_text(updates: tuple[LiveUpdate, ...]) -> str:

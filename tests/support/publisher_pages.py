@@ -117,14 +117,17 @@ def liveblog_of_article_blocks(updates: list[Update], *, declared: int | None = 
     return _page(_liveblog_json_ld(updates, declared=declared), body)
 
 
-def liveblog_of_post_divs(updates: list[Update], *, declared: int | None = None) -> str:
-    """Each update a ``<div class="live-post">`` inside one article body."""
+def liveblog_of_post_divs(
+    updates: list[Update], *, declared: int | None = None, shown: int | None = None
+) -> str:
+    """Each update a ``<div class="live-post">`` inside one article body; the page shows every
+    update, or only the newest ``shown`` (the rest behind "load more") while declaring all."""
     posts = "\n".join(
         f"""<div class="live-post" data-post-id="{index}">
 <div class="live-post__time">{update.published:%H:%M}</div>
 <h3 class="live-post__title">{update.headline}</h3>
 <div class="live-post__body">{"".join(f"<p>{p}</p>" for p in update.paragraphs)}</div></div>"""
-        for index, update in enumerate(updates)
+        for index, update in enumerate(updates[:shown])
     )
     body = f"""<article class="live-blog"><h1>Immigration raids: protests spread to more cities - live</h1>
 <div class="live-blog__body">{posts}</div></article>"""

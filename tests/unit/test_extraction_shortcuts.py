@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.pages.declared_body import reconcile_with_declared_body
 from crawler.pages.extraction import ARTICLE, LIVEBLOG, extract_article
 from crawler.pages.liveblog import reconcile_liveblog
 from crawler.pages.notices import is_only_a_notice
@@ -54,6 +55,16 @@ def test_a_live_blog_declaring_only_its_latest_updates_keeps_what_the_page_shows
     positions(article.text, [update.paragraphs[1] for update in updates])
 
 
+def test_a_live_blog_declaring_its_whole_history_keeps_the_updates_the_page_shows() -> None:
+    # hundreds declared, the latest twenty shown: the others are behind "load more"
+    updates = pages.live_updates(200, ago(hours=30))
+    article = extract_article(pages.liveblog_of_post_divs(updates, shown=20), pages.URL)
+    assert article is not None and article.kind == LIVEBLOG
+    found = positions(article.text, [paragraph for update in updates[:20] for paragraph in update.paragraphs])
+    assert found == sorted(found)
+    assert not [update for update in updates[20:] if update.paragraphs[1] in article.text]
+
+
 def test_declared_updates_missing_from_a_much_longer_dom_text_are_added_after_it() -> None:
     shown = "of what the page shows about the protests downtown today."
     dom_text = "\n".join(f"Paragraph {n} {shown}" for n in range(60))
@@ -81,6 +92,17 @@ def test_a_teaser_article_body_never_trims_the_full_dom_text() -> None:
     assert article is not None and article.kind == ARTICLE
     found = positions(article.text, list(pages.ARTICLE_PARAGRAPHS))
     assert found == sorted(found)
+
+
+def test_a_dom_text_cut_after_its_first_paragraph_gets_the_rest_of_the_declared_body() -> None:
+    dek = "A short standfirst above the story, which the declared body leaves out."
+    cut_short = "\n".join([dek, pages.ARTICLE_PARAGRAPHS[0]])
+    declared = "\n".join(pages.ARTICLE_PARAGRAPHS)
+    text = reconcile_with_declared_body(cut_short, declared)
+    assert text.startswith(cut_short)
+    found = positions(text, list(pages.ARTICLE_PARAGRAPHS))
+    assert found == sorted(found)
+    assert text.count(pages.ARTICLE_PARAGRAPHS[0]) == 1
 
 
 def test_a_paywalled_page_whose_precise_pass_keeps_only_the_reprints_notice_gets_its_article() -> None:
