@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.dedup.content_hash import hash_of_normalized, normalize_text  # noqa: E402
 from crawler.dedup.lead import anchored_run  # noqa: E402
 from crawler.dedup.minhash import signature_of_normalized, similarity  # noqa: E402
-from crawler.dedup.stories import lower_containment, same_headline_family  # noqa: E402
+from crawler.dedup.stories import headline_family_between, headlines_of, lower_containment  # noqa: E402
 from crawler.store import ArticleRecord, Store  # noqa: E402
 
 SET = ROOT / "bench" / "results" / "republications.jsonl"
@@ -181,10 +181,13 @@ def print_missed_write_thrus(
             continue
         first, second = record_of[a], record_of[b]
         assert first.signature is not None and second.signature is not None
+        family = headline_family_between(
+            headlines_of(first.title, first.text), headlines_of(second.title, second.text)
+        )
         print(
             f"write_thru  {a} {b}: estimated Jaccard {similarity(first.signature, second.signature):.2f}, "
             f"lower paragraphs {lower_containment(first.text, second.text):.2f}, headline family "
-            f"{same_headline_family(first.title, second.title)}: {first.title!r:.50} / {second.title!r:.50}"
+            f"{family}: {first.title!r:.50} / {second.title!r:.50}"
         )
     print()
 

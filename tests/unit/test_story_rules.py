@@ -3,7 +3,7 @@ recognised by its words."""
 
 from __future__ import annotations
 
-from crawler.dedup.stories import Version, lower_containment, same_headline_family, same_story
+from crawler.dedup.stories import Version, headlines_of, lower_containment, same_headline_family, same_story
 from tests.support.pages import generated_paragraphs
 from tests.support.records import NOW
 
@@ -49,3 +49,51 @@ def test_a_write_thru_under_an_unrelated_page_title_is_one_story_when_a_third_of
     assert same_story(earlier, later, shared_words=0.32)
     # Sharing as much of the lower paragraphs but few words overall: a story quoting another.
     assert not same_story(earlier, later, shared_words=0.12)
+
+
+def test_a_write_thru_under_a_furniture_title_is_one_story_by_the_headline_a_few_lines_down() -> None:
+    # The scraped page's title is a weather widget's; its headline stands below the widget's lines.
+    top, other_top = generated_paragraphs("top", 3), generated_paragraphs("new top", 3)
+    kept, rewritten = generated_paragraphs("kept", 4), generated_paragraphs("rewritten", 4)
+    earlier = version(
+        "Agents detain 212 workers at three Iowa meatpacking plants",
+        top + kept + generated_paragraphs("old lower", 4),
+    )
+    later = version(
+        "Enter City and State or Zip Code",
+        (
+            "Congratulations!",
+            "Agents detain 212 workers at Iowa meatpacking plants; contractor charged",
+            "By Staff",
+            *other_top,
+            *kept,
+            *rewritten,
+        ),
+    )
+    assert 0.4 <= lower_containment(earlier.text, later.text) < 0.6
+    assert not same_headline_family(earlier.title, later.title)
+
+    assert same_story(earlier, later, shared_words=0.12)
+
+
+def test_a_lede_near_the_top_is_no_headline() -> None:
+    # An aggregator's page lists other stories' ledes under a topic label; a lede is a sentence.
+    assert headlines_of(
+        "Iowa plant raids", "Agents detain 212 workers at three Iowa meatpacking plants.\n\nMore"
+    ) == (
+        "Iowa plant raids",
+        "More",
+    )
+    top, kept = generated_paragraphs("top", 3), generated_paragraphs("kept", 4)
+    story = version("Agents detain 212 workers at three Iowa meatpacking plants", top + kept)
+    aggregator = version(
+        "Iowa plant raids",
+        (
+            "Agents detain 212 workers at three Iowa meatpacking plants, officials say.",
+            *generated_paragraphs("other story", 3),
+            *kept[:2],
+            *generated_paragraphs("another story", 2),
+        ),
+    )
+    assert 0.4 <= lower_containment(story.text, aggregator.text) < 0.6
+    assert not same_story(story, aggregator, shared_words=0.12)
