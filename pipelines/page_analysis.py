@@ -42,13 +42,16 @@ class PageAnalysisPipeline:
         starts workers, and the workers import while the first pages download."""
         settings = self.runtime.config.extraction
         name_worker_topic(self.topic_path)
-        # A spider may size the pool to its work (a host-filtered backfill needs one worker).
-        workers = getattr(self.runtime.crawler.spider, "extraction_workers", None) or settings.workers
+        # A spider may size the pool to its work: a host-filtered backfill needs one worker, and
+        # recycles it sooner than configured (never later).
+        spider = self.runtime.crawler.spider
+        workers = getattr(spider, "extraction_workers", None) or settings.workers
+        max_tasks = getattr(spider, "extraction_max_tasks_per_worker", None) or settings.max_tasks_per_worker
         return ExtractionPool(
             workers=workers,
             deadline_seconds=settings.deadline,
             max_input_chars=self.runtime.config.crawl.page_max_bytes,
-            max_tasks_per_worker=settings.max_tasks_per_worker,
+            max_tasks_per_worker=min(max_tasks, settings.max_tasks_per_worker),
             target=functools.partial(
                 analyse_page,
                 topic_path=str(self.topic_path),

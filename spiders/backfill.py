@@ -40,8 +40,11 @@ from crawler.sources.warc import ArchivedPage, ArchiveEnded, ArchiveReader, Skip
 MARK_META = "newswatch_archive_mark"
 # Replayed pages waiting for extraction and storage at once: bounds memory whatever the file,
 # by count and, since one page may be as large as crawl.page_max_bytes, by their bodies' bytes.
-MAX_IN_FLIGHT = 64
-MAX_IN_FLIGHT_BYTES = 32 << 20
+# Each page is held about four times over in this process (body, response, text, the pickle
+# sent to a worker). A host-filtered backfill's one worker needs only a few queued to stay
+# busy; --any-site feeds the whole pool.
+MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES = 4, 4 << 20
+MAX_IN_FLIGHT_ANY_SITE, MAX_IN_FLIGHT_BYTES_ANY_SITE = 16, 8 << 20
 _WAIT_SECONDS = 0.02
 
 
@@ -67,6 +70,14 @@ class BackfillSpider(Spider):
         # up with the few pages it lets through, and each more holds ~100 MB (README "Backfill").
         # --any-site extracts every page, so it gets the configured pool.
         self.extraction_workers: int | None = None if plan.any_site else 1
+        # That one worker grows by ~0.25 MB a page it extracts (63 MB of its own after 137 pages,
+        # 16 MB after one): retired after 40, it stays near 30 MB, for a fork of ~0.1 s each time.
+        self.extraction_max_tasks_per_worker: int | None = None if plan.any_site else 40
+        self.in_flight_bounds = (
+            (MAX_IN_FLIGHT_ANY_SITE, MAX_IN_FLIGHT_BYTES_ANY_SITE)
+            if plan.any_site
+            else (MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES)
+        )
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -134,7 +145,7 @@ class BackfillSpider(Spider):
         events: Iterator[Any] = iter(reader)
         error: str | None = None
         while True:
-            while not tracker.has_room(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES):
+            while not tracker.has_room(*self.in_flight_bounds):
                 await asyncio.sleep(_WAIT_SECONDS)
             try:
                 event = await asyncio.to_thread(next, events, None)

@@ -167,12 +167,15 @@ def test_a_file_that_is_no_archive_or_ends_inside_a_record_says_so():
     assert events[-1].reason == Reason.ARCHIVE_UNREADABLE
 
 
-def test_a_host_filtered_backfill_asks_for_one_extraction_worker():
+def test_a_host_filtered_backfill_asks_for_one_extraction_worker_recycled_sooner():
     # The reader is the bottleneck when the host filter lets few pages through (README
-    # "Backfill": a second worker bought no speed); --any-site extracts every page.
+    # "Backfill": a second worker bought no speed; the one worker grows with the pages it
+    # extracts); --any-site extracts every page.
     from spiders.backfill import BackfillSpider
 
     filtered = BackfillPlan(via="warc", archives=("a.warc.gz",), sites=frozenset({"example.org"}))
     assert BackfillSpider(plan=filtered).extraction_workers == 1
+    assert BackfillSpider(plan=filtered).extraction_max_tasks_per_worker == 40
     every_site = BackfillPlan(via="warc", archives=("a.warc.gz",), any_site=True)
     assert BackfillSpider(plan=every_site).extraction_workers is None  # the configured pool
+    assert BackfillSpider(plan=every_site).extraction_max_tasks_per_worker is None
