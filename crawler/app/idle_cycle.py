@@ -33,7 +33,7 @@ from crawler.core.config_paths import default_config_path
 from crawler.core.errors import CycleRunning, ExitStatus
 from crawler.cycle.due_work import due_work
 from crawler.store.idle_reader import IdleReader, NeedsFullCycle
-from crawler.topic.topic_check import topic_passed_before
+from crawler.topic.topic_check import PARSED_WITH, topic_passed_before
 
 if TYPE_CHECKING:
     from crawler.core.config import Config
@@ -97,7 +97,11 @@ def remember_facts(config: Config) -> None:
         recheck=RecheckFacts(config.recheck.enabled, config.recheck.max_per_cycle),
     )
     keep_built(
-        "idle-facts", facts, packages=FACTS_FROM, distributions=[], inputs=_key(config.source_path, content)
+        "idle-facts",
+        facts,
+        packages=FACTS_FROM,
+        distributions=PARSED_WITH,
+        inputs=_key(config.source_path, content),
     )
 
 
@@ -111,7 +115,9 @@ def answer_if_nothing_due(argv: Sequence[str]) -> int | None:
         content = path.read_bytes()
     except OSError:
         return None
-    facts = load_built("idle-facts", packages=FACTS_FROM, distributions=[], inputs=_key(path, content))
+    facts = load_built(
+        "idle-facts", packages=FACTS_FROM, distributions=PARSED_WITH, inputs=_key(path, content)
+    )
     if not isinstance(facts, IdleFacts) or not topic_passed_before(Path(facts.topic)):
         return None
     database = Path(facts.database)

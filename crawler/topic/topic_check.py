@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 # The topic code and what it validates with: a change to either checks every topic again.
 CHECKED_WITH = ["crawler.topic.relevance", "crawler.core"]
+# The libraries that parse and validate the topic and the configuration: an upgrade could
+# refuse a file that passed before (the nothing-due facts are keyed on them too).
+PARSED_WITH = ["pydantic", "PyYAML"]
 
 
 def check_topic(config: Config) -> None:
@@ -32,7 +35,7 @@ def check_topic(config: Config) -> None:
         "topic-check",
         lambda: _compiled_check(config),
         packages=CHECKED_WITH,
-        distributions=[],
+        distributions=PARSED_WITH,
         inputs=[content],
     )
 
@@ -50,4 +53,7 @@ def topic_passed_before(path: Path) -> bool:
         content = path.read_bytes()
     except OSError:
         return False
-    return load_built("topic-check", packages=CHECKED_WITH, distributions=[], inputs=[content]) is not None
+    return (
+        load_built("topic-check", packages=CHECKED_WITH, distributions=PARSED_WITH, inputs=[content])
+        is not None
+    )

@@ -11,7 +11,7 @@ from crawler.core import built_index
 from crawler.core.config import Config, load_config
 from crawler.core.errors import ConfigError
 from crawler.topic import relevance
-from crawler.topic.topic_check import check_topic
+from crawler.topic.topic_check import check_topic, topic_passed_before
 from tests.support import REPO
 from tests.support.cli import write_config
 
@@ -74,3 +74,19 @@ def test_a_missing_topic_is_a_configuration_error(tmp_path: Path, compiles: list
     config.topic_path.unlink()
     with pytest.raises(ConfigError, match="cannot read topic file"):
         check_topic(config)
+
+
+def test_a_topic_is_checked_again_after_its_parser_is_upgraded(
+    tmp_path: Path, compiles: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_with_topic(tmp_path, SHIPPED_TOPIC.read_text(encoding="utf-8"))
+    check_topic(config)
+    real_version = built_index.importlib.metadata.version
+
+    def upgraded(distribution: str) -> str:
+        return "999.0" if distribution == "pydantic" else real_version(distribution)
+
+    monkeypatch.setattr(built_index.importlib.metadata, "version", upgraded)
+    assert not topic_passed_before(config.topic_path)
+    check_topic(config)
+    assert len(compiles) == 2
