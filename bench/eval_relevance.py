@@ -4,6 +4,7 @@
     .venv/bin/python bench/eval_relevance.py --list holdout  # list the holdout errors too (after tuning!)
     .venv/bin/python bench/eval_relevance.py --naeb          # also score the 421 NAEB pages
     .venv/bin/python bench/eval_relevance.py --check         # exit 1 if a holdout misses the targets
+    .venv/bin/python bench/eval_relevance.py --titles-only   # score the titles alone, leads dropped
 
 The labelled sets, in bench/data/: `relevance_labelled.jsonl`, headlines and leads written
 for the project (splits tune/holdout; RELEVANCE_LABELS.md); `relevance_news.jsonl`, real
@@ -284,9 +285,18 @@ def main(argv: list[str] | None = None) -> int:
         help="also score the NAEB development pages (folder; default ../shared/...)",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a holdout misses the targets")
+    parser.add_argument(
+        "--titles-only",
+        action="store_true",
+        help="drop every lead: how the topic does on a bare headline, with labels read from the lead",
+    )
     args = parser.parse_args(argv)
     topic = Topic.from_file(args.topic)
     sets = load_sets(args.labels, args.news, args.news_extra, args.headlines)
+    if args.titles_only:
+        # Feeds often carry a title and nothing else; the HuffPost and written items, labelled
+        # with their lead, show what the topic misses when only the headline is there.
+        sets = {name: [{**item, "lead": ""} for item in items] for name, items in sets.items()}
     ok = report_labelled(topic, sets, args.list_split)
     if args.naeb is not None:
         if not (args.naeb / "news_articles.json").exists():
