@@ -578,6 +578,18 @@ def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> N
 @pytest.mark.parametrize(
     "text",
     [
+        "The rally marched on, calling for a stop to the deportations of undocumented people.",
+        "They built a movement to stop all deportations.",
+        "The man sues to stop his deportation.",
+    ],
+)
+def test_actions_wanted_ended_are_going_on(text: str) -> None:
+    assert extract_facts("", text, None).actions == ["deportation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "In her order, Judge Ana Diaz said the detention was unlawful.",
         "An appeals court ruled Friday, upholding the injunction.",
         "The judge moved to block the transfers.",
@@ -688,6 +700,7 @@ def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, st
         "The government was planning a mass deportation of as many as 100 men.",
         "Of the September 11 detainees, none was charged.",
         "Trump vowed to deport 11 million immigrants.",
+        "A judge ordered ICE to halt the deportation of 110 workers.",
         "Twenty people took part in the march.",
     ],
 )

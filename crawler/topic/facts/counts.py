@@ -365,9 +365,11 @@ _INSIDE_NUMBER = re.compile(
     r"\b(?:" + _NUMBER_WORDS + r")\s+(?:to|or))\s*$",
     re.I,
 )
-# "planning a mass deportation of as many as 100": a plan counts nobody yet.
+# "planning a mass deportation of as many as 100": a plan counts nobody yet; "ordered ICE to halt
+# the deportation of 110": a stopped outcome neither (the action, wanted ended, is still news).
 _PLANNED = re.compile(
-    r"\b(?:plan(?:s|ned|ning)?|preparing|prepares?|slated|intends?|intending|expects? to|set to)\b"
+    r"\b(?:plan(?:s|ned|ning)?|preparing|prepares?|slated|intends?|intending|expects? to|set to|"
+    r"to (?:stop|end|halt)|(?:end|stop|halt) (?:to|of))\b"
     r"[^.;:!?]{0,40}$",
     re.IGNORECASE,
 )

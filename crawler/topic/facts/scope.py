@@ -26,6 +26,13 @@ _NOT_HAPPENING = re.compile(
     r"[^.;:!?]{0,60}$",
     re.IGNORECASE,
 )
+# "calling for a stop to the deportations", "sues to stop his deportation": what they want ended
+# is going on.
+_ENDING_IT = re.compile(
+    r"\b(?:to\s+(?:stop|end|halt)|(?:an?\s+|the\s+)?(?:end|stop|halt)\s+(?:to|of))\s+(?:(?:all|the|these|"
+    r"his|her|their|its|further|ongoing|mass)\s+)*$",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", re.IGNORECASE)
 
 
@@ -43,6 +50,6 @@ def reported_as_happening(source: str, start: int, end: int | None = None) -> bo
     before = source[max(0, start - 80) : start]
     starts = list(_CLAUSE_START.finditer(before))
     clause = before[starts[-1].end() :] if starts else before
-    if _NOT_HAPPENING.search(clause):
+    if _NOT_HAPPENING.search(clause) and not _ENDING_IT.search(clause):
         return False
     return end is None or not _DENIED_AFTER.match(source, end)
