@@ -9,7 +9,7 @@ lists (publishers often declare only the latest few), and the declared updates t
 lacks are added after it, so nothing either source has is dropped. Some publishers declare
 the other way round: every update since the blog began (hundreds) while the page shows its
 latest few dozen, the rest behind "load more". The updates are then those the page shows (its
-text outside scripts carries them), unless it shows none of them (a page its script renders).
+text outside scripts carries them) when that is under half of them, and never none.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from crawler.pages.text_overlap import WordShingles
 COMPLETE_SHARE = 0.8  # the DOM text holds this much of the declared updates: it has them all
 MUCH_LONGER = 2.0  # a DOM text this much longer than the declared updates shows more than they do
 SHOWN_SHARE = 0.8  # an update this much of which is in the page's own text is shown there
+WINDOW_SHARE = 0.5  # a page showing fewer of its declared updates than this shows a window of them
 
 
 # The page's own text: what a reader sees, not its JSON-LD or other script payloads.
@@ -29,10 +30,12 @@ _SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancesto
 
 
 def shown_updates(tree: HtmlElement, updates: tuple[LiveUpdate, ...]) -> tuple[LiveUpdate, ...]:
-    """The declared updates the page shows, or all of them when it shows none (script-rendered)."""
+    """The declared updates the page shows, when it shows a window of them (under half); else all
+    of them: a page showing none is script-rendered, and a page showing most may render the
+    rest in another form (an embed for the declared text), which is no reason to drop them."""
     shown_text = WordShingles(" ".join(str(part) for part in tree.xpath(_SHOWN_TEXT)))
     shown = tuple(update for update in updates if _is_shown(update.body or update.headline, shown_text))
-    return shown or updates
+    return shown if 0 < len(shown) < WINDOW_SHARE * len(updates) else updates
 
 
 def _is_shown(line: str, shown_text: WordShingles) -> bool:
