@@ -158,6 +158,11 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "The United States Border Patrol Auxiliary, a vigilante group, called off its action.",
         "A former cop who left his country, he now drives a truck.",
         "Detainers are requests for local law enforcement to hold people beyond their release.",
+        "He turned down offers to work with gangs inside El Salvador's corrupt police force.",
+        "He had fled threats from Mexican police years ago.",
+        "The agents sidestepped an ordinance that restricts city police from cooperating with agents.",
+        "Immigrant communities may avoid reporting crimes or cooperating with police.",
+        "She was convicted of the 1973 murder of a New Jersey state trooper.",
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
@@ -569,10 +574,17 @@ def test_without_a_publication_date_an_event_date_after_today_is_never_kept() ->
         "The provision is surely a setup for quickie deportations.",
         "They have lived here for thousands of years, rendering deportation impossible and absurd.",
         "The march was organized by the coalition Deporten A La Migra.",
+        "The bill would further criminalize the undocumented, extend militarization of the border, "
+        "build new detention centers and create a guest-worker program.",
     ],
 )
 def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> None:
     assert extract_facts("", text, None).actions == []
+
+
+def test_a_clause_after_a_modal_and_a_comma_still_reports_what_happened() -> None:
+    text = "ICE said it would describe the whole operation in a statement, and on Monday agents arrested 12."
+    assert extract_facts("", text, None).actions == ["arrest"]
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,16 @@ _US_ATTORNEYS_GENERAL = (
     r"William Barr|Bill Barr|Merrick Garland|Pam Bondi"
 )
 
+# Police of another country are not a local force: its name or demonym just before "police".
+_FOREIGN = (
+    r"\b(?:Mexic(?:o|an)|El Salvador|Salvadoran|Guatemal(?:a|an)|Hondura(?:s|n)|Nicaragu(?:a|an)|"
+    r"Cuba|Cuban|Haiti|Haitian|Venezuela|Venezuelan|Colombia|Colombian|Ecuador(?:ian)?|Peru(?:vian)?|"
+    r"Brazil(?:ian)?|Dominican|Canad(?:a|ian)|Chin(?:a|ese)|India|Indian|Pakistan(?:i)?|Somali(?:a)?|"
+    r"Ethiopia|Ethiopian|Eritrea|Eritrean|Kenya|Kenyan|Nigeria|Nigerian|Iraq|Iraqi|Iran|Iranian|"
+    r"Afghan(?:istan)?|Syria|Syrian|Turk(?:ey|ish)|Russia|Russian|Ukrain(?:e|ian)|Israel(?:i)?|"
+    r"British|French|German|Italian|Spanish|foreign)(?:'s)?(?:\s+[\w-]+)?\s*"
+)
+
 AGENCIES = [
     _label(
         "ICE",
@@ -141,7 +151,14 @@ AGENCIES = [
         unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal|"
         r"(?:justice|in charge of) (?:and )?the|"
         # a person's past job ("a former cop"); what a detainer asks of police in general
-        r"former|retired|ex-|requests? for|asking|asks)",
+        r"former|retired|ex-|requests? for|asking|asks|"
+        # another country's force ("El Salvador's corrupt police", "Mexican police")
+        + _FOREIGN
+        + r"|"
+        # a law that restricts police in general ("an ordinance that restricts city police from")
+        r"(?:restrict|prohibit|forbid|bar)(?:s|ed|ing|red|ring)? (?:the )?(?:city |local |county )?|"
+        # how communities feel about police in general ("may avoid ... cooperating with police")
+        r"(?:avoid\w*|afraid|fear\w*|(?:dis|mis)?trust\w*|reluctant|wary)\b[^.;]{0,40})",
         needles="police|cop|law enforcement|local|polic",
     ),
     _label(
@@ -153,6 +170,8 @@ AGENCIES = [
         "state police",
         r"\b(?:state police|state troopers?|troopers?|highway patrol|state patrol|"
         r"Department of Public Safety)\b",
+        # a trooper as the victim of a crime ("the 1973 murder of a New Jersey state trooper")
+        unless_before=r"\b(?:murder|killing|shooting|death|assault) of (?:an? |the )?(?:[\w-]+ ){0,3}",
         needles="state police|trooper|patrol|public safety",
     ),
 ]
@@ -214,7 +233,9 @@ ACTIONS = [
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"
         r"\bin order to\b|\b(?:not|never)\s+(?:yet\s+)?(?:ruled|rule|decided|ordered|blocked)\b|"
-        r"\byet to (?:rule|decide)\b",
+        r"\byet to (?:rule|decide)\b|"
+        # rules in general ("compliance with existing court orders and policies")
+        r"\b(?:compl(?:y|ies|ied|iance|ying) with|existing|applicable) (?:all )?(?:existing )?court orders\b",
     ),
     _label(
         "court ruling",

@@ -44,6 +44,16 @@ _DENIED_AFTER = re.compile(
 )
 
 
+# "legislation would further criminalize the undocumented, extend militarization of the border,
+# build new detention centers": a modal governs each verb of the comma list after it. A part
+# after ", and" may be a new clause ("ICE would not comment, and agents arrested 12"): not judged.
+_MODAL_LIST = re.compile(
+    r"\b(?:would|could|might)\b(?:[^.;:!?,]{0,60},){1,3}(?!\s*(?:and|or|but|then|so|yet)\b)"
+    r"[^.;:!?,]{0,60}$",
+    re.IGNORECASE,
+)
+
+
 def reported_as_happening(source: str, start: int, end: int | None = None) -> bool:
     """False when the clause before source[start] negates, doubts or only wishes for what follows,
     or when the words after the mention (from `end`) deny it."""
@@ -51,5 +61,9 @@ def reported_as_happening(source: str, start: int, end: int | None = None) -> bo
     starts = list(_CLAUSE_START.finditer(before))
     clause = before[starts[-1].end() :] if starts else before
     if _NOT_HAPPENING.search(clause) and not _ENDING_IT.search(clause):
+        return False
+    wider = source[max(0, start - 200) : start]
+    wider_starts = list(_CLAUSE_START.finditer(wider))
+    if _MODAL_LIST.search(wider[wider_starts[-1].end() :] if wider_starts else wider):
         return False
     return end is None or not _DENIED_AFTER.match(source, end)
