@@ -31,17 +31,17 @@ Compression. Scrapy decodes Content-Encoding. A body that is still gzip (a .xml.
 served as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES.
 """
 
+import functools
 import json
 import re
 import xml.sax
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import ModuleType
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
-import feedparser
-from feedparser.mixin import _FeedParserMixin
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.core.clock import utcnow
@@ -143,7 +143,7 @@ def _parse_xml_feed(
     if "content-language" in header:
         response_headers["content-language"] = header["content-language"]
     try:
-        parsed = feedparser.parse(data, response_headers=response_headers)
+        parsed = _bounded_feedparser().parse(data, response_headers=response_headers)
     except Exception as exc:  # lenient by design; if it still breaks on these bytes, this feed is unreadable
         raise NotAFeed(f"feed parser failed: {type(exc).__name__}: {exc}") from exc
     version = parsed.get("version") or ""
@@ -499,9 +499,23 @@ def _unique_texts(values: Iterable[object]) -> list[str]:
 # --- feedparser's quadratic author regex -------------------------------------------
 
 
-_original_sync_author_detail: Callable[..., None] | None = getattr(
-    _FeedParserMixin, "_sync_author_detail", None
-)
+_original_sync_author_detail: Callable[..., None] | None = None
+
+
+@functools.cache
+def _bounded_feedparser() -> ModuleType:
+    """feedparser, imported with the first XML feed read and its author regex bounded (below).
+
+    Imported here, not at the top: a cycle whose feeds all answer 304 never parses one, and
+    feedparser with its sanitizer is ~0.05 s of that cycle's start-up."""
+    global _original_sync_author_detail
+    import feedparser
+    from feedparser.mixin import _FeedParserMixin
+
+    _original_sync_author_detail = getattr(_FeedParserMixin, "_sync_author_detail", None)
+    if _original_sync_author_detail is not None:
+        _FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
+    return feedparser
 
 
 def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
@@ -521,7 +535,3 @@ def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
         context[key] = value[:MAX_AUTHOR_CHARS]
     if _original_sync_author_detail is not None:
         _original_sync_author_detail(self, key)
-
-
-if _original_sync_author_detail is not None:
-    _FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
