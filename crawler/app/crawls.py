@@ -7,6 +7,7 @@ Twisted's reactor cannot restart, so each function runs one crawl per process.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -37,6 +38,16 @@ def crawl_settings(config_path: Path, trigger: str, progress: bool, log_level: s
     return settings
 
 
+def run_reactor(process: CrawlerProcess) -> None:
+    """Run the crawl already handed to `process` until it closes."""
+    # What is loaded and built by now (Scrapy, Twisted, SQLAlchemy, the configuration, the
+    # spider and its components) lives until the process exits. Frozen, the collector does
+    # not walk it again in each of the crawl's passes: in a cycle of 500 304s those passes
+    # were about a third of the crawl's CPU.
+    gc.freeze()
+    process.start()
+
+
 def run_cycle(
     config_path: Path,
     feed_names: Sequence[str] = (),
@@ -65,7 +76,7 @@ def run_cycle(
             logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FEEDS_SPIDER)
     process.crawl(crawler, feed=list(feed_names))
-    process.start()
+    run_reactor(process)
     assert crawler.stats is not None
     cycle_id = crawler.stats.get_value(CYCLE_ID_STAT)
     return int(cycle_id) if cycle_id is not None else None
@@ -79,7 +90,7 @@ def run_backfill(config_path: Path, plan: BackfillPlan, *, progress: bool, log_l
         logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BACKFILL_SPIDER)
     process.crawl(crawler, plan=plan)
-    process.start()
+    run_reactor(process)
     assert crawler.stats is not None
     cycle_id = crawler.stats.get_value(CYCLE_ID_STAT)
     return int(cycle_id) if cycle_id is not None else None
@@ -93,7 +104,7 @@ def discover_sources(config_path: Path, url: str) -> list[DiscoveredSource]:
     mask_logged_secrets()
     crawler = process.create_crawler(DISCOVER_SPIDER)
     process.crawl(crawler, url=url)
-    process.start()
+    run_reactor(process)
     found: dict[str, DiscoveredSource] = getattr(crawler.spider, "found", {})
     sources = list(found.values())
     return [s for s in sources if s.type == "feed"] + [s for s in sources if s.type != "feed"]
