@@ -98,10 +98,11 @@ def program() -> int:
     an exit without the garbage collector's passes over what the command loaded."""
     status = main()
     # Python's shutdown runs full collections while it tears the modules down, each walking
-    # every object Scrapy, Twisted, SQLAlchemy and pydantic made: 0.3 s of CPU a cycle on a
-    # quiet machine, ~1 s of wall when loaded. Nothing left needs a collection to finish (stores
-    # are disposed, the pool is shut down, logging's atexit flushes its handlers), so freezing
-    # hands that memory to the OS as is. Not in `main`: tests call it in their own process.
+    # every object Scrapy, Twisted, SQLAlchemy and pydantic made: 0.25-0.35 s of CPU, 0.85 s
+    # of wall after a crawl on the loaded bench machine. Nothing left needs a collection to
+    # finish (stores are disposed, the pool is shut down, logging's atexit flushes its
+    # handlers), so freezing leaves that memory to the OS. Not in `main`: tests call it in
+    # their own process.
     gc.freeze()
     return status
 

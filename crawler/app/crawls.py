@@ -42,8 +42,8 @@ def run_reactor(process: CrawlerProcess) -> None:
     """Run the crawl already handed to `process` until it closes."""
     # What is loaded and built by now (Scrapy, Twisted, SQLAlchemy, the configuration, the
     # spider and its components) lives until the process exits. Frozen, the collector does
-    # not walk it again in each of the crawl's passes: in a cycle of 500 304s those passes
-    # were about a third of the crawl's CPU.
+    # not walk it again in each of its passes (in a cycle of 500 304s the collector took about
+    # a third of the CPU; README "What a cycle costs").
     gc.freeze()
     process.start()
 
