@@ -39,7 +39,6 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402  (after the path, like the project import below)
 
 from bench.fundus_corpus import is_fundus_snapshot, load_fundus  # noqa: E402
-from bench.fundus_corpus import split_of as fundus_split_of  # noqa: E402
 from bench.mirror_corpus import load_mirror  # noqa: E402
 from bench.mirror_corpus import split_of as mirror_split_of  # noqa: E402
 from crawler.pages.extraction import extract_text  # noqa: E402  (needs the path above)
@@ -150,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     scorer = load_scorer()
     if args.mirror and is_fundus_snapshot(args.mirror):
-        runs = [("fundus", load_fundus(args.mirror), fundus_split_of, ("dev", "holdout"))]
+        runs = [("fundus", load_fundus(args.mirror), mirror_split_of, ("dev", "holdout"))]
     elif args.mirror:
         runs = [("aeb", load_mirror(args.mirror), mirror_split_of, ("dev", "holdout"))]
     else:

@@ -14,18 +14,16 @@ by this project before. Pinned: commit 18da6e53592f99cf0ac5770dc63d6ba99ba63ae8 
 from __future__ import annotations
 
 import gzip
-import hashlib
-import io
 import json
 import re
 import subprocess
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.mirror_corpus import git_archive
+
 TEST_DATA = "tests/resources/parser/test_data"
 PINNED_COMMIT = "18da6e53592f99cf0ac5770dc63d6ba99ba63ae8"
-HOLDOUT_SHARE = 3  # one page in three, by URL hash, as for the article-extraction benchmark
 _PAGE_NAME = re.compile(r"(?P<publisher>\w+?)_(?P<date>\d{4}_\d\d_\d\d)\.html\.gz$")
 
 
@@ -38,11 +36,6 @@ def is_fundus_snapshot(git_dir: Path) -> bool:
     return listed.returncode == 0 and bool(listed.stdout.strip())
 
 
-def split_of(url: str) -> str:
-    digest = hashlib.sha256(url.encode("utf-8")).digest()
-    return "holdout" if digest[0] % HOLDOUT_SHARE == 0 else "dev"
-
-
 def gold_text(body: dict[str, list]) -> str:
     """The expected body as plain text: summary, then every section's headline and paragraphs."""
     lines = list(body.get("summary") or [])
@@ -53,16 +46,7 @@ def gold_text(body: dict[str, list]) -> str:
 
 
 def _members(git_dir: Path) -> dict[str, bytes]:
-    try:
-        data = subprocess.run(
-            ["git", "--git-dir", str(git_dir), "archive", "HEAD", TEST_DATA],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as error:
-        detail = getattr(error, "stderr", b"") or str(error).encode()
-        raise SystemExit(f"{git_dir}: git archive failed: {detail.decode(errors='replace')}") from None
-    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+    with git_archive(git_dir, TEST_DATA) as archive:
         return {
             member.name: archive.extractfile(member).read()  # type: ignore[union-attr]
             for member in archive.getmembers()

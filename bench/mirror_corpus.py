@@ -27,10 +27,11 @@ def split_of(url: str) -> str:
     return "holdout" if digest[0] % HOLDOUT_SHARE == 0 else "dev"
 
 
-def _archive(git_dir: Path) -> tarfile.TarFile:
+def git_archive(git_dir: Path, *paths: str) -> tarfile.TarFile:
+    """These paths of the snapshot's HEAD as a tar archive in memory (nothing is written out)."""
     try:
         data = subprocess.run(
-            ["git", "--git-dir", str(git_dir), "archive", "HEAD", GROUND_TRUTH, "html"],
+            ["git", "--git-dir", str(git_dir), "archive", "HEAD", *paths],
             check=True,
             capture_output=True,
         ).stdout
@@ -44,7 +45,7 @@ def load_mirror(git_dir: Path) -> Iterator[tuple[str, str, str]]:
     """(url, html, gold articleBody) for every page of the snapshot, in key order.
 
     Read straight from the archive in memory: nothing is written, inside the repo or out."""
-    with _archive(git_dir) as archive:
+    with git_archive(git_dir, GROUND_TRUTH, "html") as archive:
         member = archive.extractfile(GROUND_TRUTH)
         if member is None:
             raise SystemExit(f"{git_dir}: no {GROUND_TRUTH} at HEAD")
