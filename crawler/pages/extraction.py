@@ -52,6 +52,8 @@ __all__ = ["ARTICLE", "LIVEBLOG", "ExtractedArticle", "extract_article", "extrac
 FAST_MIN_CHARS = 1000  # shorter fast-mode results usually missed the body; the full cascade finds it
 SECOND_LOOK_CHARS = 1500  # up to this length, the full cascade may find the rest of a partial body
 SAME_BODY_SHARE = 0.8  # a longer text holding this much of the shorter one is the same body, fuller
+
+
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
     """Extract body text and metadata from one page; None when no article text was found.
 
