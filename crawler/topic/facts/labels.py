@@ -153,8 +153,7 @@ AGENCIES = [
         # a person's past job ("a former cop"); what a detainer asks of police in general
         r"former|retired|ex-|requests? for|asking|asks|"
         # another country's force ("El Salvador's corrupt police", "Mexican police")
-        + _FOREIGN
-        + r"|"
+        rf"{_FOREIGN}|"
         # a law that restricts police in general ("an ordinance that restricts city police from")
         r"(?:restrict|prohibit|forbid|bar)(?:s|ed|ing|red|ring)? (?:the )?(?:city |local |county )?|"
         # how communities feel about police in general ("may avoid ... cooperating with police")
