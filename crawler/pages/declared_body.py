@@ -27,11 +27,16 @@ def reconcile_with_declared_body(text: str, declared: str) -> str:
     if len(declared) < DECLARED_BODY_MIN_CHARS:
         return text
     extracted, body = WordShingles(text), WordShingles(declared)
-    unrelated = extracted.share_in(body) < UNRELATED_SHARE and body.share_in(extracted) < UNRELATED_SHARE
-    if unrelated and article_chars(text) <= MUCH_LONGER * len(declared):
+    carried = extracted.share_in(body)
+    chars = article_chars(text)
+    if (
+        carried < UNRELATED_SHARE
+        and body.share_in(extracted) < UNRELATED_SHARE
+        and chars <= MUCH_LONGER * len(declared)
+    ):
         return declared
-    if extracted.share_in(body) >= CARRIED_SHARE:
-        return text + _continuation(extracted, declared, article_chars(text))
+    if carried >= CARRIED_SHARE:
+        return text + _continuation(extracted, declared, chars)
     return text
 
 

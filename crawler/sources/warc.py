@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
@@ -28,14 +29,6 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from crawler.core.clock import is_plausible_date
 from crawler.core.errors import Reason
-
-try:
-    from isal import isal_zlib
-
-    _INFLATE_ERRORS: tuple[type[Exception], ...] = (cast(type[Exception], isal_zlib.error),)
-    _HAVE_ISAL = True
-except ImportError:  # an environment installed before isal was a dependency reads with zlib
-    _INFLATE_ERRORS, _HAVE_ISAL = (), False
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SNIFF_BLOCK = 64 << 10
@@ -46,7 +39,7 @@ _READ_ERRORS = (
     ArchiveLoadFailed,
     StatusAndHeadersParserException,
     zlib.error,
-    *_INFLATE_ERRORS,  # ISA-L's error (its stub declares an instance, hence the cast)
+    cast(type[Exception], isal_zlib.error),  # its stub declares an instance, hence the cast
     EOFError,
     OSError,
     ValueError,
@@ -141,7 +134,7 @@ class ArchiveReader:
     def _read(self, stream: BinaryIO, *, base: int, skip_before: int) -> Iterator[ArchiveEvent]:
         # no_record_parse: the HTTP headers are parsed only for a record whose host is wanted
         records = ArchiveIterator(stream, arc2warc=True, no_record_parse=True)
-        if self.layout == "per-record" and _HAVE_ISAL:
+        if self.layout == "per-record":
             # only on gzip: warcio's "not gzip, read it plain" fallback needs the first block to
             # fail, and ISA-L defers judging a header shorter than 10 bytes (a sniffed "WARC/")
             records.reader = _IsalInflatingReader(records.fh)

@@ -282,7 +282,7 @@ _OUTCOME_FIRST: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (
         _compiled(r"\b(?:took|taken|taking|takes|take)\s+" + _FILLER + _QUAL + r"$"),
         _compiled(_NUMBER + _THEN_PEOPLE + r"\s+(?P<custody>into\s+(?:[\w.']+\s+)?custody)\b"),
-        "t",
+        "",
     ),
     # "Among those detained were 12 children", "The detainees included 40 women"
     (
