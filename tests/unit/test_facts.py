@@ -163,10 +163,27 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "The agents sidestepped an ordinance that restricts city police from cooperating with agents.",
         "Immigrant communities may avoid reporting crimes or cooperating with police.",
         "She was convicted of the 1973 murder of a New Jersey state trooper.",
+        "The commissioner said the government should consider deputizing vigilantes to police the border.",
+        "The murderer could be a member of one of the self-styled border patrol groups.",
+        "Background: Recently commended by Hopkins Police Department for snowstorm assistance.",
+        'Governor Walz: Told ICE to "stay away" from Minnesota schools.',
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
     assert extract_facts("", text, None).agencies == []
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        # the noun, not the verb of "to police the border"
+        ("He reported the theft to police the next day.", "local police"),
+        ("Three Homeland Security agents abducted him in front of the restaurant.", "DHS"),
+        ("The Border Patrol agents stopped the van.", "Border Patrol"),
+    ],
+)
+def test_agencies_acting_are_found(text: str, agency: str) -> None:
+    assert extract_facts("", text, None).agencies == [agency]
 
 
 def test_all_caps_headline_is_not_read_for_acronyms() -> None:
@@ -200,6 +217,8 @@ def test_agencies_are_listed_in_order_of_first_mention_title_first() -> None:
         ("Homeland Security held him under special provisions.", "detention"),
         ("The family was held for three months in a former prison.", "detention"),
         ("Two No More Deaths volunteers were arrested by the Border Patrol.", "arrest"),
+        ("Activists protested the federal government's roundup of hundreds of men.", "arrest"),
+        ("In May, the Supreme Court let stand a case allowing secret hearings.", "court ruling"),
     ],
 )
 def test_each_action_is_found(text: str, action: str) -> None:
@@ -218,6 +237,7 @@ def test_each_action_is_found(text: str, action: str) -> None:
         ("Police set up DUI checkpoints.", "checkpoint"),
         ("The ruling party won the election.", "court ruling"),
         ("The deportation of Jews in 1944 was remembered.", "deportation"),
+        ("Our weekly roundup of the news follows.", "arrest"),
     ],
 )
 def test_action_words_in_other_senses_are_not_actions(text: str, action: str) -> None:
@@ -576,6 +596,9 @@ def test_without_a_publication_date_an_event_date_after_today_is_never_kept() ->
         "The march was organized by the coalition Deporten A La Migra.",
         "The bill would further criminalize the undocumented, extend militarization of the border, "
         "build new detention centers and create a guest-worker program.",
+        "Pleaded guilty to a DWI in 2024; signed paperwork acknowledging deportation could result.",
+        "Workers are reluctant to report unsafe conditions for fear of losing their jobs or--in the case "
+        "of undocumented workers--being deported.",
     ],
 )
 def test_negated_hypothetical_and_requested_actions_do_not_count(text: str) -> None:
@@ -714,6 +737,9 @@ def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, st
         "Trump vowed to deport 11 million immigrants.",
         "A judge ordered ICE to halt the deportation of 110 workers.",
         "Twenty people took part in the march.",
+        "Lights are left on from 6 a.m. to Midnight. Detainees are allowed outside twice a day.",
+        "Bryam Escobar Martinez, a father of two from Hopkins, was detained by ICE.",
+        "The 660 prisoners--most of whom were captured in Afghanistan--could be held without charges.",
     ],
 )
 def test_numbers_that_are_not_counts_of_people_affected(text: str) -> None:

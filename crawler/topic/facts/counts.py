@@ -319,7 +319,14 @@ _NAMING_WORDS = re.compile(
     r"|(?-i:\b[A-Z]{2,}[ \t]))\Z",
     re.IGNORECASE,
 )
-_AFTER_NUMBER_TRAPS = re.compile(r"\s*(?:%|percent|por ciento|-year|years? old|a[nñ]os)", re.IGNORECASE)
+# A time of day ("from 6 a.m. to Midnight. Detainees are ...", "~8:00 AM - Detained") counts nobody.
+_AFTER_NUMBER_TRAPS = re.compile(
+    r"\s*(?:%|percent|por ciento|-year|years? old|a[nñ]os|[ap]\.?\s?m\b\.?|o'clock|:\d\d)", re.IGNORECASE
+)
+# "a father of two from Hopkins, was detained": the number counts someone's children.
+_PARENT_OF = re.compile(
+    r"\b(?:father|mother|parent|mom|dad|grand(?:father|mother|parent))s?\s+of\s+$", re.IGNORECASE
+)
 
 
 def find_counts(text: str) -> list[PeopleCount]:
@@ -390,10 +397,14 @@ def _counts_from(groups: dict[str, str | None], text: str, begin: int, end: int)
         return []
     if _INSIDE_NUMBER.search(text[max(0, start - 30) : start]):
         return []  # "sixty-one" of "three hundred and sixty-one", the 40 of "30 to 40"
-    if _NAMING_WORDS.search(text[max(0, start - 14) : start]) or _AFTER_NUMBER_TRAPS.match(
-        text, start + len(raw)
+    if (
+        _NAMING_WORDS.search(text[max(0, start - 14) : start])
+        or _AFTER_NUMBER_TRAPS.match(text, start + len(raw))
+        or _PARENT_OF.search(text[max(0, start - 20) : start])
     ):
         return []
+    if (groups.get("people") or "").lower().startswith("of") and (groups.get("mods") or "").strip():
+        return []  # "660 prisoners--most of whom were captured": a part of them, not the 660
     if re.fullmatch(r"(?:19|20)\d\d", raw):
         return []  # a year: "in 2019 workers were detained" is not a count of 2,019
     if _PART_OF.search(text[max(0, start - 30) : start]) and _PREDICATE.search(text, start, end):

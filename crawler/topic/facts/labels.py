@@ -76,7 +76,15 @@ AGENCIES = [
         r"\b(?:Immigrations? and Customs Enforcement|Servicio de Inmigracion y Control de Aduanas)\b",
         needles="customs enforcement|control de aduanas",
     ),
-    _label("ICE", r"\bICE\b", _ICE_TRAPS, exact_case=True, needles="ICE"),
+    _label(
+        "ICE",
+        r"\bICE\b",
+        # an addressee told to keep away, as a chant is ("told ICE to stay away from schools")
+        _ICE_TRAPS + r"|\b(?:told|tells?|telling|urg\w+|demand\w*|ask\w*)\s+ICE\s+to\s+"
+        r"[\"']?(?:stay|keep|get)\s+(?:away|out)\b",
+        exact_case=True,
+        needles="ICE",
+    ),
     _label("ERO", r"\bEnforcement and Removal Operations\b", needles="removal operations"),
     _label("ERO", r"\bERO\b", exact_case=True, needles="ERO"),
     _label(
@@ -94,8 +102,10 @@ AGENCIES = [
     _label(
         "Border Patrol",
         # "the United States Border Patrol Auxiliary" is a vigilante group
-        r"\b(?:Border Patrol(?! Auxiliary)|Patrulla Fronteriza)\b",
-        unless_before=r"\bCustoms and",  # "Customs and Border Patrol": CBP misnamed
+        # (and "self-styled border patrol groups", "the Minutemen's border patrols" are vigilantes)
+        r"\b(?:Border Patrol(?! Auxiliary|s?\s+(?:groups?|militias?|volunteers))|Patrulla Fronteriza)\b",
+        # "Customs and Border Patrol": CBP misnamed
+        unless_before=r"\b(?:Customs and|self-styled|vigilantes?'?|civilian|citizens'?|volunteer|armed)",
         needles="border patrol|patrulla",
     ),
     _label(
@@ -107,7 +117,8 @@ AGENCIES = [
     _label(
         "DHS",
         r"\b(?:Department of Homeland Security|Secretary of Homeland Security|"
-        r"Homeland Security (?:Department|Secretary|secretary|head|chief|office|officials?|spokes\w+)|"
+        r"Homeland Security (?:Department|Secretary|secretary|head|chief|office|officials?|spokes\w+|"
+        r"agents?|officers?)|"
         r"Departamento de Seguridad Nacional)\b",
         needles="homeland security|seguridad nacional",
     ),
@@ -146,7 +157,11 @@ AGENCIES = [
         "local police",
         # "police powers", "police surveillance will increase", "the police forces of two cities": the
         # institution in general, not a force that acted
-        r"\b(?:police(?! state| powers?| surveillance| forces? of)|cops?|policemen|policewomen|"
+        # "to police the border": the verb
+        r"\b(?:police(?! state| powers?| surveillance| forces? of)"
+        r"(?!(?<=\bto police)\s+(?:(?:the|our|their|its|this|that|these|those)\s+(?:[\w.-]+\s+)?)?"
+        r"(?:borders?|streets?|neighbou?rhoods?|communit(?:y|ies)|cit(?:y|ies)|country|desert|crowds?|laws?)\b)"
+        r"|cops?|policemen|policewomen|"
         r"local law enforcement|local (?:and federal )?officers|polic[ií]a local)\b",
         unless_before=r"\b(?:state|border|park|military|secret|federal|capitol|national|tribal|"
         r"(?:justice|in charge of) (?:and )?the|"
@@ -156,6 +171,8 @@ AGENCIES = [
         rf"{_FOREIGN}|"
         # a law that restricts police in general ("an ordinance that restricts city police from")
         r"(?:restrict|prohibit|forbid|bar)(?:s|ed|ing|red|ring)? (?:the )?(?:city |local |county )?|"
+        # a person's background: "commended by Hopkins Police Department for snowstorm assistance"
+        r"(?:commended|honou?red|praised|thanked|recogni[sz]ed|awarded) by (?:the )?(?:[A-Z][\w.]* ){0,3}|"
         # how communities feel about police in general ("may avoid ... cooperating with police")
         r"(?:avoid\w*|afraid|fear\w*|(?:dis|mis)?trust\w*|reluctant|wary)\b[^.;]{0,40})",
         needles="police|cop|law enforcement|local|polic",
@@ -189,9 +206,13 @@ ACTIONS = [
     _label(
         "arrest",
         r"\b(?:arrest(?:s|ed|ing)?|apprehen(?:d|ds|ded|ding|sions?)|taken into custody|"
-        r"took into custody|round(?:s|ed|ing)? up|swept up|sweeps? up|picked up by " + _AGENTS + r"|"
+        r"took into custody|round(?:s|ed|ing)? up|roundups?|swept up|sweeps? up|"
+        r"picked up by " + _AGENTS + r"|"
         r"arrestad[oa]s?|arrestaron|arrest[oó]|arrestos?)\b",
-        r"\b(?:cardiac|house) arrest|\barrest (?:warrants?|detainers?)\b",
+        r"\b(?:cardiac|house) arrest|\barrest (?:warrants?|detainers?)\b|"
+        # a digest of news, not a sweep ("our weekly roundup", "a roundup of the headlines")
+        r"\b(?:news|weekly|daily|week's|morning|evening) roundup\b|"
+        r"\broundup of (?:the )?(?:news|stories|links|headlines|events|reactions?)\b",
     ),
     _label(
         "detention",
@@ -228,6 +249,7 @@ ACTIONS = [
         r"\b(?:judges?|courts?|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
         r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|found|overturned|"
+        r"let stand|"
         r"threw out|reversed|vacated|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"

@@ -54,16 +54,29 @@ _MODAL_LIST = re.compile(
 )
 
 
+# "acknowledging deportation could result": the mention is what may follow, not what did.
+_MAY_FOLLOW = re.compile(
+    r"\s+(?:could|would|might|may)\s+(?:(?:well|also|eventually|then)\s+)?(?:result|follow|ensue)\b(?!\s+in\b)",
+    re.IGNORECASE,
+)
+# "for fear of losing their jobs or--in the case of undocumented workers--being deported": what is
+# feared may stand far after the fear, past a list and an aside.
+_FOR_FEAR = re.compile(r"\bfor fear (?:of|that)\b[^.;:!?]{0,120}$", re.IGNORECASE)
+
+
 def reported_as_happening(source: str, start: int, end: int | None = None) -> bool:
     """False when the clause before source[start] negates, doubts or only wishes for what follows,
-    or when the words after the mention (from `end`) deny it."""
-    before = source[max(0, start - 80) : start]
-    starts = list(_CLAUSE_START.finditer(before))
-    clause = before[starts[-1].end() :] if starts else before
+    or when the words after the mention (from `end`) deny it or say it may follow."""
+    # One scan for the clause's start, up to 200 characters back; the negation must stand in its
+    # last 80 (nearer words govern the mention), a modal's comma list may reach back further.
+    wider = source[max(0, start - 200) : start]
+    clause_start = 0
+    for boundary in _CLAUSE_START.finditer(wider):
+        clause_start = boundary.end()
+    clause = wider[max(clause_start, len(wider) - 80) :]
     if _NOT_HAPPENING.search(clause) and not _ENDING_IT.search(clause):
         return False
-    wider = source[max(0, start - 200) : start]
-    wider_starts = list(_CLAUSE_START.finditer(wider))
-    if _MODAL_LIST.search(wider[wider_starts[-1].end() :] if wider_starts else wider):
+    wide_clause = wider[clause_start:]
+    if _MODAL_LIST.search(wide_clause) or _FOR_FEAR.search(wide_clause):
         return False
-    return end is None or not _DENIED_AFTER.match(source, end)
+    return end is None or not (_DENIED_AFTER.match(source, end) or _MAY_FOLLOW.match(source, end))
