@@ -167,6 +167,11 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "The murderer could be a member of one of the self-styled border patrol groups.",
         "Background: Recently commended by Hopkins Police Department for snowstorm assistance.",
         'Governor Walz: Told ICE to "stay away" from Minnesota schools.',
+        "Background: Joined ICE 2015. Iraq veteran (Indiana National Guard). Border Patrol agent since 2007.",
+        "He refused, saying they would need to call police for identification.",
+        "Minneapolis has revised its police policies to include a duty to render aid.",
+        "The country is becoming one where the military does police work in cities.",
+        "Agents approached parents at the school, pretending to be local police.",
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
@@ -180,6 +185,7 @@ def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
         ("He reported the theft to police the next day.", "local police"),
         ("Three Homeland Security agents abducted him in front of the restaurant.", "DHS"),
         ("The Border Patrol agents stopped the van.", "Border Patrol"),
+        ("Minneapolis Police confirmed he was a lawful gun owner.", "local police"),
     ],
 )
 def test_agencies_acting_are_found(text: str, agency: str) -> None:
@@ -718,6 +724,7 @@ def test_what_is_not_a_court_ruling(text: str) -> None:
         ("ICE agents were jailing 40 people a day.", (40, "detained")),
         ("Agents detained 3 Tuesday near the mall.", (3, "detained")),
         ("ICE has deported 2.5 million people.", (2_500_000, "deported")),
+        ("At least eight clergy (all in Chicago) have also been arrested while protesting.", (8, "arrested")),
     ],
 )
 def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, str]) -> None:

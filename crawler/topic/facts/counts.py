@@ -69,7 +69,7 @@ _PEOPLE = (
     r"children|kids|minors|teenagers|men|women|families|parents|fathers|mothers|detainees|deportees|"
     r"asylum[- ]seekers|foreign nationals|nationals|aliens|residents|farmworkers|laborers|passengers|"
     r"students|suspects|members|day laborers|executives|managers|supervisors|officials|activists|"
-    r"protesters|demonstrators|"
+    r"protesters|demonstrators|clergy|pastors|priests|ministers|nuns|rabbis|faith leaders|"
     r"bystanders|observers|evacuees|riders|janitors|(?:border )?crossers|family units|refugees|teens|"
     r"citizens|Americans|others|relatives|fugitives|cooks|drivers|staffers|volunteers|inmates|prisoners|"
     r"patients|customers|shoppers|worshippers|congregants|boys|girls|sons|daughters|siblings|brothers|sisters|"

@@ -158,7 +158,9 @@ AGENCIES = [
         # "police powers", "police surveillance will increase", "the police forces of two cities": the
         # institution in general, not a force that acted
         # "to police the border": the verb
-        r"\b(?:police(?! state| powers?| surveillance| forces? of)"
+        # "revised their police policies", "the military does police work": what police do in general
+        r"\b(?:police(?! state| powers?| surveillance| forces? of| polic(?:y|ies)| work| practices|"
+        r" procedures)"
         r"(?!(?<=\bto police)\s+(?:(?:the|our|their|its|this|that|these|those)\s+(?:[\w.-]+\s+)?)?"
         r"(?:borders?|streets?|neighbou?rhoods?|communit(?:y|ies)|cit(?:y|ies)|country|desert|crowds?|laws?)\b)"
         r"|cops?|policemen|policewomen|"
@@ -167,6 +169,11 @@ AGENCIES = [
         r"(?:justice|in charge of) (?:and )?the|"
         # a person's past job ("a former cop"); what a detainer asks of police in general
         r"former|retired|ex-|requests? for|asking|asks|"
+        # agents passing themselves off as police ("Pretending to be local police")
+        r"(?:pretend(?:s|ed|ing)? to be|pos(?:e|es|ed|ing) as|impersonat(?:e|es|ed|ing))"
+        r" (?:the )?(?:local )?|"
+        # a condition, not a call made ("they would need to call police for identification")
+        r"(?:would|'d|will) need (?:to (?:call|get|involve) )?(?:the )?|"
         # another country's force ("El Salvador's corrupt police", "Mexican police")
         rf"{_FOREIGN}|"
         # a law that restricts police in general ("an ordinance that restricts city police from")
@@ -289,18 +296,23 @@ def find_labels(
     """Each label found, with its first mention (title first), in order of first mention.
 
     `scoped`: only mentions reported as happening or planned count (`scope.reported_as_happening`).
-    `actors`: a mention that is only the building where a protest took place does not count.
+    `actors`: a mention that is only the building where a protest took place does not count, nor
+    one in an incident report's "Background:" line, a person's history ("Background: Joined ICE
+    2015. Iraq veteran (Indiana National Guard). Border Patrol agent since 2007.").
     """
     firsts: dict[str, Mention] = {}
     for zone, source in enumerate((title, text)):
         if zone == 0 and _is_shouting(title):
             continue  # "ICE STORM" in an all-caps headline says nothing about the agency
         lowered = source.lower()
+        history = _background_lines(source) if actors and zone == 1 else []
         for item in labels:
             known = firsts.get(item.label)
             if (known is not None and known.zone <= zone) or not item.may_occur(source, lowered):
                 continue
             for match in item.pattern.finditer(source):
+                if history and any(start <= match.start() < end for start, end in history):
+                    continue
                 if _counts(item, source, match, scoped) and not (actors and _protest_site(source, match)):
                     mention = Mention(zone, match.start(), match.end())
                     if known is None or (mention.zone, mention.start) < (known.zone, known.start):
@@ -316,6 +328,15 @@ def _counts(item: _Label, source: str, match: re.Match[str], scoped: bool) -> bo
     if item.unless_before is not None and item.unless_before.search(before):
         return False
     return not scoped or reported_as_happening(source, match.start(), match.end())
+
+
+_BACKGROUND_LINE = re.compile(r"^Background:[^\n]*", re.M)
+
+
+def _background_lines(source: str) -> list[tuple[int, int]]:
+    if "Background:" not in source:
+        return []
+    return [line.span() for line in _BACKGROUND_LINE.finditer(source)]
 
 
 def _protest_site(source: str, match: re.Match[str]) -> bool:
