@@ -25,6 +25,7 @@ from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from crawler.core.clock import is_plausible_date
@@ -151,6 +152,7 @@ class ArchiveReader:
                         yield event
                     if isinstance(event, ArchiveEnded):
                         return
+                _skip_payload(record, records.reader)
                 records.read_to_end(record)
                 self.next_offset = max(self.next_offset, base + records.offset - origin)
         except _READ_ERRORS as exc:
@@ -191,6 +193,26 @@ class ArchiveReader:
             body=body,
             offset=offset,
         )
+
+
+def _skip_payload(record: Any, reader: Any) -> None:
+    """Pass over what is left of a record's payload without copying it out of the reader.
+
+    warcio's `read_to_end` reads it 16 KB at a time through three Python calls and a copy each;
+    most records of a host-filtered backfill are skipped unread, so their inflated bytes are
+    dropped from the reader's buffer here instead (warcio 1.7 and 1.8: a record's `raw_stream`
+    is a LimitReader over the archive's reader, whose current block is the BytesIO `buff`).
+    """
+    stream = record.raw_stream
+    if type(stream) is not LimitReader or stream.stream is not reader:
+        return  # read_to_end does it the usual way
+    while stream.limit > 0:
+        reader._fillbuff()
+        if reader.empty():
+            return  # the archive ends inside this record; read_to_end finds the same
+        count = min(stream.limit, reader.buff_size - reader.buff.tell())
+        reader.buff.seek(count, io.SEEK_CUR)
+        stream.limit -= count
 
 
 class _IsalInflatingReader(DecompressingBufferedReader):
@@ -286,6 +308,13 @@ class _Replayed(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def read(self, size: int = -1) -> bytes:
+        # warcio reads by read(); past the prefix, the stream's own bytes are handed on as they
+        # are (RawIOBase.read would copy each block twice more, through readinto)
+        if self._prefix or size is None or size < 0:
+            return super().read(size)
+        return self._rest.read(size)
 
     def readinto(self, buffer: Any) -> int:
         if self._prefix:

@@ -1,10 +1,12 @@
 """The language of an article: what the page declares, else what its text is written in.
 
 Pages that declare no language (about one in ten) are identified with py3langid, a maintained
-fork of langid.py: a naive Bayes model over byte n-grams, some 140 language labels, numpy only. Its model
-takes about a second of CPU and ~78 MB to load, so it is loaded once, by the extraction workers'
-forkserver (crawler.pages.worker_preload), which the workers share; the crawling process loads it
-only for an untitled page it scores with the feed entry's title. The text read is capped: the
+fork of langid.py: a naive Bayes model over byte n-grams, some 140 language labels, numpy only.
+Its model takes ~78 MB and about a second of CPU to unpack, so it is unpacked once into the
+built-index cache (crawler.core.built_index, read back in ~0.05 s) and loaded once, by the
+extraction workers' forkserver (crawler.pages.worker_preload), which the workers share; the
+crawling process loads it only for an untitled page it scores with the feed entry's title. The
+text read is capped: the
 headline and the first 2,000 characters decide as well as the whole article (see
 bench/eval_language.py).
 """
@@ -53,6 +55,23 @@ def _identifier() -> Any:
 
 @functools.cache
 def _loaded() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from crawler.core.built_index import load_or_build
+
+    # The packaged model is LZMA-compressed: unpacking it costs ~0.8 s of CPU at every start of
+    # the workers' forkserver, reading the unpacked arrays from the built index ~0.05 s.
+    ptc, pc, classes, nextmove, row, output = load_or_build(
+        "language-model", _unpacked_model, packages=["py3langid"], distributions=["py3langid"]
+    )
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+def _unpacked_model() -> tuple[Any, ...]:
+    """py3langid's model as its `from_model_file` reads it (arrays and lists, no code)."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    return np.asarray(ptc), np.asarray(pc), classes, nextmove, row, output

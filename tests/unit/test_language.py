@@ -8,6 +8,7 @@ import pytest
 
 from crawler.core.config import load_config
 from crawler.core.errors import ConfigError, TopicError
+from crawler.topic import language
 from crawler.topic.language import article_language, detect_language
 from crawler.topic.relevance import Topic
 
@@ -92,3 +93,24 @@ def test_a_bad_feed_language_list_names_file_key_and_problem(tmp_path: Path) -> 
     assert message.startswith(str(path))
     assert "feeds[0] (name=one).languages" in message
     assert "'english' is not an ISO 639-1 language code" in message
+
+
+def test_the_unpacked_model_from_the_cache_classifies_as_the_packaged_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from crawler.core import built_index
+
+    monkeypatch.setenv(built_index.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [
+        "Immigration agents detained three people outside the courthouse on Tuesday morning.",
+        "Les agents ont arrêté trois personnes devant le palais de justice mardi matin.",
+        "Agentes de inmigración detuvieron a tres personas frente al tribunal el martes.",
+    ]
+    for _ in range(2):  # built and kept the first time, read from the cache the second
+        language._loaded.cache_clear()
+        cached = language._loaded()
+        assert [cached.classify(text) for text in texts] == [packaged.classify(text) for text in texts]
+    assert [path.name.startswith("language-model-") for path in (tmp_path / "cache").iterdir()] == [True]
