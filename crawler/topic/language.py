@@ -6,9 +6,8 @@ Its model takes ~78 MB and about a second of CPU to unpack, so it is unpacked on
 built-index cache (crawler.core.built_index, read back in ~0.05 s) and loaded once, by the
 extraction workers' forkserver (crawler.pages.worker_preload), which the workers share; the
 crawling process loads it only for an untitled page it scores with the feed entry's title. The
-text read is capped: the
-headline and the first 2,000 characters decide as well as the whole article (see
-bench/eval_language.py).
+text read is capped: the headline and the first 2,000 characters decide as well as the whole
+article (see bench/eval_language.py).
 """
 
 from __future__ import annotations
