@@ -19,8 +19,8 @@ without text, as the store keeps them), half with the last tenth cut. `--text un
 the earlier articles (200 words, each query word once, unrelated copies), whose scores tie in
 their hundreds: the worst case for ranking. Each is its own store (`search_N_varied.db`,
 `search_N.db`). Two more cases run the two-word query with a filter: one that keeps every
-match (`--relevant-only`; every bench article is relevant) and one that keeps 1 in 20 (ten
-of the 200 feeds).
+match (`--relevant-only`; every bench article is relevant), one that keeps 1 in 20 (ten
+of the 200 feeds), `--since` the newest tenth and `--state MS` (a state row for 1 in 25).
 
 Each query runs through `Store.search` exactly as the CLI calls it (ranking, folding copies,
 snippets, outlet counts, first page of 20), once to warm the cache and then `--repeat` times;
@@ -54,7 +54,7 @@ from crawler.core.search_syntax import parse_query  # noqa: E402
 from crawler.store import ArticleFilter, Store  # noqa: E402
 from crawler.store.article_filter import NO_FILTER  # noqa: E402
 from crawler.store.engine import write_transaction  # noqa: E402
-from crawler.store.schema import articles  # noqa: E402
+from crawler.store.schema import article_signals, articles  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BATCH = 10_000
@@ -68,10 +68,15 @@ PLANTED = {"agents": 0.15, "raid": 0.05, "workplace": 0.03, "workplace raid": 0.
 PG_SEARCH_INDEX = "ix_articles_search_vector"
 PG_SEARCH_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON articles USING gin (search_vector)"
 QUERIES = {"two words": "agents raid", "phrase": '"workplace raid"'}
-# Filters measured with the two-word query: one that keeps every match, one that keeps 1 in 20.
+START = datetime(2025, 1, 1, tzinfo=UTC)  # the first article's date; one a minute after it
+STATE_EVERY = 25  # one article in 25 is about Mississippi (a state signal row, as the store keeps)
+# Filters measured with the two-word query: one that keeps every match, one that keeps 1 in 20,
+# the newest tenth of a million (as a date), one state (1 in 25).
 FILTERS = {
     "relevant": ArticleFilter(relevant_only=True),
     "10 feeds": ArticleFilter(sources=tuple(f"feed-{number}" for number in range(10))),
+    "since": ArticleFilter(since=START + timedelta(minutes=900_000)),
+    "state": ArticleFilter(states=("MS",)),
 }
 CHUNK_WORDS = 40
 # varied (the default): lengths spread like news articles' (log-normal, median 350 words,
@@ -127,7 +132,6 @@ def rows(count: int, text_kind: str = "varied", seed: int = 7) -> Iterator[dict[
     rng = random.Random(seed)
     pool = chunks(rng)
     article = varied_article if text_kind == "varied" else uniform_article
-    start = datetime(2025, 1, 1, tzinfo=UTC)
     originals: list[int] = []
     recent: list[tuple[int, str, str]] = []
     for article_id in range(1, count + 1):
@@ -140,7 +144,7 @@ def rows(count: int, text_kind: str = "varied", seed: int = 7) -> Iterator[dict[
             else:
                 copy_of, title, body = rng.choice(recent)
                 stored_text = None if rng.random() < 0.5 else body[: max(len(body) * 9 // 10, 1)]
-        moment = start + timedelta(minutes=article_id)
+        moment = START + timedelta(minutes=article_id)
         yield {
             "id": article_id,
             "url": f"https://site{article_id % 500}.example/a/{article_id}",
@@ -204,6 +208,22 @@ def link_stories(store: Store) -> None:
             articles.update()
             .where(articles.c.story_id.is_(None))
             .values(story_id=func.coalesce(articles.c.duplicate_of, articles.c.id))
+        )
+
+
+def add_states(store: Store) -> None:
+    """A state signal row for one article in STATE_EVERY (once per store)."""
+    with write_transaction(store.engine) as conn:
+        if conn.scalar(
+            select(func.count()).select_from(article_signals).where(article_signals.c.kind == "state")
+        ):
+            return
+        conn.execute(
+            text(
+                "INSERT INTO article_signals (article_id, kind, value, value_key) "
+                "SELECT id, 'state', 'MS', 'ms' FROM articles WHERE id % :every = 0"
+            ),
+            {"every": STATE_EVERY},
         )
 
 
@@ -291,6 +311,7 @@ def main() -> int:
             with Store.opened(url_of(size)) as store:
                 took = fill(store, size, args.text)
                 link_stories(store)
+                add_states(store)
                 if took:
                     print(f"{engine_name} {size:,}: stored in {took:.0f} s" + " " * 20)
                 # this process's CPU time: on SQLite all the work, on PostgreSQL only the client's

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, FromClause, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -33,10 +34,19 @@ def make_engine(url: str) -> Engine:
 SQLITE_CACHE_KIB = 64 * 1024
 
 
+class _HintingSQLiteCompiler(SQLiteCompiler):
+    """Renders a statement's `with_hint(table, "INDEXED BY name", "sqlite")` after the table,
+    where SQLite reads it (SQLAlchemy's SQLite compiler drops table hints)."""
+
+    def get_from_hint_text(self, table: FromClause, text: str | None) -> str | None:
+        return text
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine.dialect.statement_compiler = _HintingSQLiteCompiler
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

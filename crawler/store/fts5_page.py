@@ -1,18 +1,17 @@
 """SQLite's page of search hits: every match ranked, without reading every match's article row.
 
-FTS5 scores every match with bm25 and sorts them itself, reading only its own index. The
-article rows (the story each match belongs to, the filters) are read for the best matches
-only, a chunk at a time, until the page's stories are settled: a story whose best score is
-above the lowest score read so far cannot be passed or tied by a match not read yet, so once
-`offset + limit` stories score above it, the page is among them. Their dates and the version
-each is shown by are then read from all their matching versions, which is what ranking every
-row in one query did. Ties at the cut make it read further, and a query that runs out of
-matches has read them all, so the page is the same either way.
+FTS5 scores every match with bm25 and SQLite sorts them, reading only the FTS5 index; the
+article rows (the story each match belongs to) are read for the best matches only, a chunk at
+a time, until the page's stories are settled: a story whose best score is above the lowest
+score read so far cannot be passed or tied by a match not read yet, so once `offset + limit`
+stories score above it, the page is among them. Their dates and the version each is shown by
+are then read from all their matching versions, which is what ranking every row in one query
+did. Ties at the cut make it read further, and a query that runs out of matches has read them
+all, so the page is the same either way.
 
-A filter is applied as the matches are scored, so only those that pass are ranked (each
-match's article row is read for it, as ranking in one query did). Without one, a window ranks
-only the newest matches (crawler/store/full_text.py, RANK_WINDOW): bm25 costs about 1.7 µs a
-match, so all 17,000 matches of a common query at a million articles take 30 ms and more.
+A filter is applied as the matches are scored, so only those that pass are scored; what it
+reads of each match (its story, feed, date, relevance) comes from one covering index
+(SEARCH_FILTER_INDEX, migration 0011), never from the article's row.
 """
 
 from __future__ import annotations
@@ -27,10 +26,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, column, func, literal_column, null, or_, select, table
 
 from crawler.store.article_filter import NO_FILTER, ArticleFilter, conditions
-from crawler.store.schema import articles
+from crawler.store.schema import SEARCH_FILTER_INDEX, articles
 
 TITLE_WEIGHT = 4.0  # bm25 column weight of the title against 1.0 for the text
 FIRST_CHUNK = 64  # ranked matches whose rows are read first; each further chunk is twice as long
+_BY_FILTER_INDEX = f"INDEXED BY {SEARCH_FILTER_INDEX}"
 
 # the FTS5 table as a FROM (its rowid) and as the first argument of MATCH, bm25, snippet
 FTS_ROWS = table("articles_fts", column("rowid"))
@@ -56,13 +56,10 @@ class _Version:
     score: float | None  # None: matches, scored no higher than the cut
 
 
-def fts5_page(
-    conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int, window: int | None = None
-) -> list[PageRow]:
+def fts5_page(conn: Connection, match: str, chosen: ArticleFilter, limit: int, offset: int) -> list[PageRow]:
     """The stories ranked offset..offset+limit for an FTS5 MATCH expression: best score first,
-    then the story's newest matching version, then the larger story id. Without a filter, a
-    window ranks only the newest `window` matches, as if older ones did not match."""
-    with contextlib.closing(_RankedMatches(conn, match, chosen, window)) as ranked:
+    then the story's newest matching version, then the larger story id."""
+    with contextlib.closing(_RankedMatches(conn, match, chosen)) as ranked:
         best = _settled_stories(conn, ranked, offset + limit)
         if len(best) <= offset:
             return []
@@ -88,12 +85,12 @@ def _known(score: float | None) -> float:
 class _RankedMatches:
     """The bm25 score of every match that passes the filter, best first, read a chunk at a time
     from one FTS5 query (bm25 walks each phrase's whole index once per query, so no score is
-    asked for twice). Unfiltered, no article row is read; filtered, each match's row is read
-    (for the filter and the story) and only the matches that pass are scored."""
+    asked for twice). Unfiltered, no article row is read; filtered, each match's entry of the
+    filter index is read (for the filter and the story) and only the matches that pass are
+    scored."""
 
-    def __init__(self, conn: Connection, match: str, chosen: ArticleFilter, window: int | None) -> None:
+    def __init__(self, conn: Connection, match: str, chosen: ArticleFilter) -> None:
         self.match = match
-        self.oldest = 0  # the oldest match ranked (a window leaves older ones out)
         score = (-func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score")
         ranked: Any
         if chosen != NO_FILTER:
@@ -101,24 +98,11 @@ class _RankedMatches:
                 select(FTS_ROWS.c.rowid, score, _STORY)
                 .select_from(FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid))
                 .where(_matches(match), *conditions(chosen))
-                .order_by(score.desc(), FTS_ROWS.c.rowid.desc())
+                .with_hint(articles, _BY_FILTER_INDEX, "sqlite")
             )
-        elif window is None:
+        else:
             ranked = select(FTS_ROWS.c.rowid, score, null()).where(_matches(match))
-            ranked = ranked.order_by(score.desc(), FTS_ROWS.c.rowid.desc())
-        else:  # FTS5 walks the matches newest first and stops
-            newest = (
-                select(FTS_ROWS.c.rowid.label("rowid"), score)
-                .where(_matches(match))
-                .order_by(FTS_ROWS.c.rowid.desc())
-                .limit(window)
-                .subquery("newest")
-            )
-            ranked = select(newest.c.rowid, newest.c.score, null())
-            ranked = ranked.order_by(newest.c.score.desc(), newest.c.rowid.desc())
-            last = select(FTS_ROWS.c.rowid).where(_matches(match)).order_by(FTS_ROWS.c.rowid.desc())
-            self.oldest = conn.scalar(last.offset(window - 1).limit(1)) or 0
-        self._result = conn.execute(ranked)
+        self._result = conn.execute(ranked.order_by(score.desc(), FTS_ROWS.c.rowid.desc()))
         self.scores: dict[int, float] = {}  # of every match read
         self.cut = math.inf  # the lowest score read: no match not read scores higher; -inf once all are read
         self._chunk = FIRST_CHUNK
@@ -162,7 +146,11 @@ def _matches(match: str) -> Any:
 
 def _stories(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
     """{article: story} of these articles."""
-    found = conn.execute(select(articles.c.id, _STORY).where(articles.c.id.in_(ids)))
+    found = conn.execute(
+        select(articles.c.id, _STORY)
+        .where(articles.c.id.in_(ids))
+        .with_hint(articles, _BY_FILTER_INDEX, "sqlite")
+    )
     return {article_id: story for article_id, story in found}
 
 
@@ -186,7 +174,7 @@ def _matching_versions(
         .order_by(articles.c.id)
     )
     candidates = [row for row in rows if row[1] in wanted]
-    unread = [row[0] for row in candidates if row[0] not in ranked.scores and row[0] >= ranked.oldest]
+    unread = [row[0] for row in candidates if row[0] not in ranked.scores]
     also = _passing(conn, _matching(conn, ranked.match, unread), chosen)
     versions: dict[int, list[_Version]] = {story: [] for story in stories}
     for article_id, story, at, own in candidates:
@@ -220,8 +208,11 @@ def _passing(conn: Connection, ids: set[int], chosen: ArticleFilter) -> set[int]
 
 def _needs_scores(versions: list[_Version], cut: float) -> bool:
     """Whether an unscored version could be the one shown: it has text of its own when the best
-    scored one does not, or the best scored one with text ties the cut."""
+    scored one does not, or the best scored one with text ties the cut. A story with one
+    version that has text is shown by it, whatever it scores."""
     own_text = any(one.own_text for one in versions)
     group = [one for one in versions if one.own_text == own_text]
+    if len(group) == 1:
+        return False
     scored = [one.score for one in group if one.score is not None]
     return any(one.score is None for one in group) and (not scored or max(scored) <= cut)

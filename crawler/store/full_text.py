@@ -3,10 +3,8 @@
 Both engines match words, not letters, after stemming ("raids" finds "raid", "afraid" never
 does), rank by relevance (FTS5's bm25, PostgreSQL's ts_rank; a title match weighs more than
 one in the text) with the newest first among equals, and fold the copies of one story into one
-hit: its best-ranked version, with how many outlets ran the story. On SQLite a query without
-filters ranks the newest RANK_WINDOW matching articles (a store's recent coverage); with any
-filter, and on PostgreSQL, every match is ranked. SQLite reads article rows for the best
-matches only (crawler/store/fts5_page.py).
+hit: its best-ranked version, with how many outlets ran the story. Every match is ranked, old
+or new; SQLite reads article rows for the best matches only (crawler/store/fts5_page.py).
 
 The index objects are made by migration 0003 (see crawler/store/schema.py, FULL_TEXT_TABLES).
 """
@@ -39,8 +37,6 @@ from crawler.store.schema import articles
 MATCH_START = "\x02"
 MATCH_END = "\x03"
 SNIPPET_WORDS = 24
-# SQLite without filters ranks the newest this many matches (None: every match).
-RANK_WINDOW: int | None = 2000
 
 _search_vector: Any = literal_column("articles.search_vector")
 _ENGLISH: Any = literal_column("'english'::regconfig")  # the configuration the column is built with
@@ -113,7 +109,7 @@ class SearchMixin:
         with read_transaction(self.engine) as conn:
             sqlite = conn.dialect.name == "sqlite"
             page: Sequence[Any] = (
-                fts5_page(conn, fts5_match(query), chosen, limit, offset, RANK_WINDOW)
+                fts5_page(conn, fts5_match(query), chosen, limit, offset)
                 if sqlite
                 else conn.execute(_pg_page_query(query, chosen, limit, offset)).all()
             )

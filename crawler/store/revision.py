@@ -5,4 +5,4 @@ against Alembic's own head). A database already there needs no Alembic at all; t
 check (``crawler.store.idle_reader``) answers only for a database at this revision.
 """
 
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"

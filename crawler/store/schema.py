@@ -267,6 +267,10 @@ FULL_TEXT_TABLES = frozenset(
 )
 FULL_TEXT_COLUMN = "search_vector"
 FULL_TEXT_INDEX = "ix_articles_search_vector"
+# SQLite only (migration 0011): what a filtered search reads of each match, so it never reads
+# the article's row (its text, and every column stored after it, spills to overflow pages).
+SEARCH_FILTER_INDEX = "ix_articles_search_filter"
+SEARCH_FILTER_COLUMNS = ("id", "story_id", "duplicate_of", "source", "relevant", "relevance", "first_seen")
 
 # robots.txt per origin (scheme://host:port) as last fetched, reused by later cycles and
 # processes until `expires_at`; `body` is what the parser reads (empty for a failed fetch).

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from crawler.core.search_syntax import parse_query
 from crawler.store import ArticleFilter, Store, migrate
 from crawler.store.engine import make_engine, write_transaction
-from crawler.store.schema import articles
+from crawler.store.schema import SEARCH_FILTER_COLUMNS, SEARCH_FILTER_INDEX, articles
 from tests.support.database import query
 from tests.support.dates import ago
 
@@ -74,3 +74,40 @@ def test_existing_articles_are_indexed_and_their_signals_become_rows(database_ur
         ("event_date", SIGNALS["event_date"], None, None),
         ("state", "MS", None, None),
     ]
+
+
+def test_the_search_filter_index_is_built_for_a_store_that_has_articles(sqlite_url: str):
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine, "0010")
+    moment = ago(days=1)
+    with write_transaction(engine) as conn:
+        for index, source in enumerate(("valley", "hill")):
+            conn.execute(
+                insert(articles).values(
+                    url=f"https://example.org/raid{index}",
+                    canonical_url=f"https://example.org/raid{index}",
+                    source=source,
+                    site="example.org",
+                    title=f"Workplace raids {index}",
+                    text=BODY,
+                    authors=[],
+                    relevance=0.9,
+                    relevant=True,
+                    matched_terms=["raid"],
+                    content_hash=f"h{index}",
+                    text_length=len(BODY),
+                    first_seen=moment,
+                    fetched_at=moment,
+                )
+            )
+        conn.execute(update(articles).values(story_id=articles.c.id))  # each its own story, as stored
+    engine.dispose()
+    migrate._UPGRADED.clear()
+    with Store.opened(sqlite_url) as store:
+        assert migrate.stored_revision(store.engine) == migrate.HEAD_REVISION
+        hits = store.search(parse_query("raid"), ArticleFilter(sources=("hill",), since=ago(days=2)))
+        assert [hit.title for hit in hits] == ["Workplace raids 1"]
+    columns = query(sqlite_url, f"SELECT name FROM pragma_index_info('{SEARCH_FILTER_INDEX}') ORDER BY seqno")
+    assert tuple(name for (name,) in columns) == SEARCH_FILTER_COLUMNS
+    # every entry is in it (an index built over existing rows, not only new ones)
+    assert query(sqlite_url, f"SELECT count(*) FROM articles INDEXED BY {SEARCH_FILTER_INDEX}") == [(2,)]
