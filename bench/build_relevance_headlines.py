@@ -48,6 +48,20 @@ CANDIDATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 ROUNDS = 12
+# Rounds 13 to 16, labelled after every first-selection line was: lines that name none of the
+# words above but tell the story in other words (agents, the border, a crackdown, custody,
+# the people and places of 2025-2026 enforcement; 780 lines at the pinned commit), split by
+# the SHA-1 of the line modulo 4. Many are other news ("sports agents", custody battles).
+WIDER_WORDS = re.compile(
+    r"\b(?:agents?|border|crackdowns?|Bovino|custody|Abrego|customs|masked|Homeland Security"
+    r"|expel\w*|expulsions?|noncitizens?|illegal aliens?|Renee Good|Pretti|Khalil|Ozturk"
+    r"|Guantanamo|El Salvador|Minneapolis)\b",
+    re.IGNORECASE,
+)
+FIRST_WIDER_ROUND = 13
+WIDER_ROUNDS = 4
+# Round 1's sample of ordinary news: lines of neither selection whose SHA-1 is 0 modulo 2,500.
+SAMPLE_MODULUS = 2500
 
 
 def item_id(line: str) -> str:
@@ -63,11 +77,20 @@ def is_candidate(line: str) -> bool:
     return bool(CANDIDATE_ACRONYMS.search(line) or CANDIDATE_WORDS.search(line))
 
 
+def is_wider_candidate(line: str) -> bool:
+    """A line of the wider selection (rounds 13 to 16); round 1's sample keeps its round."""
+    digest = int(hashlib.sha1(line.encode("utf-8")).hexdigest(), 16)
+    return not is_candidate(line) and digest % SAMPLE_MODULUS != 0 and bool(WIDER_WORDS.search(line))
+
+
 def round_of(line: str) -> int:
     """The labelling round a candidate line belongs to (1 for the ordinary-news sample)."""
+    digest = int(hashlib.sha1(line.encode("utf-8")).hexdigest(), 16)
+    if is_wider_candidate(line):
+        return FIRST_WIDER_ROUND + digest % WIDER_ROUNDS
     if not is_candidate(line):
         return 1
-    return int(hashlib.sha1(line.encode("utf-8")).hexdigest(), 16) % ROUNDS + 1
+    return digest % ROUNDS + 1
 
 
 def read_headlines(mirror: Path) -> dict[str, tuple[str, str]]:
@@ -140,7 +163,8 @@ def candidates(mirror: Path, labelling_round: int) -> list[str]:
     seen = read_headlines(mirror)
     rows = []
     for line, (date, _) in sorted(seen.items(), key=lambda entry: entry[1][0]):
-        if is_candidate(line) and round_of(line) == labelling_round and item_id(line) not in labelled:
+        wanted = is_candidate(line) or is_wider_candidate(line)
+        if wanted and round_of(line) == labelling_round and item_id(line) not in labelled:
             rows.append(f"{item_id(line)}\t{split_of(date)}\t{date}\t{line}")
     return rows
 

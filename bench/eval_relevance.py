@@ -15,7 +15,8 @@ after the first tuning: `relevance_news_extra.jsonl` (more HuffPost items) and
 skipped when absent). "fresh" is their two holdouts together; headlines of labelling round 4
 to 10 are the set `headlines-4`, with a holdout of its own; rounds 11 and 12, labelled after
 the last tuning round, are `headlines-11`, a holdout in whole. "new" is those two holdouts
-together.
+together. Rounds 13 and 14 are the wider selection (titles without the first selection's
+words): round 13 is `headlines-13`, dev in whole, round 14 `headlines-14`, a holdout in whole.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -51,6 +52,13 @@ LATER_HEADLINES = "headlines-4"
 FIRST_LATER_ROUND = 4
 FINAL_HEADLINES = "headlines-11"
 FINAL_ROUND = 11
+# Rounds 13 and 14 are the wider selection (lines without the first selection's words,
+# bench/build_relevance_headlines.py): round 13 was labelled and tuned on, a dev set in whole;
+# round 14 was labelled after the tuning on round 13, a holdout in whole.
+WIDER_DEV_HEADLINES = "headlines-13"
+WIDER_DEV_ROUND = 13
+WIDER_HOLDOUT_HEADLINES = "headlines-14"
+WIDER_HOLDOUT_ROUND = 14
 # Rounds 9 and 10 had all their errors read, holdout days included, to choose a tuning round:
 # their items are development data whatever their day.
 READ_ROUNDS = frozenset({9, 10})
@@ -159,7 +167,8 @@ def report_labelled(topic: Topic, sets: dict[str, list[dict[str, object]]], list
                     f"    precision on immigration stories ({split}): {precision:.3f} "
                     f"({flagged} of {n} immigration-but-not-enforcement stories flagged)"
                 )
-    later = [s for s in holdouts if int(str(s.item.get("round", 0))) >= FIRST_LATER_ROUND]
+    # "new" stays rounds 4 to 12, comparable with the fourth and fifth passes' figures.
+    later = [s for s in holdouts if FIRST_LATER_ROUND <= int(str(s.item.get("round", 0))) < WIDER_DEV_ROUND]
     for name, group in (("all", holdouts), ("fresh", fresh), ("new", later)):
         if not group:
             continue
@@ -244,11 +253,23 @@ def load_sets(
             for round_, item in by_round
             if FIRST_LATER_ROUND <= round_ < FINAL_ROUND
         ]
-        final = [{**item, "split": "holdout"} for round_, item in by_round if round_ >= FINAL_ROUND]
-        if later:
-            sets[LATER_HEADLINES] = later
-        if final:
-            sets[FINAL_HEADLINES] = final
+        final = [
+            {**item, "split": "holdout"}
+            for round_, item in by_round
+            if FINAL_ROUND <= round_ < WIDER_DEV_ROUND
+        ]
+        wider_dev = [{**item, "split": "dev"} for round_, item in by_round if round_ == WIDER_DEV_ROUND]
+        wider_holdout = [
+            {**item, "split": "holdout"} for round_, item in by_round if round_ == WIDER_HOLDOUT_ROUND
+        ]
+        for name, group in (
+            (LATER_HEADLINES, later),
+            (FINAL_HEADLINES, final),
+            (WIDER_DEV_HEADLINES, wider_dev),
+            (WIDER_HOLDOUT_HEADLINES, wider_holdout),
+        ):
+            if group:
+                sets[name] = group
     else:
         print(f"{headlines_path} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
     return sets
