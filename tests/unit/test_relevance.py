@@ -277,6 +277,12 @@ def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: s
         # The US as the subject of the act; agents' patrols.
         ("US detains a visiting writer midway through a lecture tour", ""),
         ("Court lets ICE patrols resume in Southern California", ""),
+        # Without the agency's name: a named case with its act, federal agents' force, a
+        # border agent's arrests.
+        ("New video of the Renee Good shooting raises questions", ""),
+        ("Appeals court ruling delays Mahmoud Khalil's removal", ""),
+        ("Federal agent shoots a driver in Minneapolis, officials say", ""),
+        ("Top border agent says dozens were arrested at a car wash", ""),
     ],
 )
 def test_enforcement_told_as_force_operations_and_courts_is_relevant(
@@ -298,6 +304,12 @@ def test_enforcement_told_as_force_operations_and_courts_is_relevant(
         ("Families separated by the Korean War reunite", ""),
         ("Government halts asylum decisions after shooting", "The National Guard was on patrol."),
         ("Singer denounces ICE after the killing of a protester", ""),
+        # Charges over impeding or ramming agents; force on protesters; another country's
+        # troops at its border; a named case's asylum bid.
+        ("Prosecutors charge six people accused of impeding agents during an immigration sweep", ""),
+        ("Former federal agent reviews videos of force used against protesters", ""),
+        ("Poland sends 40,000 troops to the border amid tension with Russia", ""),
+        ("Judge delays the asylum case of Liam Conejo Ramos", ""),
         ("Federal agents from the ICE surge return to raid clinics over billing fraud", ""),
         ("Court keeps program that shields 500,000 people from deportation to their countries", ""),
         # The crackdown as a backdrop; another country handing someone over to the US.
