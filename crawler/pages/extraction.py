@@ -6,7 +6,8 @@ development corpus (see tests/unit/test_extraction_quality.py), each step earns 
 
 1. The page is parsed once; the metadata newswatch stores is read from that tree (skipping
    trafilatura's categories, tags and licence readers), then trafilatura runs in precision
-   mode without its external fallbacks (``fast``) on a copy. Only when that finds little text
+   mode without its external fallbacks (``fast``) on a copy (stage by stage, so that it is the
+   only copy: ``crawler.pages.precision_pass``). Only when that finds little text
    (under ``FAST_MIN_CHARS``) does the full cascade run (readability and justext
    comparisons), so a page costs less CPU than one default ``trafilatura.extract`` without
    metadata.
@@ -42,6 +43,7 @@ from crawler.pages.inline_teasers import article_resumes_at
 from crawler.pages.liveblog import reconcile_liveblog, shown_updates
 from crawler.pages.metadata import read_head, read_metadata
 from crawler.pages.notices import article_chars, is_only_a_notice
+from crawler.pages.precision_pass import fast_precision_text
 from crawler.pages.structured_data import read_structured_text
 from crawler.pages.text_overlap import WordShingles, words_of
 
@@ -105,20 +107,29 @@ def _extract_article(html: str, url: str) -> ExtractedArticle | None:
 def _dom_text(tree: HtmlElement, url: str) -> str:
     """The article text trafilatura finds: precision first, fuller passes only when that is short
     or is only a notice (a paywall's reprint terms, a cookie prompt)."""
-    text = _text_of(_run_trafilatura(tree, url, fast=True))
+    text = _fast_text(tree, url)
     if len(text) < FAST_MIN_CHARS or is_only_a_notice(text):
-        full = _text_of(_run_trafilatura(tree, url, fast=False))
+        full = _text_of(_full_pass(tree, url))
         if full and not (is_only_a_notice(full) and article_chars(full) < article_chars(text)):
             text = full
     elif len(text) < SECOND_LOOK_CHARS:
-        full = _text_of(_run_trafilatura(tree, url, fast=False))
+        full = _text_of(_full_pass(tree, url))
         if len(full) > len(text) and WordShingles(text).share_in(WordShingles(full)) >= SAME_BODY_SHARE:
             text = full
     if is_only_a_notice(text):
-        fuller = _text_of(_run_trafilatura(tree, url, fast=False, favor_precision=False))
+        fuller = _text_of(_full_pass(tree, url, favor_precision=False))
         if article_chars(fuller) > article_chars(text):
             text = fuller
     return text
+
+
+def _fast_text(tree: HtmlElement, url: str) -> str:
+    """The precision pass every page gets, copying the tree once (crawler.pages.precision_pass)."""
+    try:
+        return fast_precision_text(tree, url)
+    except Exception:  # lxml and trafilatura raise many types on hostile input
+        logger.info("trafilatura failed on %s", url, exc_info=True)
+        return ""
 
 
 def _text_of(doc: Any) -> str:
@@ -134,14 +145,14 @@ def read_page_metadata(tree: HtmlElement, url: str) -> Document:
         return Document()
 
 
-def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool, favor_precision: bool = True) -> Any:
-    """One trafilatura pass over (a copy of) the parsed page: its Document, or None when it finds
-    nothing or fails. Metadata was read already, without the fields newswatch does not store."""
+def _full_pass(tree: HtmlElement, url: str, *, favor_precision: bool = True) -> Any:
+    """trafilatura's full cascade over (a copy of) the parsed page: its Document, or None when it
+    finds nothing or fails. Metadata was read already, without the fields newswatch does not store."""
     try:
         return trafilatura.bare_extraction(
             tree,  # bare_extraction works on a copy of a tree it is given
             url=url,
-            fast=fast,
+            fast=False,
             favor_precision=favor_precision,
             include_comments=False,  # reader comments are not the article
             with_metadata=False,
