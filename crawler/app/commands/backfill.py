@@ -61,10 +61,12 @@ def backfill_command(args: argparse.Namespace, config: Config) -> int:
     if args.action == "status":
         return show_status(config)
     from crawler.app.crawls import run_backfill
+    from crawler.core.allocator import fix_mmap_threshold
     from crawler.topic.relevance import load_topic  # here: every other command's start-up skips it
     from crawler.views.backfill_status import print_backfill_summary
 
     plan = backfill_plan(args, config)
+    fix_mmap_threshold()  # before the forkserver starts: it and its workers read it at start
     load_topic(config)  # a bad relevance.topic stops here (exit 2)
     start_extraction_server(config)
     with opened_store(config.database_url):
