@@ -13,8 +13,17 @@ writes the set under bench/results/, which git ignores.
 
 Labels come from sentence alignment, which is independent of the shingle signatures under
 test: two pages are compared by the body sentences they share (normalized, at least eight
-words, photo captions left out; two sentences match when their first or last eight words do,
-as wire versions edit a sentence's middle or one end). A pair is
+words that are not numbers, so a timestamp is none; two sentences match when their first or last
+eight words do, as wire versions edit a sentence's middle or one end). Photo captions are left
+out whole paragraph by paragraph: one carrying a credit or a photo's description, one a gallery
+shows twice in a row (the caption, then the caption again or cut with "... more"), one under a
+"Credit:" line or over a "Photo:" line, and a gallery's script kept as text
+(``window._taboola = ...``); a page whose body is its gallery is then unlabelled. A sentence
+mostly inside quotation marks, read across the sentences of its paragraph, or an embedded tweet
+(the paragraph over a "— Name (@handle) date" line), is **quoted words**: it is shared, but the
+top sentence that anchors a copy must be the writer's own, a copy must share one such sentence
+at least, and a write-thru three, because different stories of one event quote the same tweet
+and statement. A pair is
 
 * a **copy** (``duplicate_of`` should link it) when the shared sentences cover most of the
   shorter page's body and either most of the longer one's too, or they are anchored at the
@@ -75,6 +84,11 @@ FURNITURE_SHARE = 1 / 3
 HOLDOUT_MODULUS = 4
 HEADLINE_WORDS = 5  # a first line this long is the page's headline, not a section label
 
+QUOTED_SHARE = 0.5  # a sentence mostly inside quotation marks is quoted words, not the writer's
+CREDIT_LINE_WORDS = 10
+_CREDIT_LINE = re.compile(r"\(?(photo|credit|image)s?\s*:", re.IGNORECASE)
+_WIDGET = re.compile(r"window\._?\w+\s*=|_taboola\.push|googletag\.")  # a gallery's script kept as text
+_TWEET_BYLINE = re.compile(r"[\u2014\u2013-]\s*.{1,60}\(@\w+\)")
 _CAPTION = re.compile(
     r"\(ap photo|\(photo|photo by|photo credit|/ ap\b|/ afp\b|getty images|^file\b|in this .{0,40} photo",
     re.IGNORECASE,
@@ -86,17 +100,61 @@ def normalize(sentence: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", folded).split())
 
 
-def body_sentences(text: str) -> list[str]:
-    """The page's sentences of eight words or more, in order, captions left out."""
-    found = []
-    for paragraph in text.split("###"):
-        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+def caption_paragraphs(paragraphs: list[str]) -> set[int]:
+    """Which paragraphs are photo captions (or a gallery's widget script), read whole: one
+    carrying a credit or a photo's description ("(AP Photo/...)", "In this ... photo"), one a
+    gallery shows twice in a row (the caption, then the caption again or cut short with
+    "... more"), and one under a "Credit:" line or over a "Photo:" line, the way sfgate.com,
+    chron.com, USA Today and the Boston Herald print a photo."""
+    found = {i for i, text in enumerate(paragraphs) if _CAPTION.search(text) or _WIDGET.search(text)}
+    folded = [normalize(paragraph) for paragraph in paragraphs]
+    for i, (paragraph, following) in enumerate(itertools.pairwise(folded)):
+        cut = following.removesuffix(" more")
+        if len(paragraph.split()) >= MIN_SENTENCE_WORDS and paragraph.startswith(cut):
+            found.update((i, i + 1))
+    for i, paragraph in enumerate(paragraphs):
+        line = paragraph.strip()
+        if _CREDIT_LINE.match(line) and len(line.split()) <= CREDIT_LINE_WORDS:
+            found.add(i + 1 if line.casefold().startswith("credit") else i - 1)
+    return found
+
+
+def quoted_share(sentence: str, quoting: bool) -> tuple[float, bool]:
+    """The share of a sentence's letters inside quotation marks, and whether a quotation is still
+    open after it (a quote of several sentences); ``quoting`` is whether one was open before."""
+    inside = total = 0
+    for char in sentence:
+        if char in '"“”':
+            quoting = char == "“" or (char == '"' and not quoting)
+        elif char.isalpha():
+            total += 1
+            inside += quoting
+    return (inside / total if total else 0.0), quoting
+
+
+def body_sentences(text: str) -> tuple[list[str], frozenset[str]]:
+    """The page's sentences of eight words or more, in order, captions left out, and which of
+    them are quoted words (a statement, a tweet), which different stories share."""
+    found, quoted = [], set()
+    paragraphs = text.split("###")
+    captions = caption_paragraphs(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        if index in captions:
+            continue
+        # an embedded tweet is the paragraph over its "— Name (@handle) date" line
+        tweet = index + 1 < len(paragraphs) and bool(_TWEET_BYLINE.match(paragraphs[index + 1].strip()))
+        quoting = False
+        for sentence in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"\u201d\u2019])\s+", paragraph):
+            share, quoting = quoted_share(sentence, quoting)
             if _CAPTION.search(sentence):
                 continue
             normalized = normalize(sentence)
-            if len(normalized.split()) >= MIN_SENTENCE_WORDS:
+            # words, not numbers: "12 44 am cdt sunday july 15 2018" is a page's timestamp
+            if sum(not word.isdigit() for word in normalized.split()) >= MIN_SENTENCE_WORDS:
                 found.append(normalized)
-    return list(dict.fromkeys(found))
+                if tweet or share > QUOTED_SHARE:
+                    quoted.add(normalized)
+    return list(dict.fromkeys(found)), frozenset(quoted)
 
 
 def sentence_keys(sentence: str) -> tuple[str, str]:
@@ -114,6 +172,7 @@ class Page:
     scrape_time: str
     text: str
     body: list[str]
+    quoted: frozenset[str]  # the body sentences that are quoted words
 
     @functools.cached_property
     def normalized(self) -> str:
@@ -148,8 +207,8 @@ def read_pages(source: Path) -> list[Page]:
         for row in csv.DictReader(io.StringIO(raw)):
             text = row["text"]
             page_id = f"{event}-{row['id']}"  # the scrapes number their pages independently
-            body = body_sentences(text)
-            pages.append(Page(page_id, event, row["publisher"], row["scrape_time"], text, body))
+            body, quoted = body_sentences(text)
+            pages.append(Page(page_id, event, row["publisher"], row["scrape_time"], text, body, quoted))
     return pages
 
 
@@ -170,15 +229,18 @@ def pair_label(a: Page, b: Page) -> tuple[str, str]:
     # A copy starts with the original's words (its first sentence may be re-written), or carries
     # its headline word for word (an aggregator's teaser: the headline and an excerpt); a
     # write-thru puts a new top of its own on the shared paragraphs.
+    # Quoted words (a statement, a tweet) are what different stories of one event share most, so
+    # the top a copy shares is the writer's own sentence, and a write-thru shares such sentences.
     same_headline = short.headline is not None and short.headline == long.headline
-    short_top_shared = same_headline or any(s in shared for s in short.body[:ANCHOR_SENTENCES])
-    if len(shared) >= 2 and cover_short >= COPY_COVER_SHORT and short_top_shared:
+    own_shared = shared - short.quoted
+    short_top_shared = same_headline or any(s in own_shared for s in short.body[:ANCHOR_SENTENCES])
+    if len(shared) >= 2 and own_shared and cover_short >= COPY_COVER_SHORT and short_top_shared:
         at_start = same_headline or any(s in shared_in_long for s in long.body[:ANCHOR_SENTENCES])
         at_end = any(s in shared_in_long for s in long.body[-ANCHOR_SENTENCES:])
         if cover_long >= COPY_COVER_LONG or at_start or at_end:
             return "copy", _copy_kind(short, long, shared, cover_long, at_start)
         return "different", "quoted_brief"
-    if len(shared) >= WRITE_THRU_MIN_SHARED and cover_short >= WRITE_THRU_COVER and not short_top_shared:
+    if len(own_shared) >= WRITE_THRU_MIN_SHARED and cover_short >= WRITE_THRU_COVER and not short_top_shared:
         return "write_thru", "write_thru"
     return "different", "shared_sentence"
 
