@@ -9,7 +9,8 @@ its own, so a cut copy finds its original by the lead even when the whole-text b
 and is accepted on a lead match plus containment.
 
 The lead skips what page furniture puts before the story: short lines (datelines, bylines,
-"Advertisement", widget labels) and photo captions.
+"Advertisement", widget labels), photo captions (a credit, or a gallery's caption shown twice)
+and a gallery's script kept as text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from crawler.dedup.minhash import MinHashSignature, Scheme, signature_of_normali
 
 LEAD_WORDS = 120  # about the first four paragraphs of a wire story
 MIN_PARAGRAPH_WORDS = 12  # shorter lines are datelines, bylines and furniture, not the story
+HEADLINE_LINE_WORDS = 20  # a line this short with no sentence's end is a headline, not the story
 # 4 rows: two leads that agree on 90 % of their shingles share a key with probability 0.9999,
 # unrelated leads (J < 0.1) almost never; 8 bands add 8 index rows per original.
 LEAD_SCHEME = Scheme(shingle_words=5, slots=128, bands=8, rows=4, min_shingles=40)
@@ -34,21 +36,55 @@ _CAPTION = re.compile(
     r"\((ap )?photo\b|photo by|photo credit|getty images|^file\s*[-\u2014\u2013]|in this .{0,40} photo",
     re.IGNORECASE,
 )
+# Credits a gallery prints without parentheses ("... Monday. | AP Photo", "PA via AP Name", a
+# "Photo: Name, AP" line under the caption).
+_GALLERY_CREDIT = re.compile(r"\bap photo\b|\bvia ap\b|^photos?:\s", re.IGNORECASE)
+# A gallery's script that the extraction kept as text ("window._taboola = ...").
+_WIDGET = re.compile(r"window\._?\w+\s*=|_taboola\.push|googletag\.")
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_GALLERY_TOGGLE = re.compile(r"\s*(\.\.\.|\u2026)?\s*(more|less)$")
 
 
-def lead_of(text: str, words: int = LEAD_WORDS) -> str:
-    """The first ``words`` normalized words of the text's body paragraphs."""
+def lead_of(text: str, words: int = LEAD_WORDS, see_through_galleries: bool = True) -> str:
+    """The first ``words`` normalized words of the text's body paragraphs. ``see_through_galleries``
+    also skips a gallery (its captions, credits and script) and headline lines; the story rule reads
+    a body with them (write-thrus of one wire story carry the same photos)."""
+    paragraphs = [paragraph.strip() for paragraph in re.split(r"\n\s*\n|\n", text)]
+    gallery = gallery_captions(paragraphs) if see_through_galleries else set()
     taken: list[str] = []
-    for paragraph in re.split(r"\n\s*\n|\n", text):
-        if _CAPTION.search(paragraph):
+    for index, paragraph in enumerate(paragraphs):
+        if _CAPTION.search(paragraph) or index in gallery:
+            continue
+        if see_through_galleries and (_GALLERY_CREDIT.search(paragraph) or _WIDGET.search(paragraph)):
             continue
         tokens = normalize_text(paragraph).split()
         if len(tokens) < MIN_PARAGRAPH_WORDS:
+            continue
+        if see_through_galleries and is_headline_line(paragraph, len(tokens)):
             continue
         taken.extend(tokens)
         if len(taken) >= words:
             break
     return " ".join(taken[:words])
+
+
+def is_headline_line(paragraph: str, words: int) -> bool:
+    """A line of a headline's length that does not end as a sentence does: the page's headline or
+    a gallery's title, which one copy prints (twice, under a gallery) and another leaves out."""
+    return words <= HEADLINE_LINE_WORDS and not _SENTENCE_END.search(paragraph)
+
+
+def gallery_captions(paragraphs: list[str]) -> set[int]:
+    """The paragraphs a photo gallery shows twice in a row: a caption, then the same caption again
+    or cut short ("... more"). A page keeps its gallery above the story, so its captions would
+    otherwise be its lead, and a copy without the gallery would share no lead with it."""
+    found: set[int] = set()
+    for index in range(len(paragraphs) - 1):
+        caption = _GALLERY_TOGGLE.sub("", paragraphs[index])
+        cut = _GALLERY_TOGGLE.sub("", paragraphs[index + 1])
+        if len(cut.split()) >= MIN_PARAGRAPH_WORDS and caption.startswith(cut):
+            found.update((index, index + 1))
+    return found
 
 
 def lead_signature(text: str) -> MinHashSignature | None:

@@ -97,7 +97,7 @@ def _containment(lower_a: frozenset[str], lower_b: frozenset[str]) -> float:
 
 
 def _lower_shingles(text: str) -> frozenset[str]:
-    body = lead_of(text, words=1 << 30).split()
+    body = lead_of(text, words=1 << 30, see_through_galleries=False).split()
     return frozenset(shingles(" ".join(body[LEAD_WORDS:])))
 
 

@@ -244,3 +244,41 @@ def test_migrating_from_the_previous_revision_gives_every_stored_article_its_sto
     assert row(reopened, original)["story_id"] == original and row(reopened, copy)["story_id"] == original
     assert row(reopened, copy)["duplicate_of"] == original
     reopened.close()
+
+
+GALLERY = [
+    "window._taboola = window._taboola || []; _taboola.push({mode: 'thumbnails-c', "
+    "container: 'taboola-interstitial-gallery-thumbnails-3', target_type: 'mix'});",
+    "Photo: Jane Doe, Wire",
+    "Image 1 of 2",
+    "Workers leave a meatpacking plant in Marshalltown, Iowa, after federal agents arrived before the "
+    "morning shift on Wednesday. Families gathered across the street for most of the day. less",
+    "Workers leave a meatpacking plant in Marshalltown, Iowa, after federal agents arrived before the "
+    "morning shift on Wednesday. Families gathered ... more",
+    "Photo: Jane Doe, Wire",
+    "Image 2 of 2",
+    "A bus carries detained workers from a plant in Ottumwa, Iowa, to a processing center in Cedar "
+    "Rapids on Wednesday afternoon, as relatives watch from a parking lot. less",
+    "A bus carries detained workers from a plant in Ottumwa, Iowa, to a processing center in Cedar "
+    "Rapids on Wednesday afternoon, as relatives ... more",
+    "Photo: Jane Doe, Wire",
+    "The Latest: Immigration agents detain 212 workers at three Iowa plants",
+    "1 / 2",
+    "Back to Gallery",
+]
+
+
+def test_a_copy_of_a_live_pages_first_entry_sees_through_the_gallery_above_it(store: Store):
+    # A live page: a gallery the extraction kept (script, captions shown twice, credits), its
+    # headline, then the first entry over a long lower page; the copy is that entry alone, well
+    # under the share of the page that the anchored run asks of a cut copy.
+    live_page = [*GALLERY, *WIRE[:3], *ROUNDUP, *SAME_EVENT, *WRITE_THRU]
+    live = save(store, article("live.example/latest", live_page))
+    copy = article("paper.example/raid", ["Subscribe for unlimited access.", *WIRE[:3]])
+    run = anchored_run(copy.text, joined(live_page))
+    assert run.containment >= DEFAULT_THRESHOLDS.min_cut_containment and not run.at_start
+    live_lead, copy_lead = lead_signature(joined(live_page)), lead_signature(copy.text)
+    assert live_lead and copy_lead
+    assert similarity(live_lead, copy_lead) >= DEFAULT_THRESHOLDS.min_lead_similarity
+
+    assert row(store, save(store, copy))["duplicate_of"] == live
