@@ -16,8 +16,10 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.app.collector import collector_paused
 from crawler.core.secrets import mask_logged_secrets
 from crawler.cycle.runtime import CYCLE_ID_STAT
+from crawler.scrapy_components.deprecated_names import load_http_handler
 from crawler.sources.archives import BackfillPlan
 from crawler.sources.discovery import DiscoveredSource
 
@@ -29,6 +31,7 @@ BACKFILL_SPIDER = "backfill"  # spiders.backfill.BackfillSpider.name
 
 def crawl_settings(config_path: Path, trigger: str, progress: bool, log_level: str) -> Settings:
     """Project settings without relying on the working directory's scrapy.cfg."""
+    load_http_handler()
     settings = Settings()
     settings.setmodule(SETTINGS_MODULE, priority="project")
     settings.set("NEWSWATCH_CONFIG", str(config_path), priority="cmdline")
@@ -44,7 +47,7 @@ def run_reactor(process: CrawlerProcess) -> None:
     # spider and its components) lives until the process exits. Frozen, the collector does
     # not walk it again in each of its passes (in a cycle of 500 304s the collector took about
     # a third of the CPU; README "What a cycle costs").
-    gc.freeze()
+    gc.freeze()  # (this also zeroes the young generation's count: no catch-up collection)
     process.start()
 
 
@@ -60,22 +63,23 @@ def run_cycle(
     """Crawl once and return the id of the cycle's `runs` row (None if the crawl never opened).
 
     ``extra_settings`` (tests: a scripted DNS upstream) go over the project's at cmdline priority."""
-    settings = crawl_settings(config_path, trigger, progress, log_level)
-    settings.setdict(dict(extra_settings or {}), priority="cmdline")
-    process = CrawlerProcess(settings)
-    mask_logged_secrets()
-    if log_level != "DEBUG":
-        # Every given-up download is a typed failure in the cycle summary; one ERROR line each
-        # from Scrapy's retry middleware would only repeat it.
-        # The same for robots.txt fetches that fail: the request behind them fails typed too.
-        for name in (
-            "scrapy.downloadermiddlewares.retry",
-            "scrapy.downloadermiddlewares.robotstxt",
-            "crawler.scrapy_components.robots_cache",
-        ):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-    crawler = process.create_crawler(FEEDS_SPIDER)
-    process.crawl(crawler, feed=list(feed_names))
+    with collector_paused():  # Scrapy's components load and the crawl is built: all of it kept
+        settings = crawl_settings(config_path, trigger, progress, log_level)
+        settings.setdict(dict(extra_settings or {}), priority="cmdline")
+        process = CrawlerProcess(settings)
+        mask_logged_secrets()
+        if log_level != "DEBUG":
+            # Every given-up download is a typed failure in the cycle summary; one ERROR line
+            # each from Scrapy's retry middleware would only repeat it.
+            # The same for robots.txt fetches that fail: the request behind them fails typed too.
+            for name in (
+                "scrapy.downloadermiddlewares.retry",
+                "scrapy.downloadermiddlewares.robotstxt",
+                "crawler.scrapy_components.robots_cache",
+            ):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        crawler = process.create_crawler(FEEDS_SPIDER)
+        process.crawl(crawler, feed=list(feed_names))
     run_reactor(process)
     assert crawler.stats is not None
     cycle_id = crawler.stats.get_value(CYCLE_ID_STAT)

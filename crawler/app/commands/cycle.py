@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.app.collector import collector_paused
 from crawler.app.commands.common import first_line, opened_store
 from crawler.app.idle_cycle import remember_facts
 from crawler.core.clock import utcnow
@@ -73,7 +74,8 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
                 register_rules(config)  # before the crawl: a cycle killed after storing still owes its alerts
             cycle_id = cycle_without_work(config, args.feed)
             if cycle_id is None:
-                from crawler.app.crawls import run_cycle  # Scrapy and Twisted: only for a crawl
+                with collector_paused():
+                    from crawler.app.crawls import run_cycle  # Scrapy and Twisted: only for a crawl
 
                 cycle_id = run_cycle(
                     config.source_path,
