@@ -55,6 +55,11 @@ def deprecated_names_from_caller() -> Iterator[None]:
 
 def load_http_handler() -> None:
     """Import Scrapy's HTTP(S) download handler, which every crawl loads at start, cheaply."""
-    if HTTP_HANDLER_MODULE not in sys.modules:
-        with deprecated_names_from_caller():
-            importlib.import_module(HTTP_HANDLER_MODULE)
+    if HTTP_HANDLER_MODULE in sys.modules:
+        return
+    if not isinstance(getattr(deprecate, "inspect", None), types.ModuleType):
+        # A Scrapy that no longer names aliases through ``inspect``: nothing to spare.
+        importlib.import_module(HTTP_HANDLER_MODULE)
+        return
+    with deprecated_names_from_caller():
+        importlib.import_module(HTTP_HANDLER_MODULE)

@@ -77,3 +77,16 @@ def test_the_crawl_loads_scrapy_handler_with_its_aliases_named() -> None:
         "scrapy.core.downloader.contextfactory",
         "scrapy.core.downloader.tls",
     ]
+
+
+def test_the_handler_loads_when_scrapy_names_aliases_another_way() -> None:
+    # A later Scrapy without ``inspect`` in its deprecate module: the handler still loads.
+    code = (
+        "import sys, scrapy.utils.deprecate as d\n"
+        "del d.inspect\n"
+        "from crawler.scrapy_components.deprecated_names import HTTP_HANDLER_MODULE, load_http_handler\n"
+        "load_http_handler()\n"
+        "print(HTTP_HANDLER_MODULE in sys.modules, hasattr(d, 'inspect'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "False"], done.stderr
