@@ -172,6 +172,8 @@ def test_an_agency_building_as_the_place_of_a_protest_is_not_the_agency() -> Non
         "Minneapolis has revised its police policies to include a duty to render aid.",
         "The country is becoming one where the military does police work in cities.",
         "Agents approached parents at the school, pretending to be local police.",
+        "The officers banged on the door, identifying themselves as the police.",
+        "The agents at her door were claiming to be police.",
     ],
 )
 def test_agencies_named_but_not_acting_are_not_agencies(text: str) -> None:
@@ -747,10 +749,18 @@ def test_counts_in_the_forms_news_writes_them(text: str, expected: tuple[int, st
         "Lights are left on from 6 a.m. to Midnight. Detainees are allowed outside twice a day.",
         "Bryam Escobar Martinez, a father of two from Hopkins, was detained by ICE.",
         "The 660 prisoners--most of whom were captured in Afghanistan--could be held without charges.",
+        "A press conference was held in the same 7-11 parking lot where immigrant workers were arrested.",
+        "Agents raided the facility at 830 N. Hampden Ave. Workers were detained inside the facility.",
     ],
 )
 def test_numbers_that_are_not_counts_of_people_affected(text: str) -> None:
     assert extract_facts("", text, None).counts == []
+
+
+def test_the_minutes_of_a_clock_time_are_not_a_count() -> None:
+    line = "~20:30 - Three people (the owners and a dishwasher) are detained"
+    counts = extract_facts("", line, None).counts
+    assert 30 not in {count.number for count in counts}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""Signals quality gate: the facts on the gold set's holdout, against floors that may only go up.
+"""Signals quality gate: the facts on the gold set's holdouts, against floors that may only go up.
+
+The first holdout (`former-holdout`) was retired into tuning once it had been scored over many
+passes; its floors stay. `holdout-2` is the one never tuned on.
 
 Scored by bench/eval_signals.py (imported, so the gate and the README's figures are one
 computation). The articles' texts are rebuilt from their pinned public sources by
@@ -18,7 +21,8 @@ import pytest
 from tests.support import REPO
 
 FLOORS: dict[str, Any] = json.loads((REPO / "tests" / "signals_floor.json").read_text())
-SIGNALS = [name for name in FLOORS["holdout"]]
+HOLDOUTS = [split for split in FLOORS if not split.startswith("_")]
+CASES = [(split, signal) for split in HOLDOUTS for signal in FLOORS[split]]
 
 
 def load_evaluator() -> ModuleType:
@@ -41,12 +45,12 @@ def figures() -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("signal", SIGNALS)
-def test_holdout_scores_at_least_the_pinned_floor(figures: dict[str, Any], signal: str) -> None:
+@pytest.mark.parametrize(("split", "signal"), CASES)
+def test_holdout_scores_at_least_the_pinned_floor(figures: dict[str, Any], split: str, signal: str) -> None:
     for measure in ("precision", "recall"):
-        floor = FLOORS["holdout"][signal][measure]
-        assert figures["holdout"][signal][measure] >= floor, (
-            f"{signal} {measure} fell below {floor}: {figures}"
+        floor = FLOORS[split][signal][measure]
+        assert figures[split][signal][measure] >= floor, (
+            f"{split} {signal} {measure} fell below {floor}: {figures[split]}"
         )
 
 
@@ -56,7 +60,9 @@ def test_the_labels_cover_the_set_the_rule_describes() -> None:
         for line in (REPO / "bench" / "data" / "signals_labelled.jsonl").read_text().splitlines()
     ]
     assert len(labels) >= 210
-    assert sum(label["split"] == "holdout" for label in labels) >= 25
+    assert len(labels) >= 237
+    assert sum(label["split"] == "former-holdout" for label in labels) >= 25
+    assert sum(label["split"] == "holdout-2" for label in labels) >= 27
     assert (
         sum(label["repo"] == "mn-ice-witness/mn-ice-witness.github.io" for label in labels) >= 30
     )  # 2025-2026

@@ -86,7 +86,8 @@ _NUMBER_WORDS = any_of(_SMALL_NUMBERS)
 _UNITS = any_of(k for k, v in _SMALL_NUMBERS.items() if v < 10)
 _WORD_NUMBER = rf"(?:{_NUMBER_WORDS})(?:-(?:{_UNITS}|one))?"
 _NUMBER = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?"
+    # not the minutes of a clock time ("~20:30 - Three people are detained")
+    r"(?<!\d:)(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?"
     rf"|(?:{_NUMBER_WORDS})\s+hundred(?:\s+(?:and\s+)?{_WORD_NUMBER})?"
     rf"|(?:a|{_NUMBER_WORDS})\s+dozen|{_WORD_NUMBER})"
 )
@@ -95,6 +96,9 @@ _NUMBER = (
 _MODIFIERS = (
     r"(?P<mods>(?:cases of\s+)?(?:(?:September|Sept\.?) 11(?:th)?\s+)?"  # "the 1,000 September 11 detainees"
     r"(?:(?!(?:years?|months?|weeks?|days?|old|percent|of|busloads?)\b)"
+    # a clause of its own ("the 7-11 parking lot where workers were arrested") or a street address
+    # ("830 N. Hampden Ave. Workers were detained") is not the people counted
+    r"(?!(?:where|when|which|who|whom|whose)\b)(?!(?:Ave|Avenue|St|Street|Blvd|Boulevard|Rd|Road)\b)"
     r"(?!\d)[\w'\".-]+\s+){0,4}?)"
 )
 # After the number: the people it counts ("undocumented immigrants", "of them").

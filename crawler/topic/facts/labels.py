@@ -170,7 +170,9 @@ AGENCIES = [
         # a person's past job ("a former cop"); what a detainer asks of police in general
         r"former|retired|ex-|requests? for|asking|asks|"
         # agents passing themselves off as police ("Pretending to be local police")
-        r"(?:pretend(?:s|ed|ing)? to be|pos(?:e|es|ed|ing) as|impersonat(?:e|es|ed|ing))"
+        r"(?:pretend(?:s|ed|ing)? to be|pos(?:e|es|ed|ing) as|impersonat(?:e|es|ed|ing)|"
+        # "identifying themselves as the police", "claiming to be police": what agents said they were
+        r"identif(?:y|ies|ied|ying) (?:themselves|himself|herself) as|claim(?:s|ed|ing)? to be)"
         r" (?:the )?(?:local )?|"
         # a condition, not a call made ("they would need to call police for identification")
         r"(?:would|'d|will) need (?:to (?:call|get|involve) )?(?:the )?|"
