@@ -59,6 +59,7 @@ class PeakMemory:
         self.root = psutil.Process(pid)
         self.peak = 0
         self.cpu: dict[int, float] = {}
+        self.parent: dict[int, int] = {}  # pid -> parent pid, to tell the forkserver from its workers
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -73,10 +74,25 @@ class PeakMemory:
                         total += process.memory_info().rss
                         times = process.cpu_times()
                         self.cpu[process.pid] = times.user + times.system
+                        if process.pid not in self.parent:
+                            self.parent[process.pid] = process.ppid()
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 pass
             time.sleep(0.25)  # sampling costs CPU the cycle needs: keep it rare
+
+    def roles(self) -> dict[str, list[float]]:
+        """CPU seconds by role: the crawling process, its other children (the forkserver, the
+        resource tracker) and the workers forked from those children."""
+        root = self.root.pid
+        helpers = {pid for pid, parent in self.parent.items() if parent == root}
+        found: dict[str, list[float]] = {"helpers": [], "workers": []}
+        for pid, cpu in self.cpu.items():
+            if pid in helpers:
+                found["helpers"].append(round(cpu, 2))
+            elif pid != root:
+                found["workers"].append(round(cpu, 2))
+        return found
 
     def stop(self) -> int:
         self._stop.set()
@@ -135,6 +151,7 @@ def pipeline_cycle(
         "peak_rss_mb": peak / 2**20,
         "crawler_cpu": crawler_cpu,
         "tree_cpu": tree_cpu,
+        "roles": memory.roles(),
         "summary": stdout,
     }
 
@@ -191,6 +208,8 @@ def main() -> None:
         "bare_trafilatura_cpu_seconds": [round(seconds, 2) for seconds in BARE_CPU],
         "cycle_crawler_cpu_seconds": [round(cycle["crawler_cpu"], 2) for cycle in cycles],
         "cycle_tree_cpu_seconds": [round(cycle["tree_cpu"], 2) for cycle in cycles],
+        # the crawling process's other children (forkserver, resource tracker) and the workers
+        "cycle_cpu_by_role": [cycle["roles"] for cycle in cycles],
         "load_average": [round(load, 1) for load in os.getloadavg()],
     }
     if args.json:

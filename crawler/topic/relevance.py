@@ -20,13 +20,15 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from crawler.core.config import Config, describe_yaml_error
 from crawler.core.errors import ConfigError, TopicError
 from crawler.core.languages import language_list_problem
+
+if TYPE_CHECKING:  # the workers' forkserver compiles topics; config's pydantic and SQLAlchemy cost it ~0.25 s
+    from crawler.core.config import Config
 
 __all__ = ["RelevanceResult", "Topic", "load_topic"]
 
@@ -186,6 +188,8 @@ class Topic:
         except UnicodeDecodeError as exc:
             raise TopicError(f"{path}: cannot read topic file: not UTF-8 text (byte {exc.start})") from exc
         except yaml.YAMLError as exc:
+            from crawler.core.config import describe_yaml_error
+
             raise TopicError(f"{path}: not valid YAML: {describe_yaml_error(exc)}") from exc
         return cls.from_mapping(data, source=str(path))
 
