@@ -19,14 +19,16 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import logging
+import mmap
 import os
 import pickle
 import stat
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import BinaryIO, TypeVar, cast
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,29 @@ def load_or_build(
         return cast("_T", loaded)
     value = build()
     _store(path.parent, name, path, value)
+    return value
+
+
+def load_or_build_mapped(
+    name: str,
+    build: Callable[[], _T],
+    *,
+    packages: Sequence[str],
+    distributions: Sequence[str],
+    inputs: Sequence[bytes] = (),
+) -> _T:
+    """Like `load_or_build`, but the value's numpy arrays are mapped from the file, not read.
+
+    Pages of an array that nothing reads stay on disk, and forked processes share the ones read
+    through the page cache. The arrays come back read-only. The file is
+    ``<cache>/<name>-<key>.mapped``: the pickle (protocol 5), then each array's bytes, page-aligned.
+    """
+    path = cache_dir() / f"{name}-{index_key(packages, distributions, inputs)}{_MAPPED_SUFFIX}"
+    loaded = _load_mapped(path)
+    if loaded is not None:
+        return cast("_T", loaded)
+    value = build()
+    _store(path.parent, name, path, value, mapped=True)
     return value
 
 
@@ -137,6 +162,62 @@ def _load(path: Path) -> object | None:
         return None
 
 
+_MAPPED_SUFFIX = ".mapped"
+_MAPPED_MAGIC = b"NWMAP001"
+_MAPPED_HEAD = struct.Struct("<8sQQ")  # magic, pickle length, number of buffers
+_MAPPED_BUFFER = struct.Struct("<QQ")  # offset, length
+
+
+def _load_mapped(path: Path) -> object | None:
+    try:
+        with open(path, "rb") as file:
+            if not _trusted(path.parent, os.fstat(file.fileno())):
+                logger.warning(
+                    "ignoring %s: not owned by this user, or its folder is writable by others", path
+                )
+                return None
+            # The mapping outlives the file object: the arrays keep it alive.
+            mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            view = memoryview(mapping)
+        magic, pickle_length, count = _MAPPED_HEAD.unpack_from(view)
+        if magic != _MAPPED_MAGIC:
+            raise ValueError("not a mapped index")
+        start = _MAPPED_HEAD.size + count * _MAPPED_BUFFER.size
+        buffers = []
+        for number in range(count):
+            place = _MAPPED_HEAD.size + number * _MAPPED_BUFFER.size
+            offset, length = _MAPPED_BUFFER.unpack_from(view, place)
+            if offset + length > len(view):
+                raise ValueError("truncated")
+            buffers.append(view[offset : offset + length])
+        return pickle.loads(view[start : start + pickle_length], buffers=buffers)
+    except FileNotFoundError:
+        return None
+    except Exception:  # truncated or otherwise unreadable: build again and replace it
+        logger.warning("ignoring unreadable index %s", path, exc_info=True)
+        return None
+
+
+def _write_mapped(file: BinaryIO, value: object) -> None:
+    buffers: list[pickle.PickleBuffer] = []
+    pickled = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    start = _MAPPED_HEAD.size + len(buffers) * _MAPPED_BUFFER.size
+    offset = start + len(pickled)
+    places = []
+    for buffer in buffers:
+        offset = -(-offset // mmap.PAGESIZE) * mmap.PAGESIZE
+        length = buffer.raw().nbytes
+        places.append((offset, length))
+        offset += length
+    file.write(_MAPPED_HEAD.pack(_MAPPED_MAGIC, len(pickled), len(buffers)))
+    for place in places:
+        file.write(_MAPPED_BUFFER.pack(*place))
+    file.write(pickled)
+    for buffer, (offset, _) in zip(buffers, places, strict=True):
+        file.write(b"\0" * (offset - file.tell()))
+        file.write(buffer.raw())
+
+
 def _trusted(folder: Path, info: os.stat_result) -> bool:
     folder_info = folder.stat()
     others_write = stat.S_IWGRP | stat.S_IWOTH
@@ -148,24 +229,27 @@ def _trusted(folder: Path, info: os.stat_result) -> bool:
     )
 
 
-def _store(folder: Path, name: str, path: Path, value: object) -> None:
+def _store(folder: Path, name: str, path: Path, value: object, *, mapped: bool = False) -> None:
     """Write atomically: a reader sees the old file or the whole new one, never part of one."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                if mapped:
+                    _write_mapped(file, value)
+                else:
+                    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
-        _drop_oldest(folder, name)
+        _drop_oldest(folder, name, path.suffix)
     except OSError as exc:
         logger.info("could not keep the %s index in %s (%s); it is built again next time", name, folder, exc)
 
 
-def _drop_oldest(folder: Path, name: str) -> None:
-    indexes = sorted(folder.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _drop_oldest(folder: Path, name: str, suffix: str) -> None:
+    indexes = sorted(folder.glob(f"{name}-*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in indexes[KEPT_PER_NAME:]:
         stale.unlink(missing_ok=True)

@@ -85,3 +85,44 @@ def test_only_the_newest_indexes_of_a_name_are_kept(cache: Path) -> None:
     kept = {p.name for p in cache.glob("sample-*.pickle")}
     assert len(kept) == built_index.KEPT_PER_NAME
     assert "sample-old0.pickle" not in kept and "sample-old1.pickle" not in kept
+
+
+def test_a_mapped_index_gives_back_its_arrays_mapped_and_read_only(cache: Path) -> None:
+    import numpy as np
+
+    calls = []
+
+    def build() -> dict[str, object]:
+        calls.append(1)
+        return {"table": np.arange(5000, dtype=np.float16).reshape(50, 100), "labels": ["en", "fr"]}
+
+    first = built_index.load_or_build_mapped("mapped-sample", build, **KEY_INPUTS)
+    second = built_index.load_or_build_mapped("mapped-sample", build, **KEY_INPUTS)
+    assert calls == [1]
+    assert second["labels"] == ["en", "fr"]
+    assert np.array_equal(first["table"], second["table"])
+    assert second["table"].dtype == np.float16
+    assert not second["table"].flags.writeable  # a view of the file, not a copy
+    (index,) = cache.glob("mapped-sample-*.mapped")
+    with open(index, "rb") as file:  # the array's bytes start on a page, so they can be mapped
+        data = file.read()
+    offset = data.index(first["table"].tobytes())
+    assert offset % 4096 == 0
+
+
+def test_a_truncated_mapped_index_is_rebuilt(cache: Path) -> None:
+    import numpy as np
+
+    calls = []
+
+    def build() -> object:
+        calls.append(1)
+        return np.ones(10_000, dtype=np.uint32)
+
+    built_index.load_or_build_mapped("mapped-sample", build, **KEY_INPUTS)
+    (index,) = cache.glob("mapped-sample-*.mapped")
+    index.write_bytes(index.read_bytes()[:5000])
+    assert int(built_index.load_or_build_mapped("mapped-sample", build, **KEY_INPUTS).sum()) == 10_000
+    assert len(calls) == 2
+    assert int(built_index.load_or_build_mapped("mapped-sample", build, **KEY_INPUTS).sum()) == 10_000
+    assert len(calls) == 2
