@@ -23,8 +23,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from crawler.core.config_paths import default_config_path
 from crawler.core.durations import parse_duration
@@ -366,6 +364,8 @@ def describe_yaml_error(exc: yaml.YAMLError) -> str:
 
 def resolve_database_url(url: str, base: Path) -> str:
     """Resolve a relative SQLite path against the config folder; other URLs pass through."""
+    from sqlalchemy.engine import make_url  # see _check_database_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
@@ -408,6 +408,11 @@ def _parsed_config(path: Path, resolved: Path, raw_text: str) -> Config:
 
 
 def _check_database_url(path: Path, url: str) -> None:
+    # Imported here: the extraction workers' forkserver imports this module for the topic, and
+    # SQLAlchemy would add ~13 MB to it that no worker uses.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
