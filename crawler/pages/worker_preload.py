@@ -1,9 +1,10 @@
 """Imported once by the forkserver the extraction workers are forked from.
 
 What this process loads, every worker inherits instead of loading it again: trafilatura and
-lxml, the compiled fact tables, the gazetteer (read from its built index, or built here
-once), py3langid's language model (~78 MB of arrays, which forked workers share) and the
-cycle's topic (its ~1,600 phrase patterns cost each worker about half a second to compile).
+lxml, the compiled fact tables, the gazetteer (read from its built index, or built here once),
+py3langid's language model (its ~68 MB of arrays mapped from the built index, so a worker reads
+in only the pages its texts need) and the cycle's topic (its ~1,600 phrase patterns cost each
+worker about half a second to compile).
 The forkserver starts with the environment of the process that first starts a worker, which
 names the topic in ``analysis.WORKER_TOPIC_ENV``. A failure here must not stop the forkserver;
 a worker then loads what it needs itself.
@@ -24,7 +25,7 @@ try:
 except Exception:
     logging.getLogger(__name__).warning("could not preload the gazetteer for the workers", exc_info=True)
 
-try:  # the language model: ~78 MB that every worker shares instead of loading its own
+try:  # the language model, mapped once here instead of loaded by every worker
     language.preload_model()
 except Exception:
     logging.getLogger(__name__).warning("could not preload the language model for the workers", exc_info=True)

@@ -2,12 +2,13 @@
 
 Pages that declare no language (about one in ten) are identified with py3langid, a maintained
 fork of langid.py: a naive Bayes model over byte n-grams, some 140 language labels, numpy only.
-Its model takes ~78 MB and about a second of CPU to unpack, so it is unpacked once into the
-built-index cache (crawler.core.built_index, read back in ~0.05 s) and loaded once, by the
-extraction workers' forkserver (crawler.pages.worker_preload), which the workers share; the
-crawling process loads it only for an untitled page it scores with the feed entry's title. The
-text read is capped: the headline and the first 2,000 characters decide as well as the whole
-article (see bench/eval_language.py).
+Its model takes ~68 MB and about a second of CPU to unpack, so it is unpacked once into the
+built-index cache (crawler.core.built_index) and mapped from there, not read: a process holds
+only the pages of it that its texts touched. It is mapped once, by the extraction workers'
+forkserver (crawler.pages.worker_preload), which the workers share; the crawling process loads
+it only for an untitled page it scores with the feed entry's title. The text read is capped: the
+headline and the first 2,000 characters decide as well as the whole article (see
+bench/eval_language.py).
 """
 
 from __future__ import annotations
