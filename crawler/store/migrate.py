@@ -100,11 +100,26 @@ def schema_state(engine: Engine) -> tuple[str | None, list[str]]:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
         return _sqlite_file_state(Path(database))
+    if engine.dialect.name == "postgresql":
+        return _server_state(engine)
     revision = stored_revision(engine)
     if revision is not None:
         return revision, []
     with engine.connect() as connection:
         return None, inspect(connection).get_table_names()
+
+
+def _server_state(engine: Engine) -> tuple[str | None, list[str]]:
+    """PostgreSQL's tables and revision read in one snapshot. A worker migrating a new database
+    commits its tables and their revision together; two separate reads could see no revision,
+    then the tables, and take newswatch's own store for another application's."""
+    snapshot = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    with snapshot as connection, connection.begin():
+        tables = inspect(connection).get_table_names()
+        if "alembic_version" not in tables:
+            return None, tables
+        revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    return (revision, []) if revision is not None else (None, tables)
 
 
 def _sqlite_file_state(path: Path) -> tuple[str | None, list[str]]:

@@ -269,3 +269,29 @@ def test_starters_racing_to_create_a_new_sqlite_file_all_open_it(tmp_path):
     assert errors == []
     assert migrate.schema_state(Store.open(url).engine)[0] == migrate.HEAD_REVISION
     assert sorted(path.name for path in (tmp_path / "data").iterdir() if path.name.startswith(".")) == []
+
+
+@pytest.mark.postgres
+def test_a_store_migrated_by_another_worker_between_reads_is_never_taken_for_foreign(postgres_url: str):
+    # Workers starting together on a new PostgreSQL store: one commits the schema while another
+    # is reading what the database holds. The reader must see all of it or none of it.
+    from sqlalchemy import create_engine, event
+
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    reader = create_engine(url)
+    migrated: list[bool] = []
+
+    def migrate_elsewhere(*_args: object) -> None:
+        if not migrated:
+            migrated.append(True)
+            Store.open(postgres_url)  # the other worker's whole migration, committed
+
+    event.listen(reader, "after_cursor_execute", migrate_elsewhere)
+    event.listen(reader, "handle_error", migrate_elsewhere)
+    try:
+        current, tables = migrate.schema_state(reader)
+    finally:
+        reader.dispose()
+    assert migrated
+    assert (current, tables) in [(None, []), (migrate.HEAD_REVISION, [])]
+    migrate.refuse_foreign(current, tables)  # raises UnusableDatabase where the race is lost
