@@ -200,8 +200,11 @@ def test_a_backfill_killed_mid_file_resumes_there_and_stores_every_story_once(
     server: MockServer, tmp_path: Path, sqlite_url: str
 ):
     records = [story_record(n) for n in range(1, 41)]
-    data = warc_bytes(records)
-    first_half = len(warc_bytes(records[:20]))  # the first 20 records arrive, then the server stalls
+    # One build of each half: warcio's random record IDs change each gzip member's compressed
+    # length, so a second build of the first 20 records could end inside record 20 of `data`.
+    first = warc_bytes(records[:20])
+    data = first + warc_bytes(records[20:])
+    first_half = len(first)  # the first 20 records arrive, then the server stalls
     release = threading.Event()
     server.serve("/big.warc.gz", ranged(data, stall_after=first_half, release=release))
     config = backfill_config(tmp_path, sqlite_url, server)

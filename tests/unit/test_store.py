@@ -284,7 +284,7 @@ def test_a_store_migrated_by_another_worker_between_reads_is_never_taken_for_for
     def migrate_elsewhere(*_args: object) -> None:
         if not migrated:
             migrated.append(True)
-            Store.open(postgres_url)  # the other worker's whole migration, committed
+            Store.open(postgres_url).close()  # the other worker's whole migration, committed
 
     event.listen(reader, "after_cursor_execute", migrate_elsewhere)
     event.listen(reader, "handle_error", migrate_elsewhere)
