@@ -78,11 +78,21 @@ _RULING_WORDS = re.compile(
 _COURT = re.compile(r"\b(?:judge|court|justices)\b", re.IGNORECASE)
 # The actors of an event, for a sentence that tells what they did without an event word.
 _AGENT_WORDS = re.compile(
-    r"\b(?:ICE|CBP|HSI|INS|Border Patrol|FBI|agents?|officers?|deputies|troopers?|police|incident)\b"
+    r"\b(?:ICE|CBP|HSI|INS|DHS|Border Patrol|FBI|agents?|officers?|deputies|troopers?|police|incident)\b"
+)
+# Agents named only as the reason for something else: "closed ... due to ICE activity".
+_AGENTS_ONLY_AS_CAUSE = re.compile(
+    r"\b(?:due to|because of|amid|citing|over|fears? of|in response to|impacted by|affected by)\s+"
+    r"(?:the\s+)?(?:(?:increased|heightened|ongoing|recent)\s+)?(?:ICE|CBP|federal|immigration)\s+"
+    r"(?:agents'\s+)?(?:activity|activities|presence|operations?|enforcement|surge|concerns?|fears?|threats?)\b",
+    re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|announced|told|reported|confirmed|stated|wrote|dijo|informo|anuncio|filed|posted|"
-    r"published|acknowledged|tweeted)\s+(?:on\s+)?$",
+    r"published|acknowledged|tweeted|"
+    # "DHS released statement on Friday, December 13"
+    r"(?:released|issued|put out|sent)\s+(?:an?\s+|its\s+|the\s+)?(?:(?:press\s+)?release|statement))"
+    r"\s+(?:on\s+)?(?:(?:" + any_of(_WEEKDAYS) + r"),?\s+)?$",
     re.IGNORECASE,
 )
 # A sentence that dates another event to place the story's own ("The incident occurred three
@@ -100,7 +110,7 @@ _BACKGROUND = re.compile(
 # "Jan 18 - Public Works Director Sean Kershaw publicly condemns detention": a statement's day,
 # its verb coming before any event word.
 _STATEMENT_AFTER = re.compile(
-    r"[^.;\n]{0,60}?\b(?:condemn(?:s|ed)|confirm(?:s|ed)|says|said|announc(?:es|ed)|acknowledg(?:es|ed)|"
+    r"[^.;\n]{0,60}?\b(?:condemn(?:s|ed)|confirm(?:s|ed)|says|said|announc(?:e|es|ed)|acknowledg(?:es|ed)|"
     r"respond(?:s|ed)|stated|tweeted|posted|denie[sd]|defend(?:s|ed)|claim(?:s|ed)|criticiz(?:es|ed)|"
     r"denounc(?:es|ed)|issue[sd] (?:a )?statement)\b",
     re.IGNORECASE,
@@ -181,6 +191,10 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
     """The lead event's day (see the module docstring), resolved against `published`."""
     weak: EventDate | None = None
     ruling: EventDate | None = None
+    # An event told only in a Context or Background section: the lead when the story's own news
+    # is no enforcement event (school closures, a visit), and agents acting elsewhere are not.
+    background: EventDate | None = None
+    cause: EventDate | None = None
     # An event the text reports has happened by the day it was published (by today, when the
     # page gives no publication date).
     latest = published if published is not None else utcnow().date()
@@ -207,7 +221,10 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue
             if source_lines.get(source.rfind("\n", 0, match.start()) + 1) and resolved == reference:
                 continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
-            if _excluded(source, match) or _in_background_section(source, match.start()):
+            if _excluded(source, match):
+                continue
+            in_background = _in_background_section(source, match.start())
+            if in_background and background is not None:
                 continue
             if any(start <= match.start() < end for start, end in quiet):
                 continue  # a roundup's item that never mentions immigration: another story's day
@@ -218,6 +235,14 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue  # "three days after ICE agents shot Renee Good on January 7": another event
             context = _context(source, start, end, relative=bool(match.group("next_day")))
             found = EventDate(resolved, zone, match.start(), match.end(), source[start:end].strip())
+            if in_background:
+                if (
+                    _in_context_section(source, match.start())
+                    and _reports_action(context, match.start() - start)
+                    and not _tells_own_action(source)
+                ):
+                    background = found
+                continue
             if _reports_event(context, match.start() - start):
                 if ruling is not None and found.day >= ruling.day:
                     continue  # a later step of the story than the ruling read first
@@ -226,8 +251,11 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                     continue
                 return found
             if weak is None and _AGENT_WORDS.search(context) and not _HOLDS_GATHERING.search(context):
-                weak = found  # agents acting, not a press conference or broadcast about them
-    return ruling or weak
+                if not _AGENT_WORDS.search(_AGENTS_ONLY_AS_CAUSE.sub("", context)):
+                    cause = cause or found  # "schools closed ... due to ICE activity": no agent acted
+                else:
+                    weak = found  # agents acting, not a press conference or broadcast about them
+    return ruling or weak or background or cause
 
 
 class _Marker:
@@ -282,6 +310,40 @@ def _background_sections(source: str) -> list[tuple[int, int]]:
     return sections
 
 
+# "Context" or "Broader Context" (not "Legal Context", "Related Incidents"): the events around the
+# story, one of which may be its lead when the story's own news is no enforcement event.
+_CONTEXT_HEADING = re.compile(r"^(?:(?:Broader|Regional|Wider)\s+)?Context$", re.M)
+
+
+def _in_context_section(source: str, at: int) -> bool:
+    heading = None
+    for candidate in _CONTEXT_HEADING.finditer(source, 0, at):
+        heading = candidate
+    if heading is None:
+        return False
+    return any(start == heading.end() and start <= at < end for start, end in _background_sections(source))
+
+
+# An action word that tells no action of the story: "a felony arrest warrant", "school operations".
+_WARRANT_AFTER = re.compile(r"\s+warrants?\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _tells_own_action(source: str) -> bool:
+    """Whether the text, outside its background sections and source lists, tells of an action of
+    its own ("Agents detained a man."): then a Context section's dated action is another story's."""
+    skipped = list(_background_sections(source))
+    for line in _SOURCE_LINE.finditer(source):
+        line_end = source.find("\n", line.start())
+        skipped.append((line.start(), line_end if line_end >= 0 else len(source)))
+    for word in _EVENT_WORDS.finditer(source):
+        if any(start <= word.start() < end for start, end in skipped):
+            continue
+        if not (word.group().lower().startswith("operation") or _WARRANT_AFTER.match(source, word.end())):
+            return True
+    return False
+
+
 def _is_relative(match: re.Match[str]) -> bool:
     return bool(match.group("weekday") or match.group("yesterday") or match.group("holiday"))
 
@@ -329,11 +391,24 @@ _EVENT_REACH_WORDS = 8  # an event word further from the date is in another clau
 
 def _reports_event(context: str, date_at: int) -> bool:
     """Whether the context tells of an enforcement event close enough to the date to be its."""
-    for match in _EVENT_WORDS.finditer(context):
-        low, high = sorted((match.start(), date_at))
-        if len(context[low:high].split()) <= _EVENT_REACH_WORDS:
-            return True
-    return bool(_RULING_WORDS.search(context) and _COURT.search(context))
+    return _reports_action(context, date_at) or bool(_RULING_WORDS.search(context) and _COURT.search(context))
+
+
+def _reports_action(context: str, date_at: int) -> bool:
+    """An action word near the date: a ruling in a Context section is the law around the story."""
+    return any(
+        _words_between(context, word.start(), date_at) <= _EVENT_REACH_WORDS
+        for word in _EVENT_WORDS.finditer(context)
+    )
+
+
+def _words_between(text: str, one: int, other: int) -> int:
+    """Words from one offset to the other; a bracket or dash alone is no word ("irritants (Jan 7)")."""
+    low, high = sorted((one, other))
+    return len(_WORD.findall(text, low, high))
+
+
+_WORD = re.compile(r"\S*\w\S*")
 
 
 def _resolve(match: re.Match[str], source: str, reference: date | None, previous: date | None) -> date | None:
