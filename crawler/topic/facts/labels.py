@@ -231,7 +231,9 @@ ACTIONS = [
         # "was held for three months", "are held in the prison"
         r"(?:was|were|is|are|been|being) held (?:for (?:\w+ )?(?:days?|weeks?|months?|years?)|"
         r"in (?:an? |the )?(?:[\w-]+ )?(?:jail|prison|cell|facility|detention center)))\b",
-        r"\b(?:after-school|school|basin|stormwater)\b",
+        # school detention (a punishment), a stormwater basin; not "entered school grounds, detained"
+        r"\b(?:after-school|school|lunch|saturday)\s+detentions?\b|\bdetention\s+(?:basins?|ponds?)\b|"
+        r"\b(?:basin|stormwater)\b",
     ),
     _label(
         "deportation",
@@ -239,7 +241,9 @@ ACTIONS = [
         r"\b(?:(?!Deporten A La Migra)deport(?!ment)\w*|removal(?:s| proceedings| orders?| flights?)|"
         r"removed from the|ordered removed|expedited removal|expel(?:s|led|ling)?|expulsions?|"
         r"deportad[oa]s?|deportaci[oó]n(?:es)?|deportaron|expulsad[oa]s?)\b",
-        r"\b(?:jews|jewish|holocaust|nazis?|auschwitz|soviet|snow|trees?|trash|statue)\b",
+        r"\b(?:jews|jewish|holocaust|nazis?|auschwitz|soviet|snow|trees?|trash|statue)\b|"
+        # "ordered deported--but was told that he couldn't be deported": the order was not carried out
+        r"\bdeport\w*\W+but\b[^.;]{0,30}?(?:could ?not|couldn't|cannot|can't|can not)\b",
         unless_before=r"\bself-",
     ),
     _label(
@@ -269,12 +273,22 @@ ACTIONS = [
     ),
     _label(
         "court ruling",
+        # an immigration judge's order: "was sentenced to be deported", "he was ordered deported"
+        r"\b(?:sentenced to be|ordered(?: (?:him|her|them))?) (?:deported|removed)\b|"
+        r"\bjudges? (?:[\w.'-]+ ){0,3}?(?:released|freed) (?:him|her|them|[A-Z])",
+    ),
+    _label(
+        "court ruling",
         r"\b(?:injunction|restraining order|ruling|fallo judicial|(?:judge|court)'s (?:order|decision)|"
         r"(?:in|under) (?:his|her|its) (?:order|ruling|opinion)|"
         r"(?:case|charges) (?:against [^.;]{1,40}? )?(?:was|were) dismissed|"
         r"dismissal of (?:his|her|their|the) (?:[\w']+ ){0,2}(?:case|charges)[^.;]{0,30}\bcourt)\b",
         r"\bruling (?:party|coalition|class|elite|family)\b|"
         r"\b(?:delay\w* in|before|without|awaiting|pending|yet to issue a) ruling\b",
+        # what a lawsuit asks for: "Relief sought: Statewide injunction against racial profiling"
+        unless_before=r"\b(?:relief sought|sought|seek(?:s|ing)?|request(?:s|ed|ing)?|ask(?:s|ed|ing)? for|"
+        r"mov(?:e|es|ed|ing) for|petition(?:s|ed|ing)? for|fil(?:e|es|ed|ing) for)\b:?\s*(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+){0,3}",
     ),
 ]
 

@@ -11,7 +11,7 @@ import re
 
 _NOT_HAPPENING = re.compile(
     # "No More Deaths volunteers were arrested": "No" before a capitalized word starts a name.
-    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|n't|cannot|falsely|"
+    r"\b(?:not|(?-i:no|No(?! [A-Z]))|never|nor|without|\w*n't|cannot|falsely|"
     # "false reports of raids" doubts them; "false documents" are what someone was charged with
     r"false(?!\s+(?:documents?|documentation|papers|identi\w+|IDs?|Social Security|names?|passports?))|"
     r"deny|denies|denied|refused? to|refusing to|"
@@ -33,13 +33,22 @@ _ENDING_IT = re.compile(
     r"his|her|their|its|further|ongoing|mass)\s+)*$",
     re.IGNORECASE,
 )
+# "I didn't know why they were trying to arrest me": what was not known is why, not whether.
+_NOT_KNOWING_WHY = re.compile(
+    r"\b(?:\w*n't|not|never)\s+(?:know|knew|understand|understood|sure|clear|told|explain\w*)\s+"
+    r"(?:why|what|how|where|who)\b(?:(?!\b(?:not|\w*n't|never)\b)[^.;:!?]){0,60}$",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", re.IGNORECASE)
 
 
 # "Reports of ICE checkpoints are false": the denial comes after the mention.
 _DENIED_AFTER = re.compile(
     r"[^.;!?]{0,50}?\b(?:(?:is|are|was|were) (?:false|untrue|unfounded|baseless|a hoax|not true)|"
-    r"never happened|did not happen|(?:is|are|was|were) (?:just |only )?rumou?rs?|impossible(?! to))\b",
+    r"never happened|did not happen|"
+    # "Specific location of arrest and exact date not confirmed"
+    r"(?:(?:is|are|was|were|has|have) )?not (?:been )?(?:yet )?(?:confirmed|verified)|"
+    r"(?:is|are|was|were) (?:just |only )?rumou?rs?|impossible(?! to))\b",
     re.IGNORECASE,
 )
 
@@ -74,7 +83,11 @@ def reported_as_happening(source: str, start: int, end: int | None = None) -> bo
     for boundary in _CLAUSE_START.finditer(wider):
         clause_start = boundary.end()
     clause = wider[max(clause_start, len(wider) - 80) :]
-    if _NOT_HAPPENING.search(clause) and not _ENDING_IT.search(clause):
+    if (
+        _NOT_HAPPENING.search(clause)
+        and not _ENDING_IT.search(clause)
+        and not _NOT_KNOWING_WHY.search(clause)
+    ):
         return False
     wide_clause = wider[clause_start:]
     if _MODAL_LIST.search(wide_clause) or _FOR_FEAR.search(wide_clause):
