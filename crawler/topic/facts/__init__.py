@@ -21,6 +21,9 @@ look; a wrong fact costs their trust. The rules, in short:
     country of that name is bigger ("Paris", "Birmingham", "Odessa", "Jordan" never count
     alone), it stands where a place stands ("in Houston", "the mayor of Chicago", "Dallas
     County"), and it is not part of a longer proper name ("Austin Powers", "Dallas Cowboys").
+    A smaller town (10,000+, five times any other US place of its name, no place abroad of
+    that name) counts alone only right after "in", "near", "outside" or "at" ("in Brainerd").
+    A few landmarks GeoNames lacks name their state ("Fort Snelling", "MSP Airport").
     Title Case headlines are read for states only.
   - States and cities in Spanish spelling ("Misisipi", "Nueva York") are not recognized:
     the gazetteers carry English names.

@@ -6,9 +6,13 @@ place for another reason, and do not count:
 * contact and signature lines: "call 401-525-1957", "Box 31642, Seattle, WA 98103", a letter
   signed "John Green, Davis, Calif.";
 * where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas";
-* comparisons: "just as in New Orleans", "unlike in Texas";
+* comparisons and models: "just as in New Orleans", "unlike in Texas", "following the example of
+  ... in Chicago", "the size of the state of Delaware";
+* homes of organisations and regions of statistics: "based in Arizona", "border areas in Texas";
 * the capital as the government: "lobbying in Washington, D.C.";
-* events that have not happened: "activists are organizing rallies in New York";
+* events that have not happened: "activists are organizing rallies in New York", "In San
+  Francisco, organizers are planning a march", "Prevent transfer to ... El Paso, Texas", "would
+  be tried in Virginia"; screenings and congressional hearings;
 * states as lawmakers: "some states--including Florida, Michigan and Kansas--allow ...";
 * the places of the September 11 attacks ("attacks in New York and Washington, D.C.");
 * every place of a roundup's item (heading to heading) that never mentions immigration.
@@ -38,16 +42,23 @@ _TRIGGERS = (
     # where someone lives: "has lived for three years in New Jersey", "who lives in London"
     r"(?:lives|lived|living|resides|resided|residing)(?: for (?:\w+ ){1,3}?(?:years?|months?|decades?))? in|"
     r"just as in|as it did in|unlike in|much as in|lobby(?:ing|ied)? (?:in|on)|"
+    # an organisation's home, a measure of size, a statistic's region: "a group based in Arizona",
+    # "a desert the size of the state of Delaware", "other border areas in Texas, New Mexico and Arizona"
+    r"(?:based|headquartered) in|(?:the )?size of(?: the state of)?|"
+    r"border (?:areas?|regions?) (?:in|of|along)|"
     r"(?:September 11|9/11) attacks? (?:in|on)|"
     r"states\W+(?:such as|including|like)|"
     # where politics happened, not enforcement: "a candidates' debate in South Carolina"
-    r"(?:debates?|conventions?|fundraisers?|summits?|caucus(?:es)?|primar(?:y|ies)|"
+    r"(?:debates?|conventions?|fundraisers?|summits?|caucus(?:es)?|primar(?:y|ies)|screenings?|premieres?|"
+    r"(?:congressional|Senate|House|legislative) hearings?|"
     r"(?<!press )(?<!news )conferences?) (?:in|at)"
 )
 _TRIGGER = re.compile(r"\b(?:" + _TRIGGERS + r")\b", re.IGNORECASE)
 # The trigger, then the place or a list of places ending with this one.
 _BEFORE = re.compile(
-    r"(?i:\b(?:" + _TRIGGERS + r")\s+(?:(?:the|upstate|downstate|northern|southern|eastern|western|central|"
+    r"(?i:\b(?:"
+    + _TRIGGERS
+    + r")\s+(?:(?:the|an?|upstate|downstate|northern|southern|eastern|western|central|"
     r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or|to)\s+|,\s+(?:and|or)\s+))*$"
 )
 # Events that have not happened: "activists are organizing rallies in New York", "actions are
@@ -56,10 +67,33 @@ _PLANNED = re.compile(
     r"\b(?:(?:are|is) (?:already )?(?:planned|planning|organizing|preparing|calling for)|resolved to|"
     r"will (?:be held|march|rally|"
     r"protest|gather|take place)|plans? (?:to|for) (?:a |an )?(?:rall|march|protest|vigil|picket)\w*|"
-    r"upcoming|scheduled for)\b",
+    r"upcoming|scheduled for|"
+    # what may yet happen: "Prevent transfer to detention facility in El Paso", "would be tried in Virginia"
+    r"(?:prevent|avoid|stop|block|fight|fear)(?:s|ed|ing)? (?:an? |the |his |her |their |any )?"
+    r"(?:transfer|move|removal|deportation)|"
+    r"(?:would|could|might|may) (?:soon |later )?be (?:tried|sent|transferred|moved|flown|held))\b",
     re.IGNORECASE,
 )
 _REACH = 120  # characters before a place that the phrases above may stand in
+# A model to follow, anywhere earlier in the sentence: "following the example of the 40,000 people
+# who turned out to demonstrate in Chicago", "the model of students' protests in Los Angeles".
+_EXAMPLE_BEFORE = re.compile(
+    r"\b(?:(?:follow\w*|after|on|like) the (?:example|model|lead)s? of|inspired by|modeled on)\b",
+    re.IGNORECASE,
+)
+# A plan told after the places: "In San Francisco, organizers ... are planning a Noon march",
+# "congregations in Phoenix, Kansas City, and Miami are likely to join".
+_PLANNED_AFTER = re.compile(
+    r"[^.;!?]{0,60}?\b(?:(?:are|is) (?:already )?(?:planning|organizing|preparing|calling for|likely to|"
+    r"expected to|set to|due to)|will (?:hold|march|rally|protest|gather|join))\b",
+    re.IGNORECASE,
+)
+# ...unless the sentence also tells what happened there.
+_HAPPENED = re.compile(
+    r"\b(?:raided|arrested|detained|deported|rounded up|held|rallied|marched|protested|picketed|"
+    r"gathered|turned out|demonstrated|ruled|blocked|jailed)\b",
+    re.IGNORECASE,
+)
 
 
 # "Chicago immigrant rights activist Elvira Arellano", "a Minneapolis attorney": where a person is from.
@@ -83,7 +117,13 @@ def incidental_place(source: str, start: int, end: int) -> bool:
     if _TRIGGER.search(window) and _BEFORE.search(window):
         return True
     sentence_start, sentence_end = sentence_bounds(source, start, end)
-    if _PLANNED.search(source, sentence_start, start):
+    if _PLANNED.search(source, sentence_start, start) or _EXAMPLE_BEFORE.search(
+        source, sentence_start, start
+    ):
+        return True
+    if _PLANNED_AFTER.match(source[end:sentence_end]) and not _HAPPENED.search(
+        source, sentence_start, sentence_end
+    ):
         return True
     contacts = _contacts(source)
     if not contacts:
