@@ -38,6 +38,7 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    r"home (?:state|town|city) (?:of|in)|"
     r"(?:activists?|delegations?|supporters) (?:came )?from|"
     # where someone lives: "has lived for three years in New Jersey", "who lives in London"
     r"(?:lives|lived|living|resides|resided|residing)(?: for (?:\w+ ){1,3}?(?:years?|months?|decades?))? in|"
@@ -84,7 +85,9 @@ _EXAMPLE_BEFORE = re.compile(
 # A plan told after the places: "In San Francisco, organizers ... are planning a Noon march",
 # "congregations in Phoenix, Kansas City, and Miami are likely to join".
 _PLANNED_AFTER = re.compile(
-    r"[^.;!?]{0,60}?\b(?:(?:are|is) (?:already )?(?:planning|organizing|preparing|calling for|likely to|"
+    # the rest of a list of places, then one clause (its subject after a comma at most)
+    r"(?:(?:,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)*(?:,\s*)?[^.;!?,]{0,60}?"
+    r"\b(?:(?:are|is) (?:also |now |already )?(?:planning|organizing|preparing|calling for|likely to|"
     r"expected to|set to|due to)|will (?:hold|march|rally|protest|gather|join))\b",
     re.IGNORECASE,
 )

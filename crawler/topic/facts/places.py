@@ -403,7 +403,7 @@ def _inside_longer_name(source: str, match: re.Match[str], after_ok: set[str] | 
         return True  # "Cedar-Riverside", a neighbourhood: the name is half of another
     # Every capitalized word just before must be one that may stand before a place: "Camp East
     # Montana" (a detention camp) is a name though "East Montana" would not be.
-    before = re.search(r"((?:[A-Z][a-z]+\s)+)$", source[max(0, match.start() - 40) : match.start()])
+    before = re.search(r"((?:[A-Z][a-z]+[ \t])+)$", source[max(0, match.start() - 40) : match.start()])
     if before and any(word not in _BEFORE_OK for word in before.group(1).split()):
         return True
     if after_ok is None:
