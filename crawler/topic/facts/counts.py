@@ -146,7 +146,11 @@ _CUSTODY = (
     r"(?:custody|detention)"
     r"|on\s+(?:an?\s+)?(?:ICE\s+|immigration\s+)?detainers?"
 )
-_AND_OUTCOME = r"(?:\s+and\s+(?P<after2>" + _OUTCOME_WORDS + r"))?"
+# "were arrested and released", "were arrested by ICE and released the same day"
+_AND_OUTCOME = (
+    r"(?:(?:\s+(?:by|at|in)\s+(?:the\s+)?(?:[A-Za-z.'-]+\s+){0,2}?[A-Za-z.'-]+)?\s+and\s+(?:later\s+)?"
+    r"(?P<after2>" + _OUTCOME_WORDS + r"))?"
+)
 _ACTIVE_VERBS = (
     r"arrested|arresting|detained|detaining|deported|deporting|rounded up|rounding up|round up|swept up|"
     r"apprehended|apprehend|removed|released|freed|charged|indicted|convicted|sentenced|"
@@ -238,7 +242,8 @@ _OUTCOME_FIRST: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # "agents arrested 42 people", "detuvieron a 400 migrantes", "to round up 1,100 Swift workers"
     (
         _compiled(
-            r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+)?(?:a total of\s+|another\s+|a record\s+|"
+            r"\b(?P<before>" + _OUTCOME_WORDS + r")\s+(?:a\s+|the\s+|these\s+|those\s+)?(?:a total of\s+|"
+            r"another\s+|a record\s+|"
             r"an additional\s+|a further\s+|(?:along|together) with\s+)?" + _FILLER + _QUAL + r"$"
         ),
         _PEOPLE_FROM_NUMBER,
