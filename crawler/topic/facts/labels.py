@@ -105,7 +105,9 @@ AGENCIES = [
         # (and "self-styled border patrol groups", "the Minutemen's border patrols" are vigilantes)
         r"\b(?:Border Patrol(?! Auxiliary|s?\s+(?:groups?|militias?|volunteers))|Patrulla Fronteriza)\b",
         # "Customs and Border Patrol": CBP misnamed
-        unless_before=r"\b(?:Customs and|self-styled|vigilantes?'?|civilian|citizens'?|volunteer|armed)",
+        # "groups like the American Border Patrol": a vigilante group's name
+        unless_before=r"\b(?:Customs and|self-styled|vigilantes?'?|civilian|citizens'?|volunteer|armed|"
+        r"(?-i:American))",
         needles="border patrol|patrulla",
     ),
     _label(
@@ -121,6 +123,16 @@ AGENCIES = [
         r"agents?|officers?)|"
         r"Departamento de Seguridad Nacional)\b",
         needles="homeland security|seguridad nacional",
+    ),
+    _label(
+        "DHS",
+        # the department by its short name: "contacted Homeland Security about the case"
+        r"(?<!of )\bHomeland Security(?! (?:Investigations|Act|Committee|Council|Advisory|Task Force|grants?|"
+        r"funding|Subcommittee|Department|Secretary|secretary|head|chief|office|officials?|spokes\w+|"
+        r"agents?|officers?)\b)",
+        # its building as the place of a protest: "demonstrations ... in front Homeland Security"
+        unless_before=r"\b(?:in front|outside|at|to)(?: of)?(?: the)?",
+        needles="homeland security",
     ),
     _label("DHS", r"\bDHS\b", exact_case=True, needles="DHS"),
     _label(
