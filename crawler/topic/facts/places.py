@@ -332,7 +332,8 @@ def _local_town(gazetteer: _Gazetteer, source: str, match: re.Match[str]) -> re.
     """The smaller town named right after "in" ("in Eden Prairie"), when the whole run of capitalized
     words is one (not "in Hopkins Hall"), as a match of its own."""
     words = match.group("town").split()
-    names = [" ".join(words[:count]) for count in range(len(words), 0, -1)]
+    # "in Brainerd." ends a sentence; "in St. Peter" keeps its abbreviation
+    names = [" ".join(words[:count]).rstrip(".") for count in range(len(words), 0, -1)]
     name = next((name for name in names if name in gazetteer.local_cities), None)
     if name is None:
         return None
