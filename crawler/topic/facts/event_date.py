@@ -72,7 +72,8 @@ _EVENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _RULING_WORDS = re.compile(
-    r"\b(?:ruled|ruling|ordered|orders|blocked|upheld|injunction|restraining order|dismissed|granted)\b",
+    r"\b(?:ruled|ruling|ordered|orders|blocked|upheld|injunction|restraining order|dismissed|granted|"
+    r"decisions?|struck down)\b",
     re.IGNORECASE,
 )
 _COURT = re.compile(r"\b(?:judge|court|justices)\b", re.IGNORECASE)
@@ -121,12 +122,13 @@ _ATTRIBUTION_AFTER = re.compile(
 )
 _LIMIT = re.compile(
     r"\b(?:by|since|until|till|through|before|after|as of|deadline|scheduled for|set for|hasta|desde|"
-    r"weekend of|week of|between)\s+(?:the\s+|(?:" + any_of(_WEEKDAYS) + r"),?\s+)?$",
+    r"weekend of|week of|between|each|every)\s+(?:the\s+|(?:" + any_of(_WEEKDAYS) + r"),?\s+)?$",
     re.IGNORECASE,
 )
 _GATHERING = (
-    r"(?:press|news) conferences?|news briefings?|rall(?:y|ies)|vigils?|protests?|march(?:es)?|meetings?|"
-    r"forums?|pickets?|demonstrations?|hearings?|interviews?|broadcasts?|ceremon(?:y|ies)"
+    r"(?:press|news) conferences?|news briefings?|rall(?:y|ies)|vigils?|protests?|march(?:es|ers)?|meetings?|"
+    r"forums?|pickets?|demonstrations?|hearings?|interviews?|broadcasts?|ceremon(?:y|ies)|retreats?|"
+    r"festivals?|concerts?|screenings?|conventions?"
 )
 # The date of a gathering about the event ("held a press conference on January 22", "the May 1
 # march"), or of a deadline ("the December 16 deadline").
@@ -145,7 +147,10 @@ _HOLDS_GATHERING = re.compile(
 _GATHERING_AFTER = re.compile(
     r"[,\s]*(?:\d{4}\s+)?(?:for (?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:"
     + _GATHERING
-    + r"|deadline|registration deadline)\b",
+    + r"|deadline|registration deadline"
+    # "On June 13, protesters marched from Ontario to Pomona": the day of the protest
+    + r"|(?:protesters|marchers|demonstrators|activists|supporters)\s+(?:marched|rallied|picketed|"
+    r"demonstrated|gathered|protested))\b",
     re.IGNORECASE,
 )
 # A date that modifies the event's noun: "the April 24 ICE raid", "Wednesday's arrests".
@@ -223,7 +228,10 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
             if _excluded(source, match):
                 continue
-            in_background = _in_background_section(source, match.start())
+            # "Context\nThis incident occurred on January 7, 2026, ...": the story's own day
+            in_background = _in_background_section(source, match.start()) and not _OWN_INCIDENT.search(
+                source, max(0, match.start() - 50), match.start()
+            )
             if in_background and background is not None:
                 continue
             if any(start <= match.start() < end for start, end in quiet):
@@ -310,6 +318,10 @@ def _background_sections(source: str) -> list[tuple[int, int]]:
     return sections
 
 
+_OWN_INCIDENT = re.compile(
+    r"\b(?:This|The) (?:incident|encounter|detention|arrest|raid|confrontation) "
+    r"(?:occurred|happened|took place)(?: on)?\s*$"
+)
 # "Context" or "Broader Context" (not "Legal Context", "Related Incidents"): the events around the
 # story, one of which may be its lead when the story's own news is no enforcement event.
 _CONTEXT_HEADING = re.compile(r"^(?:(?:Broader|Regional|Wider)\s+)?Context$", re.M)

@@ -153,6 +153,15 @@ _ENFORCEMENT = re.compile(
 )
 
 
+_REPORT_HEADING = re.compile(r"^(?:Summary|Timeline|Sources)$", re.M)
+
+
+def is_incident_report(text: str) -> bool:
+    """An incident report (Summary, Sources, Timeline ...): every section of it is the one story's,
+    wherever it took place, though a section may name no agency (a timeline of a school's day)."""
+    return bool(_REPORT_HEADING.search(text))
+
+
 def quiet_sections(text: str) -> list[tuple[int, int]]:
     """The spans of a text's sections (each from a heading line to the next) that never mention
     immigration enforcement: the antiwar and labour items of a news roundup. Their places are

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crawler.core.built_index import load_or_build
-from crawler.topic.facts.place_context import incidental_place, quiet_sections
+from crawler.topic.facts.place_context import incidental_place, is_incident_report, quiet_sections
 from crawler.topic.facts.text import Mention, fold_keeping_offsets, words
 
 _BARE_CITY_MIN_POPULATION = 100_000
@@ -311,7 +311,7 @@ def find_places(title: str, text: str) -> Places:
                 city, code = gazetteer.local_cities[town.group()]
                 city_hits.setdefault(f"{city}, {code}", Mention(zone, town.start(), town.end()))
                 hit(code, town)
-    quiet = quiet_sections(text)
+    quiet = [] if is_incident_report(text) else quiet_sections(text)
     if quiet:
         state_hits = [hit for hit in state_hits if not (hit[2].zone == 1 and _covered(quiet, hit[2].start))]
         city_hits = {
