@@ -302,6 +302,18 @@ _OUTCOME_FIRST: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         _PEOPLE_FROM_NUMBER,
         "",
     ),
+    # a list after the outcome: "raids swept up 90 people in the Twin Cities, 55 people in West
+    # Michigan and 34 in Colorado" (each later item keeps the verb; the first is read above)
+    (
+        _compiled(
+            r"\b(?P<before>"
+            + _ACTIVE_VERBS
+            + r")\s+(?:[\d,]+\s+(?:[\w-]+\s+)?(?:in|at|from)\s+(?:[^,;.\n]|\.(?=\s[A-Z])){1,50}?"
+            r"(?:,\s+(?:and\s+)?|\s+and\s+)){1,4}" + _QUAL + r"$"
+        ),
+        _compiled(_NUMBER + r"(?:" + _THEN_PEOPLE + r"|(?=\s+(?:in|at|from)\s))"),
+        "",
+    ),
     # an incident report's fields: "Others detained: At least 3 additional people"
     (
         _compiled(r"\b(?P<before>" + _OUTCOME_WORDS + r"):\s*" + _QUAL + r"$"),
