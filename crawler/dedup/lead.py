@@ -8,6 +8,10 @@ lead signature is the MinHash signature of those opening words, indexed with ban
 its own, so a cut copy finds its original by the lead even when the whole-text bands miss it,
 and is accepted on a lead match plus containment.
 
+A copy of a live page's oldest entry (the wire brief the page began with, at its foot) is a
+sliver of the page, neither its opening nor the lower part a copy missing its top keeps: it is
+told by the run of shared shingles that closes the page (``foot_share``).
+
 The lead skips what page furniture puts before the story: short lines (datelines, bylines,
 "Advertisement", widget labels), photo captions (a credit, or a gallery's caption shown twice)
 and a gallery's script kept as text.
@@ -31,6 +35,14 @@ ANCHOR_SHARE = 0.15  # "at the beginning": the shared run starts in the longer t
 MIN_CUT_COVER = 0.15  # share of the longer text a cut copy keeps
 MIN_TAIL_COVER = 0.3  # share of the longer text a copy missing its top keeps
 MIN_RUN_DENSITY = 0.5  # a run: at least every other shingle of its stretch of the longer text is shared
+# A live page's oldest entry is its foot, the wire brief the page began with. A copy of that brief
+# is a sliver of the page (under MIN_TAIL_COVER), but half or more of the copy is one run that
+# closes the page. On the real republications' development split the closing run ending in the
+# last 10 % of the longer text linked a different story (a brief at a live page's foot, one
+# entry above the last); in its last 5 % nothing but copies, whose shares start at 0.5.
+MIN_FOOT_SHARE = 0.5  # share of the shorter text's shingles in the run that closes the longer
+FOOT_END = 0.05  # ...which ends within the longer text's last 5 %
+FOOT_GAP = 12  # shingles missing inside that run: a few edited words, never a paragraph
 
 _CAPTION = re.compile(
     r"\((ap )?photo\b|photo by|photo credit|getty images|^file\s*[-\u2014\u2013]|in this .{0,40} photo",
@@ -87,6 +99,12 @@ def gallery_captions(paragraphs: list[str]) -> set[int]:
     return found
 
 
+def body_of(text: str) -> str:
+    """The text's body as the lead reads it, every word of it: captions, a gallery, its script,
+    short lines and headline lines left out."""
+    return lead_of(text, words=1 << 30)
+
+
 def lead_signature(text: str) -> MinHashSignature | None:
     """The MinHash signature of the text's lead; None when the body is too short to have one."""
     return signature_of_normalized(lead_of(text), LEAD_SCHEME)
@@ -138,5 +156,17 @@ def run_between(a: ShingledText, b: ShingledText) -> Run:
     return Run(
         len(found) / len(short.distinct),
         dense and first <= slack and covered >= MIN_CUT_COVER,
-        dense and last >= span - 1 - slack and covered >= MIN_TAIL_COVER,
+        (dense and last >= span - 1 - slack and covered >= MIN_TAIL_COVER)
+        or foot_share(positions, long, len(short.distinct)) >= MIN_FOOT_SHARE,
     )
+
+
+def foot_share(positions: list[int], long: ShingledText, short_size: int) -> float:
+    """Share of the shorter text's distinct shingles in the run of shared shingles (``positions``
+    in the longer text, in order) that closes the longer text; 0 when no run ends there."""
+    if positions[-1] < (1 - FOOT_END) * len(long.shingles) - 1:
+        return 0.0
+    start = len(positions) - 1
+    while start > 0 and positions[start] - positions[start - 1] <= FOOT_GAP:
+        start -= 1
+    return len({long.shingles[i] for i in positions[start:]}) / short_size

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from crawler.dedup.headline import headline_key, same_headline
-from crawler.dedup.lead import LEAD_SCHEME, ShingledText, run_between
+from crawler.dedup.lead import LEAD_SCHEME, Run, ShingledText, body_of, run_between
 from crawler.dedup.minhash import (
     DEFAULT_SCHEME,
     DEFAULT_THRESHOLDS,
@@ -222,7 +221,7 @@ def find_matches(
     rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()
     headlines = _same_headline_ids(conn, ids, title)
     # Shingled on the first candidate read in full, then reused for every other one.
-    new_text = None if text is None else functools.cache(lambda: ShingledText.of(text, scheme.shingle_words))
+    new_text = None if text is None else _NewText(text, scheme.shingle_words)
     copies, related = [], []
     for row in rows:
         stored = MinHashSignature.from_stored(row.signature, row.shingle_count, scheme)
@@ -276,13 +275,14 @@ def _is_cut_copy(
     signature: MinHashSignature,
     lead: MinHashSignature | None,
     headline: bool,
-    new_text: Callable[[], ShingledText] | None,
+    new_text: _NewText | None,
     thresholds: Thresholds,
     scheme: Scheme,
 ) -> bool:
     """Whether one text is the other cut short: the same lead or the same headline, or most of the
     shorter text found in the longer as a run anchored at its beginning or its end (a quoted brief
-    sits inside, under a headline of its own)."""
+    sits inside, under a headline of its own). Either text is read whole, then as its body (no
+    gallery, captions or short lines) against the other's whole text."""
     if new_text is None:
         return False
     same_lead = (
@@ -297,7 +297,33 @@ def _is_cut_copy(
     stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == row.article_id))
     if not stored_text:
         return False
-    run = run_between(new_text(), ShingledText.of(stored_text, scheme.shingle_words))
-    if run.containment < thresholds.min_cut_containment:
-        return False
-    return same_lead or headline or run.at_start or run.at_end
+    stored_shingles = ShingledText.of(stored_text, scheme.shingle_words)
+    if _cut_by(run_between(new_text.full, stored_shingles), same_lead or headline, thresholds):
+        return True
+    # A gallery's captions, shown twice, or a page's furniture can be half of a short copy's
+    # shingles: measured again with either side's body alone against the other's whole text.
+    stored_body = ShingledText.of(body_of(stored_text), scheme.shingle_words)
+    return _cut_by(run_between(new_text.body, stored_shingles), same_lead or headline, thresholds) or (
+        _cut_by(run_between(new_text.full, stored_body), same_lead or headline, thresholds)
+    )
+
+
+def _cut_by(run: Run, same_opening: bool, thresholds: Thresholds) -> bool:
+    """Most of the shorter text inside the longer, and the same opening or an anchored run."""
+    return run.containment >= thresholds.min_cut_containment and (same_opening or run.at_start or run.at_end)
+
+
+class _NewText:
+    """The new article's text shingled once per lookup (whole, and its body), when a candidate is
+    first read in full."""
+
+    def __init__(self, text: str, words: int) -> None:
+        self.text, self.words = text, words
+
+    @functools.cached_property
+    def full(self) -> ShingledText:
+        return ShingledText.of(self.text, self.words)
+
+    @functools.cached_property
+    def body(self) -> ShingledText:
+        return ShingledText.of(body_of(self.text), self.words)

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from crawler.dedup.content_hash import content_hash
-from crawler.dedup.lead import ShingledText, anchored_run, lead_signature
+from crawler.dedup.lead import MIN_TAIL_COVER, ShingledText, anchored_run, body_of, lead_signature
 from crawler.dedup.minhash import DEFAULT_THRESHOLDS, containment, minhash_signature, similarity
 from crawler.store import ArticleRecord, Store, migrate
 from tests.support.records import NOW, record
@@ -142,9 +142,12 @@ def test_a_new_text_is_shingled_once_however_many_stored_texts_are_read_in_full(
 
     monkeypatch.setattr(ShingledText, "of", classmethod(counting))
     save(store, teaser)
-    # Every stored text under the headline was read and shingled; the teaser's text once.
-    assert len(shingled) == 4
-    assert shingled.count(teaser.text) == 1
+    # Every stored text under the headline was read and shingled, whole and (when the whole text
+    # was no cut copy) its body; the teaser's text once whole and its body once, whatever the count.
+    teaser_body = body_of(teaser.text)
+    stored = [text for text in shingled if text not in (teaser.text, teaser_body)]
+    assert shingled.count(teaser.text) == 1 and shingled.count(teaser_body) <= 1
+    assert 3 <= len(stored) <= 6 and all(stored.count(text) == 1 for text in stored)
 
 
 def test_a_shared_headline_alone_makes_no_copy_and_no_story(store: Store):
@@ -282,3 +285,51 @@ def test_a_copy_of_a_live_pages_first_entry_sees_through_the_gallery_above_it(st
     assert similarity(live_lead, copy_lead) >= DEFAULT_THRESHOLDS.min_lead_similarity
 
     assert row(store, save(store, copy))["duplicate_of"] == live
+
+
+def test_a_copy_whose_gallery_is_half_its_text_is_linked_through_its_body(store: Store):
+    # A short copy under a gallery the extraction kept: the captions (each shown twice) and the
+    # script are about half of its shingles, so the whole text is under the cut-copy bound.
+    wire = save(store, article("wire.example/raid", datelined(WIRE)))
+    copy = article("gallery.example/raid", [*GALLERY, *WIRE[:3]])
+    whole = anchored_run(copy.text, joined(datelined(WIRE)))
+    assert whole.containment < DEFAULT_THRESHOLDS.min_cut_containment
+    assert anchored_run(body_of(copy.text), joined(datelined(WIRE))).containment >= 0.9
+
+    assert row(store, save(store, copy))["duplicate_of"] == wire
+
+
+# A live page's entries, newest first: its oldest entry, at its foot, is the wire brief it began with.
+NEWER_ENTRIES = [*SAME_EVENT[:5], *WRITE_THRU[:4], *ROUNDUP[1:4]]
+
+
+def a_candidate_below_the_whole_text_bounds(short: ArticleRecord, long: list[str]) -> bool:
+    """The lookup reads the page (they share band keys), and only a cut-copy rule can link them."""
+    page = minhash_signature(joined(long))
+    assert short.signature and page
+    shared_keys = set(short.signature.band_keys) & set(page.band_keys)
+    return bool(shared_keys) and similarity(short.signature, page) < DEFAULT_THRESHOLDS.min_jaccard
+
+
+def test_a_copy_of_the_brief_at_a_live_pages_foot_is_linked(store: Store):
+    live_page = [*NEWER_ENTRIES, *WIRE[:3]]
+    live = save(store, article("live.example/latest", live_page))
+    copy = article("paper.example/raid", WIRE[:3])
+    assert a_candidate_below_the_whole_text_bounds(copy, live_page)
+    # A sliver of the page: not its opening, nor the lower part a copy missing its top keeps.
+    shingles = len(ShingledText.of(joined(live_page)).shingles)
+    assert len(ShingledText.of(copy.text).shingles) < MIN_TAIL_COVER * shingles
+
+    assert row(store, save(store, copy))["duplicate_of"] == live
+
+
+def test_the_same_brief_one_entry_above_a_live_pages_foot_is_not_a_copy(store: Store):
+    # Inside the page, under another entry: a brief quoted in a roundup, not the page's own text.
+    live_page = [*NEWER_ENTRIES, *WIRE[:3], ROUNDUP[7]]
+    live = save(store, article("live.example/latest", live_page))
+    brief = article("paper.example/raid", WIRE[:3])
+    assert a_candidate_below_the_whole_text_bounds(brief, live_page)
+    assert anchored_run(brief.text, joined(live_page)).containment == 1.0
+
+    assert row(store, save(store, brief))["duplicate_of"] is None
+    assert row(store, live)["duplicate_of"] is None
