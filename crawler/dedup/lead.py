@@ -91,10 +91,12 @@ def gallery_captions(paragraphs: list[str]) -> set[int]:
     or cut short ("... more"). A page keeps its gallery above the story, so its captions would
     otherwise be its lead, and a copy without the gallery would share no lead with it."""
     found: set[int] = set()
+    # Each paragraph's toggle is cut once, and only where there is one: the pattern's leading
+    # blanks make a search of every paragraph cost more than the rest of the lead.
+    untoggled = [_GALLERY_TOGGLE.sub("", p) if p.endswith(("more", "less")) else p for p in paragraphs]
     for index in range(len(paragraphs) - 1):
-        caption = _GALLERY_TOGGLE.sub("", paragraphs[index])
-        cut = _GALLERY_TOGGLE.sub("", paragraphs[index + 1])
-        if len(cut.split()) >= MIN_PARAGRAPH_WORDS and caption.startswith(cut):
+        caption, cut = untoggled[index], untoggled[index + 1]
+        if caption.startswith(cut) and len(cut.split()) >= MIN_PARAGRAPH_WORDS:
             found.update((index, index + 1))
     return found
 
