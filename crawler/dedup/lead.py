@@ -37,9 +37,10 @@ MIN_TAIL_COVER = 0.3  # share of the longer text a copy missing its top keeps
 MIN_RUN_DENSITY = 0.5  # a run: at least every other shingle of its stretch of the longer text is shared
 # A live page's oldest entry is its foot, the wire brief the page began with. A copy of that brief
 # is a sliver of the page (under MIN_TAIL_COVER), but half or more of the copy is one run that
-# closes the page. On the real republications' development split the closing run ending in the
-# last 10 % of the longer text linked a different story (a brief at a live page's foot, one
-# entry above the last); in its last 5 % nothing but copies, whose shares start at 0.5.
+# closes the page. On the real republications' development split a closing run ending in the
+# longer text's last 15 % linked a different story (a teaser of a roundup's second-to-last
+# brief), and over all its pairs one different story qualifies at 10 %; at 5 % only copies, whose
+# shares start at 0.5 (0.6 linked none of them).
 MIN_FOOT_SHARE = 0.5  # share of the shorter text's shingles in the run that closes the longer
 FOOT_END = 0.05  # ...which ends within the longer text's last 5 %
 FOOT_GAP = 12  # shingles missing inside that run: a few edited words, never a paragraph
