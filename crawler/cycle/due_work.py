@@ -58,6 +58,13 @@ class DueWork:
     def nothing(self) -> bool:
         return not (self.due or self.pending or self.rechecks)
 
+    @property
+    def extracts_pages(self) -> bool:
+        """Pages are all but sure to be extracted: articles owed, a re-check due, or a due feed
+        never read before (its first poll finds every entry new). A feed read before may well
+        answer 304 or list nothing new, so it alone does not start the extraction workers early."""
+        return bool(self.pending or self.rechecks or any(feed.last_success_at is None for feed in self.due))
+
 
 def feeds_to_poll(
     store: DueReads, config: DueSettings, names: Sequence[str], now: datetime

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from crawler.app.commands.common import opened_store
+from crawler.app.commands.common import opened_store, start_extraction_server
 from crawler.core.config import Config
 from crawler.core.errors import CliError, ExitStatus
 from crawler.sources import cc_news, wayback
@@ -68,7 +68,7 @@ def backfill_command(args: argparse.Namespace, config: Config) -> int:
     plan = backfill_plan(args, config)
     fix_mmap_threshold()  # before the forkserver starts: it and its workers read it at start
     load_topic(config)  # a bad relevance.topic stops here (exit 2)
-    start_extraction_server(config)
+    start_extraction_server(config)  # a backfill reads archives to extract them: it needs the workers
     with opened_store(config.database_url):
         pass  # an unusable store stops here (exit 3), before any archive is read
     cycle_id = run_backfill(
@@ -87,17 +87,6 @@ def backfill_command(args: argparse.Namespace, config: Config) -> int:
     if cycle["finish_reason"] == "store-unavailable":
         return ExitStatus.STORE
     return ExitStatus.OK
-
-
-def start_extraction_server(config: Config) -> None:
-    """Start the extraction workers' forkserver before Scrapy: its imports, the topic and the
-    language model (~1.2 s of CPU) load on the other core while this process starts the crawl.
-    A backfill reads archives to extract their pages, so it almost always needs the workers."""
-    from crawler.pages.analysis import name_worker_topic
-    from crawler.pages.pool import start_worker_server
-
-    name_worker_topic(config.topic_path)
-    start_worker_server()
 
 
 def backfill_plan(args: argparse.Namespace, config: Config) -> BackfillPlan:

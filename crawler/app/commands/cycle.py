@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.app.collector import collector_paused
-from crawler.app.commands.common import first_line, opened_store
+from crawler.app.commands.common import first_line, opened_store, start_extraction_server
 from crawler.app.idle_cycle import remember_facts
 from crawler.core.clock import utcnow
 from crawler.core.config import Config
@@ -111,12 +111,17 @@ def run_once(args: argparse.Namespace, config: Config) -> int:
 def cycle_without_work(config: Config, feed_names: list[str]) -> int | None:
     """With no feed due, no article owed and no re-check due, record the cycle as done (its
     `runs` row, finish reason ``nothing-due``) and return its id; None when there is work, for
-    a crawl to do. Scrapy is never imported and no worker started for a cycle with nothing to do."""
+    a crawl to do. Scrapy is never imported and no worker started for a cycle with nothing to do.
+    When that work all but surely extracts pages (``DueWork.extracts_pages``), the workers'
+    forkserver is started here, so that it loads while Scrapy does."""
     from crawler.cycle.due_work import due_work
     from crawler.store import CycleCounts
 
     with opened_store(config.database_url) as store:
-        if not due_work(store, config, feed_names, utcnow()).nothing:
+        work = due_work(store, config, feed_names, utcnow())
+        if not work.nothing:
+            if work.extracts_pages:
+                start_extraction_server(config)
             return None
         cycle_id = store.start_cycle("cli", utcnow())
         store.finish_cycle(cycle_id, CycleCounts(), "finished", "nothing-due", utcnow())
