@@ -70,14 +70,19 @@ PG_SEARCH_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON articles
 QUERIES = {"two words": "agents raid", "phrase": '"workplace raid"'}
 START = datetime(2025, 1, 1, tzinfo=UTC)  # the first article's date; one a minute after it
 STATE_EVERY = 25  # one article in 25 is about Mississippi (a state signal row, as the store keeps)
+
+
 # Filters measured with the two-word query: one that keeps every match, one that keeps 1 in 20,
-# the newest tenth of a million (as a date), one state (1 in 25).
-FILTERS = {
-    "relevant": ArticleFilter(relevant_only=True),
-    "10 feeds": ArticleFilter(sources=tuple(f"feed-{number}" for number in range(10))),
-    "since": ArticleFilter(since=START + timedelta(minutes=900_000)),
-    "state": ArticleFilter(states=("MS",)),
-}
+# the newest tenth of the store (as a date), one state (1 in 25).
+def filters(size: int) -> dict[str, ArticleFilter]:
+    return {
+        "relevant": ArticleFilter(relevant_only=True),
+        "10 feeds": ArticleFilter(sources=tuple(f"feed-{number}" for number in range(10))),
+        "since": ArticleFilter(since=START + timedelta(minutes=size * 9 // 10)),
+        "state": ArticleFilter(states=("MS",)),
+    }
+
+
 CHUNK_WORDS = 40
 # varied (the default): lengths spread like news articles' (log-normal, median 350 words,
 # most between 150 and 800), a planted word 1 to 6 times and in some titles, so relevance
@@ -232,11 +237,11 @@ def _insert(store: Store, batch: list[dict[str, Any]]) -> None:
         conn.execute(articles.insert(), batch)
 
 
-def measure(store: Store, repeat: int) -> dict[str, dict[str, float]]:
+def measure(store: Store, repeat: int, size: int) -> dict[str, dict[str, float]]:
     cases = [(label, typed, NO_FILTER) for label, typed in QUERIES.items()]
     cases += [
         (f"{QUERIES['two words']!r}, {label}", QUERIES["two words"], chosen)
-        for label, chosen in FILTERS.items()
+        for label, chosen in filters(size).items()
     ]
     found: dict[str, dict[str, float]] = {}
     for label, typed, chosen in cases:
@@ -316,7 +321,7 @@ def main() -> int:
                     print(f"{engine_name} {size:,}: stored in {took:.0f} s" + " " * 20)
                 # this process's CPU time: on SQLite all the work, on PostgreSQL only the client's
                 cpu_label = "cpu" if engine_name == "sqlite" else "client cpu"
-                for label, figures in measure(store, args.repeat).items():
+                for label, figures in measure(store, args.repeat, size).items():
                     print(
                         f"{engine_name} {size:>9,} {label:22}  median {figures['median_ms']:7.1f} ms  "
                         f"p95 {figures['p95_ms']:7.1f} ms  {cpu_label} {figures['cpu_ms']:6.1f} ms  "

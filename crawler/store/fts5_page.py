@@ -9,15 +9,21 @@ are then read from all their matching versions, which is what ranking every row 
 did. Ties at the cut make it read further, and a query that runs out of matches has read them
 all, so the page is the same either way.
 
-A filter is applied as the matches are scored, so only those that pass are scored; what it
-reads of each match (its story, feed, date, relevance) comes from one covering index
-(SEARCH_FILTER_INDEX, migration 0011), never from the article's row.
+A filter that keeps few matches is applied as the matches are scored, so only those that pass
+are scored; one that keeps most of them (`--relevant-only` in a store of relevant articles) is
+applied to the ranked matches as they are read, a chunk at a time, so no match the page never
+reaches is looked up (a lookup a match cost more than scoring it). Which one is decided on a
+sample of the articles spread over the store (SAMPLE_SIZE). What either reads of a match (its
+story, feed, date, relevance) comes from one covering index (SEARCH_FILTER_INDEX, migration
+0011), never from the article's row.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +36,10 @@ from crawler.store.schema import SEARCH_FILTER_INDEX, articles
 
 TITLE_WEIGHT = 4.0  # bm25 column weight of the title against 1.0 for the text
 FIRST_CHUNK = 64  # ranked matches whose rows are read first; each further chunk is twice as long
+# The filter's share is sampled on SAMPLE_SIZE articles spread over the store; at least
+# KEEPS_MOST of them passing means the filter is applied to the ranking as it is read, not to
+# every match before it is scored.
+SAMPLE_SIZE, KEEPS_MOST = 200, 0.5
 _BY_FILTER_INDEX = f"INDEXED BY {SEARCH_FILTER_INDEX}"
 
 # the FTS5 table as a FROM (its rowid) and as the first argument of MATCH, bm25, snippet
@@ -91,9 +101,12 @@ class _RankedMatches:
 
     def __init__(self, conn: Connection, match: str, chosen: ArticleFilter) -> None:
         self.match = match
+        self._conn = conn
+        # a filter that keeps most matches is applied to each chunk read, not to every match
+        self._read_filter = chosen if chosen != NO_FILTER and _keeps_most(conn, chosen) else None
         score = (-func.bm25(FTS_TABLE, TITLE_WEIGHT, 1.0)).label("score")
         ranked: Any
-        if chosen != NO_FILTER:
+        if chosen != NO_FILTER and self._read_filter is None:
             ranked = (
                 select(FTS_ROWS.c.rowid, score, _STORY)
                 .select_from(FTS_ROWS.join(articles, articles.c.id == FTS_ROWS.c.rowid))
@@ -107,19 +120,24 @@ class _RankedMatches:
         self.cut = math.inf  # the lowest score read: no match not read scores higher; -inf once all are read
         self._chunk = FIRST_CHUNK
 
-    def read(self) -> list[tuple[int, float, int | None]]:
-        """The next matches: (article, score, story when the filter read the row)."""
+    def read(self, filtered: bool = True) -> list[tuple[int, float, int | None]]:
+        """The next matches: (article, score, story when the filter read the row). Unfiltered
+        (read_past), a filter applied as the ranking is read is skipped, so `scores` may then
+        hold matches that do not pass: asked only about versions known to pass."""
         # the driver's rows as they are (integers and floats): a Row object each costs more
         rows: list[tuple[int, float, int | None]] = list(self._result.cursor.fetchmany(self._chunk))
         self.cut = rows[-1][1] if len(rows) == self._chunk else -math.inf
         self._chunk *= 2
+        if filtered and self._read_filter is not None and rows:
+            story_of = _passing_stories(self._conn, [rowid for rowid, _, _ in rows], self._read_filter)
+            rows = [(rowid, score, story_of[rowid]) for rowid, score, _ in rows if rowid in story_of]
         self.scores.update((rowid, score) for rowid, score, _ in rows)
         return rows
 
     def read_past(self, ids: Sequence[int]) -> None:
-        """Read on until every one of these matches is read."""
+        """Read on until every one of these matches (each known to pass the filter) is read."""
         while self.cut > -math.inf and not all(one in self.scores for one in ids):
-            self.read()
+            self.read(filtered=False)
 
     def close(self) -> None:
         self._result.close()
@@ -132,7 +150,7 @@ def _settled_stories(conn: Connection, ranked: _RankedMatches, wanted: int) -> d
     while True:
         rows = ranked.read()
         unknown = [rowid for rowid, _, story in rows if story is None]
-        story_of = _stories(conn, unknown) if unknown else {}
+        story_of = _passing_stories(conn, unknown, NO_FILTER) if unknown else {}
         for rowid, score, story in rows:
             best.setdefault(story if story is not None else story_of[rowid], score)
         settled = {story: top for story, top in best.items() if top > ranked.cut}
@@ -140,18 +158,35 @@ def _settled_stories(conn: Connection, ranked: _RankedMatches, wanted: int) -> d
             return settled
 
 
-def _matches(match: str) -> Any:
-    return FTS_TABLE.op("MATCH")(bindparam("match", match))
+def _keeps_most(conn: Connection, chosen: ArticleFilter) -> bool:
+    """Whether the filter passes at least KEEPS_MOST of SAMPLE_SIZE articles at ids drawn over
+    the store: one lookup of the filter index, where sampling the matches would cost an FTS5
+    query a probe. Either way the page is the same; this only picks the cheaper. The ids are
+    drawn, not evenly spaced, so a feed or a signal that recurs every N ids is not aliased; the
+    seed is the store's size, so the same store always picks the same way."""
+    top = conn.scalar(select(func.max(articles.c.id))) or 0
+    sampled = sorted(random.Random(top).sample(range(1, top + 1), min(SAMPLE_SIZE, top)))
+    present = _passing_stories(conn, sampled, NO_FILTER)
+    passing = _passing_stories(conn, list(present), chosen)
+    return bool(present) and len(passing) >= KEEPS_MOST * len(present)
 
 
-def _stories(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
-    """{article: story} of these articles."""
+def _passing_stories(conn: Connection, ids: Sequence[int], chosen: ArticleFilter) -> dict[int, int]:
+    """{article: story} of these articles that pass the filter (every one without a filter).
+    The ids go in as one JSON array, not one bound value each: no limit on how many, and no
+    statement of thousands of parameters to build."""
+    ids_json: Any = bindparam("ids", json.dumps(ids))
+    listed: Any = select(literal_column("value")).select_from(func.json_each(ids_json))
     found = conn.execute(
         select(articles.c.id, _STORY)
-        .where(articles.c.id.in_(ids))
+        .where(articles.c.id.in_(listed), *conditions(chosen))
         .with_hint(articles, _BY_FILTER_INDEX, "sqlite")
     )
-    return {article_id: story for article_id, story in found}
+    return dict(found.cursor.fetchall())  # the driver's rows as they are, as in _RankedMatches.read
+
+
+def _matches(match: str) -> Any:
+    return FTS_TABLE.op("MATCH")(bindparam("match", match))
 
 
 def _matching_versions(

@@ -220,7 +220,12 @@ def test_an_old_best_match_is_found_behind_thousands_of_newer_ones(store: Store)
         fetched_at=ago(days=400),
     )
     store_newer_matches(store, NEWER_MATCHES)
-    for chosen in (ArticleFilter(), ArticleFilter(sources=("valley",)), ArticleFilter(since=ago(days=500))):
+    for chosen in (
+        ArticleFilter(),
+        ArticleFilter(sources=("valley",)),
+        ArticleFilter(since=ago(days=500)),
+        ArticleFilter(relevant_only=True),
+    ):
         hits = store.search(parse_query("raid"), chosen, limit=5)
         assert hits[0].article_id == best, chosen
         assert len(hits) == 5
@@ -284,10 +289,15 @@ def test_sqlite_pages_read_chunk_by_chunk_are_the_pages_of_all_matches(sqlite_ur
         sweeps = [story for story, _, _ in everything if story in (updated, newer, oldest)]
         assert sweeps == [updated, newer, oldest]
         filters = [ArticleFilter(), ArticleFilter(sources=("valley",)), ArticleFilter(sources=("wire",))]
-        for chosen, stories in zip(filters, (14, 10, 4), strict=True):
-            monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
-            everything = hits(chosen, 100)
-            assert len(everything) == stories
-            for first_chunk in (1, 2, 3):
-                monkeypatch.setattr(fts5_page, "FIRST_CHUNK", first_chunk)  # then twice as many...
-                assert [hit for offset in range(stories) for hit in hits(chosen, 1, offset)] == everything
+        # each filter both ways: applied before scoring (never "keeps most") and to the ranking
+        # as it is read (always), the same pages
+        for keeps_most in (2.0, 0.0):
+            monkeypatch.setattr(fts5_page, "KEEPS_MOST", keeps_most)
+            for chosen, stories in zip(filters, (14, 10, 4), strict=True):
+                monkeypatch.setattr(fts5_page, "FIRST_CHUNK", 1000)
+                everything = hits(chosen, 100)
+                assert len(everything) == stories
+                for first_chunk in (1, 2, 3):
+                    monkeypatch.setattr(fts5_page, "FIRST_CHUNK", first_chunk)  # then twice as many...
+                    pages = [hit for offset in range(stories) for hit in hits(chosen, 1, offset)]
+                    assert pages == everything, (keeps_most, chosen, first_chunk)
