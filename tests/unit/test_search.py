@@ -130,7 +130,11 @@ def test_index_follows_an_edit_found_by_a_recheck(store: Store):
     assert titles(store, "meatpacking") == []
 
 
-def test_filters_are_the_exports(store: Store):
+@pytest.mark.parametrize("keeps_most", [2.0, 0.0], ids=["filter-before-scoring", "filter-as-read"])
+def test_filters_are_the_exports(store: Store, keeps_most: float, monkeypatch):
+    from crawler.store import fts5_page
+
+    monkeypatch.setattr(fts5_page, "KEEPS_MOST", keeps_most)  # SQLite's two ways to apply a filter
     save(
         store,
         "ms",
@@ -151,6 +155,8 @@ def test_filters_are_the_exports(store: Store):
     save(store, "off", SWEEP + " Off topic.", title="Irrelevant", relevant=False, relevance=0.1)
     assert titles(store, "agents", agencies=("ice",)) == ["Mississippi"]
     assert set(titles(store, "agents", states=("MS", "TX"), actions=("RAID",))) == {"Mississippi", "Texas"}
+    assert titles(store, "agents", states=("MS",), agencies=("Border Patrol",)) == []  # all kinds must match
+    assert titles(store, "agents", states=("tx",), sources=("border-feed",)) == ["Texas"]
     assert titles(store, "agents", sources=("border-feed",)) == ["Texas"]
     assert set(titles(store, "agents", since=ago(days=5))) == {"Mississippi", "Irrelevant"}
     assert "Irrelevant" not in titles(store, "agents", relevant_only=True)
