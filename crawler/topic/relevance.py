@@ -26,6 +26,7 @@ import yaml
 
 from crawler.core.errors import ConfigError, TopicError
 from crawler.core.languages import language_list_problem
+from crawler.topic.required_text import Needed, may_match, required_strings
 
 if TYPE_CHECKING:  # the workers' forkserver compiles topics; config's pydantic and SQLAlchemy cost it ~0.25 s
     from crawler.core.config import Config
@@ -305,18 +306,23 @@ class _Matcher:
         self.entries = entries
         self.by_word: dict[str, list[_Phrase]] = {}
         self.by_start: dict[int, dict[str, list[_Phrase]]] = {}
-        self.scanned: list[tuple[int, re.Pattern[str], bool]] = []  # entry, pattern, lowered
+        # entry, pattern, lowered, and the strings without which it cannot match (required_text)
+        self.scanned: list[tuple[int, re.Pattern[str], bool, Needed | None]] = []
         for index, entry in enumerate(entries):
             for text in entry.phrases:
                 phrase = _compile_phrase(index, text, entry.case_sensitive)
                 if entry.case_sensitive or not phrase.key:  # acronyms; phrases with no word in them
-                    self.scanned.append((index, phrase.pattern, not entry.case_sensitive))
+                    self.scanned.append(
+                        (index, phrase.pattern, not entry.case_sensitive, required_strings(phrase.pattern))
+                    )
                 elif phrase.key_is_prefix:
                     self.by_start.setdefault(len(phrase.key), {}).setdefault(phrase.key, []).append(phrase)
                 else:
                     self.by_word.setdefault(phrase.key, []).append(phrase)
             if entry.regex is not None:
-                self.scanned.append((index, entry.regex, not entry.case_sensitive))
+                self.scanned.append(
+                    (index, entry.regex, not entry.case_sensitive, required_strings(entry.regex))
+                )
         self.trie = self._trie(lambda phrase: True)
         # Markers (weight 0) matter only in the title and lead; the body, most of the text, is
         # scanned without their words (place names, "government", "police").
@@ -368,10 +374,12 @@ class _Matcher:
                         match = phrase.pattern.match(source, word.start())
                         if match:
                             record(phrase.entry, source, is_title, match)
-        for index, pattern, lowered in self.scanned:
+        for index, pattern, lowered, required in self.scanned:
             # A marker (weight 0) matters only where the rules read, the title and the lead.
             marker = self.entries[index].weight == 0
             for source, is_title in article.sources(lowered):
+                if not may_match(required, source):
+                    continue  # a string every match needs is absent: no scan can find one
                 for match in pattern.finditer(
                     source, 0, article.lead_end if marker and not is_title else len(source)
                 ):
