@@ -16,7 +16,8 @@ skipped when absent). "fresh" is their two holdouts together; headlines of label
 to 10 are the set `headlines-4`, with a holdout of its own; rounds 11 and 12, labelled after
 the last tuning round, are `headlines-11`, a holdout in whole. "new" is those two holdouts
 together. Rounds 13 and 14 are the wider selection (titles without the first selection's
-words): round 13 is `headlines-13`, dev in whole, round 14 `headlines-14`, a holdout in whole.
+words): rounds 13 and 14 are `headlines-13`, dev in whole (round 14 was a holdout, scored once),
+round 15 `headlines-15`, a holdout in whole.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -52,13 +53,14 @@ LATER_HEADLINES = "headlines-4"
 FIRST_LATER_ROUND = 4
 FINAL_HEADLINES = "headlines-11"
 FINAL_ROUND = 11
-# Rounds 13 and 14 are the wider selection (lines without the first selection's words,
-# bench/build_relevance_headlines.py): round 13 was labelled and tuned on, a dev set in whole;
-# round 14 was labelled after the tuning on round 13, a holdout in whole.
+# Rounds 13 to 15 are the wider selection (lines without the first selection's words,
+# bench/build_relevance_headlines.py): round 13 was labelled and tuned on; round 14 was a
+# holdout, scored once, and is now development too (`headlines-13` is rounds 13 and 14);
+# round 15 was labelled before any tuning on round 14, a holdout in whole.
 WIDER_DEV_HEADLINES = "headlines-13"
 WIDER_DEV_ROUND = 13
-WIDER_HOLDOUT_HEADLINES = "headlines-14"
-WIDER_HOLDOUT_ROUND = 14
+WIDER_HOLDOUT_HEADLINES = "headlines-15"
+WIDER_HOLDOUT_ROUND = 15
 # Rounds 9 and 10 had all their errors read, holdout days included, to choose a tuning round:
 # their items are development data whatever their day.
 READ_ROUNDS = frozenset({9, 10})
@@ -258,7 +260,11 @@ def load_sets(
             for round_, item in by_round
             if FINAL_ROUND <= round_ < WIDER_DEV_ROUND
         ]
-        wider_dev = [{**item, "split": "dev"} for round_, item in by_round if round_ == WIDER_DEV_ROUND]
+        wider_dev = [
+            {**item, "split": "dev"}
+            for round_, item in by_round
+            if WIDER_DEV_ROUND <= round_ < WIDER_HOLDOUT_ROUND
+        ]
         wider_holdout = [
             {**item, "split": "holdout"} for round_, item in by_round if round_ == WIDER_HOLDOUT_ROUND
         ]
