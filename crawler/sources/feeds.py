@@ -48,6 +48,7 @@ from crawler.core.clock import utcnow
 from crawler.core.errors import NotAFeed, Problem, ProblemKind
 from crawler.core.urls import canonical_url, is_fetchable_url
 from crawler.sources.dates import feed_date
+from crawler.sources.doctype import DOCTYPE_START, doctype_end
 from crawler.sources.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 
 DEFAULT_MAX_ENTRIES = 500
@@ -66,8 +67,6 @@ _WIDE_PREFIXES = (
 _XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 _XML_ENCODING_LABEL = re.compile(rb"""\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _LEADING_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,1000}>")
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
-_DOCTYPE_MARK = re.compile(r"""["'\[\]>]|<!--""")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>])")
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _ROOT_ELEMENT = re.compile(r"<([A-Za-z_][\w:.-]*)")
@@ -237,8 +236,8 @@ def _strip_doctypes(text: str, problems: list[Problem]) -> str:
     """Remove every DOCTYPE declaration, keeping its line breaks so error lines stay true."""
     pieces: list[str] = []
     position = subsets = 0
-    while match := _DOCTYPE.search(text, position):
-        end, had_subset = _doctype_end(text, match.end())
+    while match := DOCTYPE_START.search(text, position):
+        end, had_subset = doctype_end(text, match.end())
         pieces += [text[position : match.start()], "\n" * text.count("\n", match.start(), end)]
         subsets += had_subset
         position = end
@@ -252,28 +251,6 @@ def _strip_doctypes(text: str, problems: list[Problem]) -> str:
             )
         )
     return "".join([*pieces, text[position:]])
-
-
-def _doctype_end(text: str, position: int) -> tuple[int, bool]:
-    """Where a DOCTYPE ends, skipping quoted literals and comments; linear even when unclosed."""
-    in_subset = had_subset = False
-    while mark := _DOCTYPE_MARK.search(text, position):
-        symbol = mark.group()
-        if symbol in ('"', "'", "<!--"):
-            closer = "-->" if symbol == "<!--" else symbol
-            close = text.find(closer, mark.end())
-            if close == -1:
-                return len(text), had_subset
-            position = close + len(closer)
-            continue
-        if symbol == ">" and not in_subset:
-            return mark.end(), had_subset
-        if symbol == "[":
-            in_subset = had_subset = True
-        elif symbol == "]":
-            in_subset = False
-        position = mark.end()
-    return len(text), had_subset
 
 
 def _cut_items(text: str, limit: int) -> tuple[str, int | None]:

@@ -4,12 +4,13 @@ Pure, like ``crawler.sources.feeds``: bytes in, dataclasses out, ``NotASitemap``
 that are no sitemap at all. Following an index's children (and how deep) is the caller's
 business; this module only lists them.
 
-Safety: a sitemap is a stranger's XML. lxml parses with entity substitution, DTD loading and
-network access off, and libxml2's size limits on (``huge_tree=False``): an internal
-subset is read but nothing in it is expanded, an external DTD or ``SYSTEM`` entity is
-never opened, and a value that still holds an unexpanded entity reference is dropped
-rather than guessed at. Billion laughs stops at libxml2's amplification check; the
-entries read before it are kept and the error recorded.
+Safety: a sitemap is a stranger's XML. Its DOCTYPE is removed before lxml reads it, and each
+reference to an entity that DOCTYPE declared is replaced by a mark whose values are dropped
+(what libxml2 makes of such a reference is its version's choice: lxml 6.1 stopped reading at
+the amplification limit, 6.2 drops the reference and keeps the rest of the value). lxml then
+parses with entity substitution, DTD loading and network access off, and libxml2's size
+limits on (``huge_tree=False``): an external DTD or ``SYSTEM`` entity is never opened, and a
+value that still holds an unexpanded entity reference is dropped rather than guessed at.
 Parsing streams (``iterparse``, each ``<url>`` freed once read), so a 50 MB sitemap
 does not become a 500 MB tree. A body that is still gzip (``sitemap.xml.gz`` served
 as is) is decompressed here, one layer, up to MAX_GUNZIPPED_BYTES (the protocol's
@@ -39,6 +40,7 @@ from lxml import etree
 from crawler.core.errors import NotASitemap, Problem, ProblemKind
 from crawler.core.urls import canonical_url, is_fetchable_url
 from crawler.sources.dates import sitemap_date
+from crawler.sources.doctype import DOCTYPE_START, doctype_end
 from crawler.sources.gzip_body import BadGzip, gunzip_one_layer, is_gzip
 
 DEFAULT_MAX_ENTRIES = 5000
@@ -56,6 +58,9 @@ _SAFE_PARSING: dict[str, Any] = dict(
 )  # fmt: skip
 _ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
+_DOCTYPE_BYTES = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([^\s%\"'>]+)")
+UNTRUSTED = "\ue000"  # a private-use character: stands for a reference to a removed DOCTYPE's entity
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,32 @@ def _gunzip(body: bytes, problems: list[Problem]) -> bytes:
     return unzipped.data
 
 
+def _without_doctype(body: bytes) -> tuple[bytes, bool]:
+    """The body without its DOCTYPE declarations, each reference to an entity they declared
+    replaced by UNTRUSTED, and whether there was one. Read as Latin-1, which maps every byte to
+    one character and back, so a UTF-8 (or any ASCII-compatible) body is otherwise unchanged;
+    a UTF-16 body is left to lxml's own protections."""
+    if not _DOCTYPE_BYTES.search(body):
+        return body, False
+    text = body.decode("latin-1")
+    pieces: list[str] = []
+    declared: set[str] = set()
+    position = 0
+    while match := DOCTYPE_START.search(text, position):
+        end, _subset = doctype_end(text, match.end())
+        declared.update(_DECLARED_ENTITY.findall(text, match.end(), end))
+        pieces.append(text[position : match.start()])
+        position = end
+    pieces.append(text[position:])
+    kept = "".join(pieces)
+    if declared:
+        names = "|".join(re.escape(name) for name in sorted(declared, key=len, reverse=True))
+        kept = re.sub(rf"&(?:{names});", f"&#x{ord(UNTRUSTED):X};", kept)
+    return kept.encode("latin-1"), True
+
+
 def _read_xml(body: bytes, url: str, problems: list[Problem]) -> tuple[str, list[SitemapEntry]]:
+    body, had_doctype = _without_doctype(body)
     context = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_SAFE_PARSING)
     candidates: list[SitemapEntry] = []
     unusable = 0
@@ -168,7 +198,7 @@ def _read_xml(body: bytes, url: str, problems: list[Problem]) -> tuple[str, list
         problems.append(
             Problem(ProblemKind.UNFETCHABLE_ENTRIES, f"dropped {unusable} entries without a location")
         )
-    if context.root is not None and context.root.getroottree().docinfo.doctype:
+    if had_doctype or (context.root is not None and context.root.getroottree().docinfo.doctype):
         problems.append(
             Problem(ProblemKind.DOCTYPE, "ignored a DOCTYPE: entities are never expanded or loaded")
         )
@@ -250,7 +280,10 @@ def _child_values(element: Any) -> dict[str, str]:
         name = _name(child)
         if name in values or any(True for _ in child.iter(etree.Entity)):
             continue  # an unexpanded entity reference: the value cannot be trusted
-        values[name] = "".join(child.itertext())[:MAX_VALUE_CHARS].strip()
+        text = "".join(child.itertext())
+        if UNTRUSTED in text:
+            continue  # it referred to an entity of the removed DOCTYPE
+        values[name] = text[:MAX_VALUE_CHARS].strip()
     return values
 
 
