@@ -4,10 +4,11 @@ Pure, like ``crawler.sources.feeds``: bytes in, dataclasses out, ``NotASitemap``
 that are no sitemap at all. Following an index's children (and how deep) is the caller's
 business; this module only lists them.
 
-Safety: a sitemap is a stranger's XML. Its DOCTYPE is removed before lxml reads it, and each
-reference to an entity that DOCTYPE declared is replaced by a mark whose values are dropped
-(what libxml2 makes of such a reference is its version's choice: lxml 6.1 stopped reading at
-the amplification limit, 6.2 drops the reference and keeps the rest of the value). lxml then
+Safety: a sitemap is a stranger's XML. Its DOCTYPE is removed before lxml reads it (what
+libxml2 makes of a declared entity's reference is its version's choice: lxml 6.1 stopped
+reading at the amplification limit, 6.2 drops the reference and keeps the rest of the value),
+and each reference to an entity other than XML's five is replaced by a mark whose values are
+dropped (libxml2, meeting an undeclared one, drops every later ``&amp;``). lxml then
 parses with entity substitution, DTD loading and network access off, and libxml2's size
 limits on (``huge_tree=False``): an external DTD or ``SYSTEM`` entity is never opened, and a
 value that still holds an unexpanded entity reference is dropped rather than guessed at.
@@ -59,8 +60,9 @@ _SAFE_PARSING: dict[str, Any] = dict(
 _ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 _DOCTYPE_BYTES = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([^\s%\"'>]+)")
-UNTRUSTED = "\ue000"  # a private-use character: stands for a reference to a removed DOCTYPE's entity
+_ENTITY_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z_:][A-Za-z0-9_.:-]*;")
+UNTRUSTED = "\ue000"  # a private-use character: stands for a reference to an entity
+_UNTRUSTED_REFERENCE = f"&#x{ord(UNTRUSTED):X};".encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -153,31 +155,35 @@ def _gunzip(body: bytes, problems: list[Problem]) -> bytes:
 
 
 def _without_doctype(body: bytes) -> tuple[bytes, bool]:
-    """The body without its DOCTYPE declarations, each reference to an entity they declared
-    replaced by UNTRUSTED, and whether there was one. Read as Latin-1, which maps every byte to
-    one character and back, so a UTF-8 (or any ASCII-compatible) body is otherwise unchanged;
-    a UTF-16 body is left to lxml's own protections."""
+    """The body without its DOCTYPE declarations, and whether there was one. Read as Latin-1,
+    which maps every byte to one character and back, so a UTF-8 (or any ASCII-compatible) body
+    is otherwise unchanged; a UTF-16 body is left to lxml's own protections."""
     if not _DOCTYPE_BYTES.search(body):
         return body, False
     text = body.decode("latin-1")
     pieces: list[str] = []
-    declared: set[str] = set()
     position = 0
     while match := DOCTYPE_START.search(text, position):
         end, _subset = doctype_end(text, match.end())
-        declared.update(_DECLARED_ENTITY.findall(text, match.end(), end))
         pieces.append(text[position : match.start()])
         position = end
     pieces.append(text[position:])
-    kept = "".join(pieces)
-    if declared:
-        names = "|".join(re.escape(name) for name in sorted(declared, key=len, reverse=True))
-        kept = re.sub(rf"&(?:{names});", f"&#x{ord(UNTRUSTED):X};", kept)
-    return kept.encode("latin-1"), True
+    return "".join(pieces).encode("latin-1"), True
+
+
+def _entities_marked(body: bytes) -> bytes:
+    """Each reference to an entity other than XML's five replaced by UNTRUSTED, so that its
+    value is dropped: with no DOCTYPE left no such entity is declared, and libxml2, meeting
+    one, also drops every later ``&amp;`` of the document. A body with a CDATA section, where a
+    reference is literal text, is left as it is (libxml2 then drops what follows the error)."""
+    if b"&" not in body or b"<![CDATA[" in body:
+        return body
+    return _ENTITY_REFERENCE.sub(_UNTRUSTED_REFERENCE, body)
 
 
 def _read_xml(body: bytes, url: str, problems: list[Problem]) -> tuple[str, list[SitemapEntry]]:
     body, had_doctype = _without_doctype(body)
+    body = _entities_marked(body)
     context = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_SAFE_PARSING)
     candidates: list[SitemapEntry] = []
     unusable = 0
@@ -282,7 +288,7 @@ def _child_values(element: Any) -> dict[str, str]:
             continue  # an unexpanded entity reference: the value cannot be trusted
         text = "".join(child.itertext())
         if UNTRUSTED in text:
-            continue  # it referred to an entity of the removed DOCTYPE
+            continue  # it referred to an entity (a removed DOCTYPE's or none's)
         values[name] = text[:MAX_VALUE_CHARS].strip()
     return values
 

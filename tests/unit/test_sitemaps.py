@@ -311,6 +311,23 @@ def test_values_after_a_declared_entity_are_read_whole_on_every_lxml() -> None:
     assert links(parsed) == ["https://a.example/first-story-here", "https://a.example/story?id=1&page=2"]
 
 
+def test_an_undeclared_entity_drops_its_value_and_no_later_ampersand() -> None:
+    body = (
+        b"<urlset><url><loc>https://a.example/&nbsp;story</loc></url>"
+        b"<url><loc>https://a.example/story?id=1&amp;page=2</loc></url></urlset>"
+    )
+    assert links(parse_sitemap(body, SITEMAP_URL)) == ["https://a.example/story?id=1&page=2"]
+
+
+def test_a_reference_inside_cdata_is_text() -> None:
+    body = (
+        b'<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
+        b"<loc>https://a.example/story</loc><news:news><news:title><![CDATA[Raids &nbsp; arrests]]>"
+        b"</news:title></news:news></url></urlset>"
+    )
+    assert [entry.title for entry in parse_sitemap(body, SITEMAP_URL).entries] == ["Raids &nbsp; arrests"]
+
+
 def test_quadratic_blowup_is_not_expanded() -> None:
     body = (
         b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "' + b"A" * 50_000 + b'">]><urlset>'
