@@ -302,18 +302,20 @@ def _is_cut_copy(
     stored_text = conn.scalar(select(articles.c.text).where(articles.c.id == row.article_id))
     if not stored_text:
         return False
+    same_opening = same_lead or headline
     stored_shingles = ShingledText.of(stored_text, scheme.shingle_words)
     whole = run_between(new_text.full, stored_shingles)
-    if _cut_by(whole, same_lead or headline, thresholds):
+    if _cut_by(whole, same_opening, thresholds):
         return True
     if whole.containment < MIN_BODY_PASS_CONTAINMENT:
         return False
     # A gallery's captions, shown twice, or a page's furniture can be half of a short copy's
-    # shingles: measured again with either side's body alone against the other's whole text.
+    # shingles: measured again with either side's body alone against the other's whole text
+    # (the stored body shingled only when the new body was not enough).
+    if _cut_by(run_between(new_text.body, stored_shingles), same_opening, thresholds):
+        return True
     stored_body = ShingledText.of(body_of(stored_text), scheme.shingle_words)
-    return _cut_by(run_between(new_text.body, stored_shingles), same_lead or headline, thresholds) or (
-        _cut_by(run_between(new_text.full, stored_body), same_lead or headline, thresholds)
-    )
+    return _cut_by(run_between(new_text.full, stored_body), same_opening, thresholds)
 
 
 def _cut_by(run: Run, same_opening: bool, thresholds: Thresholds) -> bool:
