@@ -16,8 +16,9 @@ skipped when absent). "fresh" is their two holdouts together; headlines of label
 to 10 are the set `headlines-4`, with a holdout of its own; rounds 11 and 12, labelled after
 the last tuning round, are `headlines-11`, a holdout in whole. "new" is those two holdouts
 together. Rounds 13 and 14 are the wider selection (titles without the first selection's
-words): rounds 13 and 14 are `headlines-13`, dev in whole (round 14 was a holdout, scored once),
-round 15 `headlines-15`, a holdout in whole.
+words): rounds 13 to 15 are `headlines-13`, dev in whole (rounds 14 and 15 were holdouts, each
+scored once). Round 16, `headlines-16`, is a second source (bench/build_relevance_mn.py: the
+Minnesota surge's headlines, skipped when not built), a holdout in whole.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -43,6 +44,9 @@ DEFAULT_NEWS = ROOT / "bench" / "data" / "relevance_news.jsonl"
 # and 2025-2026 headlines (rebuilt from a clone by bench/build_relevance_headlines.py).
 DEFAULT_NEWS_EXTRA = ROOT / "bench" / "data" / "relevance_news_extra.jsonl"
 DEFAULT_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
+# Round 16, from a second archive (bench/build_relevance_mn.py), a holdout in whole.
+DEFAULT_MN_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines_mn.jsonl"
+MN_HEADLINES = "headlines-16"
 FRESH_SETS = ("news-extra", "headlines")
 # Headlines of labelling rounds 4 to 10 (bench/build_relevance_headlines.py), labelled during
 # the fourth pass of the vocabulary: a set of their own, so that the fresh figures stay
@@ -54,13 +58,11 @@ FIRST_LATER_ROUND = 4
 FINAL_HEADLINES = "headlines-11"
 FINAL_ROUND = 11
 # Rounds 13 to 15 are the wider selection (lines without the first selection's words,
-# bench/build_relevance_headlines.py): round 13 was labelled and tuned on; round 14 was a
-# holdout, scored once, and is now development too (`headlines-13` is rounds 13 and 14);
-# round 15 was labelled before any tuning on round 14, a holdout in whole.
+# bench/build_relevance_headlines.py): round 13 was labelled and tuned on; rounds 14 and 15
+# were holdouts, each scored once, and are development now (`headlines-13` is rounds 13-15).
 WIDER_DEV_HEADLINES = "headlines-13"
 WIDER_DEV_ROUND = 13
-WIDER_HOLDOUT_HEADLINES = "headlines-15"
-WIDER_HOLDOUT_ROUND = 15
+LAST_WIDER_ROUND = 15
 # Rounds 9 and 10 had all their errors read, holdout days included, to choose a tuning round:
 # their items are development data whatever their day.
 READ_ROUNDS = frozenset({9, 10})
@@ -236,7 +238,7 @@ def report_naeb(topic: Topic, folder: Path) -> None:
 
 
 def load_sets(
-    labels: Path, news: Path, news_extra: Path, headlines_path: Path
+    labels: Path, news: Path, news_extra: Path, headlines_path: Path, mn_headlines_path: Path
 ) -> dict[str, list[dict[str, object]]]:
     """Every labelled set by name, with the splits the evaluation reads (headline rounds 4-10
     are `headlines-4`, rounds 9 and 10 all dev; rounds 11 and 12 are `headlines-11`, all
@@ -263,21 +265,21 @@ def load_sets(
         wider_dev = [
             {**item, "split": "dev"}
             for round_, item in by_round
-            if WIDER_DEV_ROUND <= round_ < WIDER_HOLDOUT_ROUND
-        ]
-        wider_holdout = [
-            {**item, "split": "holdout"} for round_, item in by_round if round_ == WIDER_HOLDOUT_ROUND
+            if WIDER_DEV_ROUND <= round_ <= LAST_WIDER_ROUND
         ]
         for name, group in (
             (LATER_HEADLINES, later),
             (FINAL_HEADLINES, final),
             (WIDER_DEV_HEADLINES, wider_dev),
-            (WIDER_HOLDOUT_HEADLINES, wider_holdout),
         ):
             if group:
                 sets[name] = group
     else:
         print(f"{headlines_path} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
+    if mn_headlines_path.exists():
+        sets[MN_HEADLINES] = [{**item, "split": "holdout"} for item in load_labelled(mn_headlines_path)]
+    else:
+        print(f"{mn_headlines_path} not built (bench/build_relevance_mn.py --mirror DIR); skipped")
     return sets
 
 
@@ -295,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=DEFAULT_HEADLINES,
         help="the 2025-2026 headline set (built by bench/build_relevance_headlines.py)",
+    )
+    parser.add_argument(
+        "--mn-headlines",
+        type=Path,
+        default=DEFAULT_MN_HEADLINES,
+        help="round 16, the Minnesota surge's headlines (built by bench/build_relevance_mn.py)",
     )
     parser.add_argument(
         "--list",
@@ -319,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     topic = Topic.from_file(args.topic)
-    sets = load_sets(args.labels, args.news, args.news_extra, args.headlines)
+    sets = load_sets(args.labels, args.news, args.news_extra, args.headlines, args.mn_headlines)
     if args.titles_only:
         # Feeds often carry a title and nothing else; the HuffPost and written items, labelled
         # with their lead, show what the topic misses when only the headline is there.

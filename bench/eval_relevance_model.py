@@ -39,6 +39,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: 
 from bench.eval_relevance import (  # noqa: E402  (needs the paths above)
     DEFAULT_HEADLINES,
     DEFAULT_LABELS,
+    DEFAULT_MN_HEADLINES,
     DEFAULT_NEWS,
     DEFAULT_NEWS_EXTRA,
     DEFAULT_TOPIC,
@@ -51,7 +52,7 @@ topic = Topic.from_file(DEFAULT_TOPIC)
 raw = yaml.safe_load(DEFAULT_TOPIC.read_text(encoding="utf-8"))
 group_of = {t["term"]: t.get("group", "negative") for t in raw["terms"]}
 group_of.update({"-" + t["term"]: "negative" for t in raw["negatives"]})
-sets = load_sets(DEFAULT_LABELS, DEFAULT_NEWS, DEFAULT_NEWS_EXTRA, DEFAULT_HEADLINES)
+sets = load_sets(DEFAULT_LABELS, DEFAULT_NEWS, DEFAULT_NEWS_EXTRA, DEFAULT_HEADLINES, DEFAULT_MN_HEADLINES)
 trained_on = {"news": ["news"], "news+written": ["news", "written"], "all": list(sets)}[args.train]
 train = [item for name in trained_on for item in sets[name] if item["split"] in DEV_SPLITS]
 holdouts = {name: [item for item in items if item["split"] == "holdout"] for name, items in sets.items()}

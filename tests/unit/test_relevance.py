@@ -21,6 +21,7 @@ NEWS_LABELS = REPO / "bench" / "data" / "relevance_news_labels.tsv"
 NEWS_EXTRA = REPO / "bench" / "data" / "relevance_news_extra.jsonl"
 NEWS_EXTRA_LABELS = REPO / "bench" / "data" / "relevance_news_extra_labels.tsv"
 HEADLINE_LABELS = REPO / "bench" / "data" / "relevance_headlines_labels.tsv"
+MN_HEADLINE_LABELS = REPO / "bench" / "data" / "relevance_headlines_mn_labels.tsv"
 
 # A workplace-raid story in our own words, shaped like a wire story on a local site.
 RAID_STORY_TITLE = "Agents detain hundreds of workers in raids on Mississippi food plants"
@@ -283,6 +284,14 @@ def test_enforcement_acts_in_current_wording_are_relevant(topic: Topic, title: s
         ("Appeals court ruling delays Mahmoud Khalil's removal", ""),
         ("Federal agent shoots a driver in Minneapolis, officials say", ""),
         ("Top border agent says dozens were arrested at a car wash", ""),
+        # The other agencies' compounds, day labourers' car parks, a named camp winding down,
+        # conditions inside, a named case's family and video (the eighth pass).
+        ("Residents describe a quieter week of Border Patrol sweeps in the city", ""),
+        ("Agents jump out of a van and ambush day labourers at a Home Depot", ""),
+        ("Governor says 'Alligator Alcatraz' may wind down within weeks", ""),
+        ("Senator calls filthy detention facilities a disgrace", ""),
+        ("Read the statement from Alex Pretti's brother", ""),
+        ("Lawyers study the Renee Good video frame by frame", ""),
     ],
 )
 def test_enforcement_told_as_force_operations_and_courts_is_relevant(
@@ -328,6 +337,13 @@ def test_enforcement_told_as_force_operations_and_courts_is_relevant(
         # Protesters at an enforcement site; an official leaving the agency.
         ("Protesters rally outside an ICE facility as the secretary visits", ""),
         ("Acting ICE director to leave agency in the spring", ""),
+        # Officials arrested at an ICE facility, vigils over a named case, another country's
+        # border agents, an agency pausing its paperwork, a campaign cited (the eighth pass).
+        ("Nine state lawmakers arrested at an ICE facility during a sit-in", ""),
+        ("Vigils planned this weekend for Renee Good, the woman killed by ICE", ""),
+        ("Mexican border agents fire on a smuggling boat, killing two", ""),
+        ("Administration halts green card applications for nationals of 12 countries", ""),
+        ("Mayor drops re-election bid, citing 'cruel' ICE surge", ""),
     ],
 )
 def test_politics_attacks_and_other_states_near_enforcement_words_are_not_relevant(
@@ -646,6 +662,21 @@ def test_headline_labels_carry_ids_codes_and_notes_only() -> None:
         assert len(identifier) == len("gn-") + 12 and identifier.startswith("gn-")
         assert code in {"E", "I", "T", "N", "X"} and note
     assert sum(code == "E" for _, code, _ in rows) >= 60
+
+
+def test_round_16_labels_carry_ids_codes_and_notes_only() -> None:
+    rows = [
+        line.split("\t")
+        for line in MN_HEADLINE_LABELS.read_text(encoding="utf-8").splitlines()
+        if line and line[0] != "#"
+    ]
+    assert len(rows) == 214  # every headline of the round's share, labelled or left out
+    assert len({row[0] for row in rows}) == len(rows)
+    for identifier, code, note in rows:
+        assert len(identifier) == len("mn-") + 12 and identifier.startswith("mn-")
+        assert code in {"E", "I", "T", "N", "X"} and note
+    codes = [code for _, code, _ in rows]
+    assert sum(code != "X" for code in codes) >= 150 and codes.count("E") >= 30
 
 
 # Measured floors on the fresh HuffPost set; they may only go up. Its holdout has only 3
