@@ -14,10 +14,11 @@ text is not committed: this script rebuilds the JSONL (git-ignored) from a clone
 bench/data/relevance_headlines_mn_labels.tsv carries only ids, codes and notes.
 
 An item's id is `mn-` and the first 12 hex digits of the SHA-1 of its headline (whitespace
-collapsed). Round 16 is every distinct headline that names one of the first selection's words
-(`is_candidate`: ICE, CBP, DHS, immigra*, deport*, migrant*, ...), is not the title of a feed
-line of the first archive at its pinned commit, and whose SHA-1 is 0 modulo 3 (214 headlines;
-1 and 2 modulo 3 are left for later rounds). It is a holdout in whole; titles only, no lead.
+collapsed). Rounds 16 to 18 are the distinct headlines that name one of the first selection's
+words (`is_candidate`: ICE, CBP, DHS, immigra*, deport*, migrant*, ...) and are not the title
+of a feed line of the first archive at its pinned commit, split by the SHA-1 of the headline
+modulo 3: 0 is round 16 (214 headlines), 1 is round 17 (237), 2 is round 18 (209). Titles only,
+no lead.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ OUTPUT = ROOT / "bench" / "data" / "relevance_headlines_mn.jsonl"
 SOURCE_REPO = "clockcivilwar/MN_clock_civilwar"
 SOURCE_COMMIT = "c158a9b408953b69d0902717e80659ece4c9b2a1"
 DAY_FILE = re.compile(r"(2026-\d{2}-\d{2})/news_results\.json")
-ROUND = 16
+FIRST_ROUND = 16
 ROUND_MODULUS = 3
 
 
@@ -50,9 +51,9 @@ def item_id(headline: str) -> str:
     return "mn-" + hashlib.sha1(headline.encode("utf-8")).hexdigest()[:12]
 
 
-def round_share(headline: str) -> int:
-    """0 for round 16; 1 and 2 are the shares of later rounds."""
-    return int(hashlib.sha1(headline.encode("utf-8")).hexdigest(), 16) % ROUND_MODULUS
+def round_of(headline: str) -> int:
+    """16, 17 or 18: the labelling round of a headline, by the SHA-1 of its text modulo 3."""
+    return FIRST_ROUND + int(hashlib.sha1(headline.encode("utf-8")).hexdigest(), 16) % ROUND_MODULUS
 
 
 def _articles(node: object) -> Iterator[dict[str, str]]:
@@ -88,8 +89,8 @@ def read_source(mirror: Path) -> dict[str, tuple[str, str, str]]:
     return first
 
 
-def candidates(mirror: Path, archive_mirror: Path) -> list[str]:
-    """Round 16's headlines, oldest first: `id<TAB>day<TAB>headline<TAB>url`."""
+def candidates(mirror: Path, archive_mirror: Path, labelling_round: int) -> list[str]:
+    """A round's headlines, oldest first: `id<TAB>day<TAB>headline<TAB>url`."""
     archive_titles = {
         (line.rpartition(" - ")[0] or line).casefold() for line in read_headlines(archive_mirror)
     }
@@ -98,7 +99,7 @@ def candidates(mirror: Path, archive_mirror: Path) -> list[str]:
         if (
             is_candidate(headline)
             and headline.casefold() not in archive_titles
-            and round_share(headline) == 0
+            and round_of(headline) == labelling_round
         ):
             rows.append(f"{item_id(headline)}\t{day}\t{headline}\t{url}")
     return rows
@@ -123,7 +124,7 @@ def build(mirror: Path) -> tuple[str, int]:
             "kind": KINDS[code],
             "note": note,
             "split": "holdout",
-            "round": ROUND,
+            "round": round_of(headline),
             "date": day,
             "link": url,
             "source": f"{SOURCE_REPO}@{SOURCE_COMMIT[:12]}:{path}",
@@ -138,7 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--mirror", type=Path, required=True, help=f"a clone of {SOURCE_REPO}")
     parser.add_argument(
-        "--candidates", action="store_true", help="print round 16's headlines instead of building"
+        "--candidates",
+        type=int,
+        metavar="ROUND",
+        help="print the headlines of a labelling round (16, 17 or 18) instead of building",
     )
     parser.add_argument(
         "--archive-mirror",
@@ -146,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         help="a clone of wklnd/news-archive (needed by --candidates: its titles are excluded)",
     )
     args = parser.parse_args(argv)
-    if args.candidates:
+    if args.candidates is not None:
         if args.archive_mirror is None:
             parser.error("--candidates needs --archive-mirror")
-        print("\n".join(candidates(args.mirror, args.archive_mirror)))
+        print("\n".join(candidates(args.mirror, args.archive_mirror, args.candidates)))
         return 0
     text, left_out = build(args.mirror)
     OUTPUT.write_text(text, encoding="utf-8")

@@ -685,13 +685,13 @@ def test_headline_labels_carry_ids_codes_and_notes_only() -> None:
     assert sum(code == "E" for _, code, _ in rows) >= 60
 
 
-def test_round_16_labels_carry_ids_codes_and_notes_only() -> None:
+def test_second_archive_labels_carry_ids_codes_and_notes_only() -> None:
     rows = [
         line.split("\t")
         for line in MN_HEADLINE_LABELS.read_text(encoding="utf-8").splitlines()
         if line and line[0] != "#"
     ]
-    assert len(rows) == 214  # every headline of the round's share, labelled or left out
+    assert len(rows) == 214 + 209  # every headline of rounds 16 and 18, labelled or left out
     assert len({row[0] for row in rows}) == len(rows)
     for identifier, code, note in rows:
         assert len(identifier) == len("mn-") + 12 and identifier.startswith("mn-")
