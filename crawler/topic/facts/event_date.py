@@ -4,20 +4,25 @@ Every date expression is a candidate: a calendar date ("Aug. 7", "January 8-9, 2
 "2026-01-16", "7 de agosto"), a weekday, "yesterday", a fixed holiday ("Valentine's Day") or
 "the next morning" after a dated day. The first candidate, in reading order (title first),
 whose sentence reports an enforcement event (a raid, an arrest, a ruling ...) wins; when
-none does, the first whose sentence names the agents who acted. Relative expressions resolve
-against the publication date in the direction of the sentence's tense; in an incident report's
-source list ("KARE 11 (Jan 9, 2026): ICE arrests ...") against that line's own date.
+none does, the first whose sentence names the agents who acted; agents' shooting dates a story as
+an action does. Relative expressions resolve against the publication date in the direction of the
+sentence's tense; in an incident report's source list ("KARE 11 (Jan 9, 2026): ICE arrests ...")
+against that line's own date, and in the rest of a report with a source list against the day
+most of its sources appeared (a report is often written days after them).
 
 Never an event date: the publication date of a byline or a source line, a date after
 publication, even by a day (a hearing, a deadline; after today when the page gives no
 publication date), a date introduced as a limit ("by December 16", "since January 6", "before
 the January 7 shooting"), a statement's date ("the agency said Monday"), the date of a press
-conference, rally or vigil about the event, and weekdays with no publication date to count from.
+conference, rally or vigil about the event, a range of days ("Weekend (Jan 11-12)"), and weekdays
+with no publication date to count from. A table's date cell is no byline.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -54,7 +59,7 @@ _MONTH = (
 )
 _DATE = re.compile(
     r"\b(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
-    r"|(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2})?"
+    r"|(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?P<range>\s*[-\u2013]\s*\d{1,2})?"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
     r"|(?P<es_day>\d{1,2})\s+de\s+(?P<es_month>" + any_of(_MONTHS_ES) + r")"
     r"(?:\s+(?:de|del)\s+(?P<es_year>(?:19|20)\d\d))?"
@@ -71,6 +76,9 @@ _EVENT_WORDS = re.compile(
     r"redada\w*|operativo\w*|detuv\w*|detenid\w*|arrestad\w*|deportad\w*)\b",
     re.IGNORECASE,
 )
+# Agents' use of force is the news of many reports ("Shot and killed by ICE agent"), though no
+# listed action: it dates the story, but does not make a Context section's dates another story's.
+_FORCE_WORDS = re.compile(r"\b(?:shot|shoots|shooting|fatally shoot\w*)\b", re.IGNORECASE)
 _RULING_WORDS = re.compile(
     r"\b(?:ruled|ruling|ordered|orders|blocked|upheld|injunction|restraining order|dismissed|granted|"
     r"decisions?|struck down)\b",
@@ -206,9 +214,10 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
     for zone, source in enumerate((title, text)):
         source_lines = {match.start(): match for match in _SOURCE_LINE.finditer(source)}
         quiet = quiet_sections(source) if zone == 1 else []
+        counted_from = _sources_day(source_lines.values(), published)
         previous: date | None = None
         for match in _DATE.finditer(source):
-            reference = _reference_date(source, match, source_lines, published)
+            reference = _reference_date(source, match, source_lines, counted_from)
             if isinstance(reference, _Marker):
                 continue
             if _is_relative(match) and _quoted(source, match.start()):
@@ -224,6 +233,8 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
                 continue  # "arrested in 1999", "(SW, September 20, 2002)": history, not the news
             if _names_the_attacks(source, match):
                 continue
+            if match.group("range"):
+                continue  # "Weekend (Jan 11-12)", "closed January 8-9": no single day
             if source_lines.get(source.rfind("\n", 0, match.start()) + 1) and resolved == reference:
                 continue  # "(Jan 17, 2026): ... updates on Saturday, Jan. 17": the source's own day
             if _excluded(source, match):
@@ -266,6 +277,17 @@ def find_event_date(title: str, text: str, published: date | None) -> EventDate 
     return ruling or weak or background or cause
 
 
+def _sources_day(lines: Iterable[re.Match[str]], published: date | None) -> date | None:
+    """The day a report's "Sunday morning" counts from: the day most of its sources appeared (the
+    earliest of equals), as the report may be written days after them; else the publication date."""
+    days = Counter(day for line in lines if (day := _parse_absolute(line.group("date"), None)) is not None)
+    if not days or published is None:
+        return published
+    most = max(days.values())
+    day = min(day for day, count in days.items() if count == most)
+    return day if day <= published else published
+
+
 class _Marker:
     pass
 
@@ -284,6 +306,8 @@ def _reference_date(
             return _IS_PUBLICATION_DATE
         parsed = _parse_absolute(line.group("date"), None)
         return parsed or published
+    if source.startswith("|", line_start):
+        return published  # "| Renee Good | Jan 7, 2026 | Shot ... |": a table's cell, not a byline
     if _BYLINE.search(source[match.end() : match.end() + 12]) or _BYLINE.search(
         source[max(0, match.start() - 3) : match.start()]
     ):
@@ -403,15 +427,19 @@ _EVENT_REACH_WORDS = 8  # an event word further from the date is in another clau
 
 def _reports_event(context: str, date_at: int) -> bool:
     """Whether the context tells of an enforcement event close enough to the date to be its."""
-    return _reports_action(context, date_at) or bool(_RULING_WORDS.search(context) and _COURT.search(context))
+    if _reports_action(context, date_at) or _near(_FORCE_WORDS, context, date_at):
+        return True
+    return bool(_RULING_WORDS.search(context) and _COURT.search(context))
 
 
 def _reports_action(context: str, date_at: int) -> bool:
     """An action word near the date: a ruling in a Context section is the law around the story."""
-    return any(
-        _words_between(context, word.start(), date_at) <= _EVENT_REACH_WORDS
-        for word in _EVENT_WORDS.finditer(context)
-    )
+    return _near(_EVENT_WORDS, context, date_at)
+
+
+def _near(words: re.Pattern[str], context: str, date_at: int) -> bool:
+    reach = _EVENT_REACH_WORDS
+    return any(_words_between(context, word.start(), date_at) <= reach for word in words.finditer(context))
 
 
 def _words_between(text: str, one: int, other: int) -> int:

@@ -1,0 +1,63 @@
+"""Facts: the patterns that the third holdout (retired into tuning) and dev showed on unseen articles.
+
+Each case fails on the extractor before this pass (23dd796) unless its comment says it guards a
+new rule's edge.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from crawler.topic.facts import extract_facts
+
+SUNDAY = datetime(2026, 1, 18, 12, 0, tzinfo=UTC)
+
+
+# ---- event dates --------------------------------------------------------------------------------
+
+
+def test_a_tables_date_cell_is_no_byline() -> None:
+    text = (
+        "Documented U.S. Citizens Detained in Minnesota:\n| Name | Date | What Happened |\n"
+        "|------|------|---------------|\n| Jose Ramirez | Jan 8, 2026 | Punched and detained by ICE agents |"
+    )
+    assert extract_facts("", text, SUNDAY).event_date == date(2026, 1, 8)
+
+
+def test_a_byline_date_is_still_no_event_date() -> None:
+    # guards the edge of the rule above: a byline's cells are not a table's
+    text = "By Nicole Colson | January 9, 2026 | Page 2\nICE agents detained four workers in Omaha."
+    assert extract_facts("", text, SUNDAY).event_date is None
+
+
+def test_agents_shooting_dates_the_story() -> None:
+    text = (
+        "Federal agents patrolled the neighborhood on January 12. On January 14, a Border Patrol agent "
+        "shot a man who was filming them."
+    )
+    assert extract_facts("", text, SUNDAY).event_date == date(2026, 1, 14)
+
+
+def test_a_shooting_told_as_context_leaves_the_context_an_other_storys() -> None:
+    # guards the edge: a shooting in the body does not make a Context section's detention another story's
+    text = (
+        "Summary\nSchools in Fridley cancelled classes on January 9 after the shooting.\n"
+        "Context\nBorder Patrol agents entered Roosevelt High School grounds and detained a staff member "
+        "(January 7, 2026)\nOfficial Accounts\nThe district spoke."
+    )
+    assert extract_facts("", text, SUNDAY).event_date == date(2026, 1, 7)
+
+
+def test_a_range_of_days_is_no_single_day() -> None:
+    text = "Timeline\nWeekend (Jan 10-11) - ICE agents detain a man during an operation in Minneapolis"
+    assert extract_facts("", text, SUNDAY).event_date is None
+
+
+def test_a_reports_weekday_counts_from_the_day_its_sources_appeared() -> None:
+    text = (
+        "Sources\nKARE 11 (Jan 12, 2026): Agents detain churchgoer\nFOX 9 (Jan 12, 2026): Man detained\n"
+        "Star Tribune (Jan 13, 2026): Follow-up\nTimeline\nSunday morning - ICE agents detain Maddox "
+        "outside his church"
+    )
+    # created on Sunday, January 18, a week after the sources of Monday, January 12
+    assert extract_facts("", text, SUNDAY).event_date == date(2026, 1, 11)
