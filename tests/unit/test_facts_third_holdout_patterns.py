@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from crawler.topic.facts import extract_facts
 
 SUNDAY = datetime(2026, 1, 18, 12, 0, tzinfo=UTC)
@@ -61,3 +63,48 @@ def test_a_reports_weekday_counts_from_the_day_its_sources_appeared() -> None:
     )
     # created on Sunday, January 18, a week after the sources of Monday, January 12
     assert extract_facts("", text, SUNDAY).event_date == date(2026, 1, 11)
+
+
+# ---- states -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        # a capital dateline that is a state's name too: New York City
+        ("NEW YORK--ICE agents detained 12 workers at a warehouse on Monday.", ["NY"]),
+        # where a person went to school, a statistic of deaths at the border
+        (
+            "My brother went to high school in the town of Washingtonville, N.Y. ICE agents detained him "
+            "in Newark, N.J.",
+            ["NJ"],
+        ),
+        (
+            "Border Patrol agents detained 26 people in Combes, Texas. At least 700 people have died "
+            "trying to cross into California.",
+            ["TX"],
+        ),
+        # an outlet's name in a source line
+        (
+            "Sources\nAlaska's News Source (Jan 13, 2026): CNN affiliate coverage\n"
+            "Summary\nAgents shoved a man.",
+            [],
+        ),
+        # a city before "ICE activity" stands where a place stands
+        (
+            "Sources\nKARE 11 (Jan 12, 2026): St. Paul ICE activity\nSummary\nAgents tackled a bystander.",
+            ["MN"],
+        ),
+    ],
+)
+def test_states_the_third_holdout_showed(text: str, states: list[str]) -> None:
+    assert extract_facts("", text, SUNDAY).states == states
+
+
+def test_a_place_after_an_outlets_date_still_counts() -> None:
+    # guards the edge of the outlet rule: the headline after the date is a cited headline
+    text = (
+        "Sources\nAlaska's News Source (Jan 13, 2026): ICE raids in Omaha, Neb.\n"
+        "Summary\nAgents raided homes."
+    )
+    assert extract_facts("", text, SUNDAY).states == ["NE"]

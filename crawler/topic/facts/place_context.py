@@ -5,7 +5,10 @@ place for another reason, and do not count:
 
 * contact and signature lines: "call 401-525-1957", "Box 31642, Seattle, WA 98103", a letter
   signed "John Green, Davis, Calif.";
-* where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas";
+* where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas", "went
+  to high school in the town of Washingtonville, N.Y.";
+* an incident report's source outlet: "Alaska's News Source (Jan 13, 2026): ...";
+* a statistic of deaths: "700 people have died trying to cross into California";
 * comparisons and models: "just as in New Orleans", "unlike in Texas", "following the example of
   ... in Chicago", "the size of the state of Delaware";
 * homes of organisations and regions of statistics: "based in Arizona", "border areas in Texas";
@@ -38,6 +41,9 @@ _SIGNATURE_LINE = re.compile(
 )
 _TRIGGERS = (
     r"born (?:and raised )?in|natives? of|grew up in|raised in|hails? from|hometown (?:of|in)|"
+    r"(?:went to|attended) (?:high |grade |middle )?school in|"
+    # a statistic of deaths, no event: "at least 700 people have died trying to cross into California"
+    r"died (?:while )?(?:trying to )?cross(?:ing)?(?: into)?|"
     r"home (?:state|town|city) (?:of|in)|"
     r"(?:activists?|delegations?|supporters) (?:came )?from|"
     # where people came from: "an influx of Hmong immigrants from Minnesota and Wisconsin"
@@ -64,7 +70,8 @@ _BEFORE = re.compile(
     r"(?i:\b(?:"
     + _TRIGGERS
     + r")\s+(?:(?:the|an?|upstate|downstate|northern|southern|eastern|western|central|"
-    r"rural)\s+)?)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or|to)\s+|,\s+(?:and|or)\s+))*$"
+    r"rural)\s+)?(?:(?:town|city|village) of\s+)?)"
+    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*|\s+(?:and|or|to)\s+|,\s+(?:and|or)\s+))*$"
 )
 # Events that have not happened: "activists are organizing rallies in New York", "actions are
 # already planned in Boston, Chicago ...", "a march will be held in Austin".
@@ -111,11 +118,21 @@ _PERSON_AFTER = re.compile(
 )
 
 
+# An incident report's source line, "Alaska's News Source (Jan 13, 2026): CNN affiliate coverage":
+# what stands before the date is the outlet's name.
+_SOURCE_OUTLET = re.compile(
+    r"[^\n():]{2,80}\((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?,?\s+\d{4})\):"
+)
+
+
 def incidental_place(source: str, start: int, end: int) -> bool:
     """True when the place at source[start:end] is named for a reason other than the events."""
     if _PERSON_AFTER.match(source, end):
         return True
     line_start = source.rfind("\n", 0, start) + 1
+    outlet = _SOURCE_OUTLET.match(source, line_start)
+    if outlet and start < outlet.end() - 1 and "(" not in source[line_start:start]:
+        return True
     line_end = source.find("\n", end)
     line = source[line_start : line_end if line_end >= 0 else len(source)]
     if len(line) <= 80 and _SIGNATURE_LINE.fullmatch(line):

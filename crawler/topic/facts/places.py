@@ -288,7 +288,7 @@ def find_places(title: str, text: str) -> Places:
             for match in _CAPS_DATELINE.finditer(source):
                 name = _title_cased(match.group("city"))
                 # the capital's dateline is WASHINGTON, no state needed
-                found = ("Washington", "DC") if name == "Washington" else gazetteer.bare_cities.get(name)
+                found = ("Washington", "DC") if name == "Washington" else _dateline_city(gazetteer, name)
                 if found:
                     city, code = found
                     city_hits.setdefault(f"{city}, {code}", Mention(zone, match.start(), match.end("city")))
@@ -341,6 +341,11 @@ def _local_town(gazetteer: _Gazetteer, source: str, match: re.Match[str]) -> re.
     if town is None or _inside_longer_name(source, town, _AFTER_OK):
         return None
     return town
+
+
+def _dateline_city(gazetteer: _Gazetteer, name: str) -> tuple[str, str] | None:
+    """The city of a dateline: "NEW YORK--" is New York City, GeoNames' name for it."""
+    return gazetteer.bare_cities.get(name) or gazetteer.bare_cities.get(f"{name} City")
 
 
 def _covered(spans: list[tuple[int, int]], position: int) -> bool:
@@ -424,7 +429,8 @@ def _bare_city_counts(source: str, match: re.Match[str]) -> bool:
     after = re.match(
         r"(?:\s([A-Z][a-z]+)|-(?:area|based)|\s(?:suburbs?|area|metro|neighborhoods?|facility|detention|"
         r"processing|field office|office|plant|jail|airport|courthouse|home|homes|house|apartment|restaurant|"
-        r"store|factory|warehouse|church|school|hospital|hotel|City Hall)\b)",
+        r"store|factory|warehouse|church|school|hospital|hotel|City Hall|"
+        r"ICE (?:activity|agents|office|raids?))\b)",
         source[match.end() : match.end() + 20],
     )
     return bool(after and (after.group(1) is None or after.group(1) in _AFTER_OK))
