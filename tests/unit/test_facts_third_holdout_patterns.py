@@ -108,3 +108,43 @@ def test_a_place_after_an_outlets_date_still_counts() -> None:
         "Summary\nAgents raided homes."
     )
     assert extract_facts("", text, SUNDAY).states == ["NE"]
+
+
+# ---- actions ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # facing the threat of an action is facing it
+        (
+            "The INS released the two. However, the whole family still faces the threat of deportation.",
+            "deportation",
+        ),
+        # a concession is a clause of its own: the modal before it does not govern it
+        (
+            "Two of the convicted could face the death penalty--even though Mohamed was illegally deported "
+            "from South Africa.",
+            "deportation",
+        ),
+        ("The Feds jailed, and then secretly deported Rabih Haddad.", "detention"),
+        ("Proceeds go to families affected by ICE detainments.", "detention"),
+        ("The workers were sent to detentions centers in other states.", "detention"),
+        ("He was deported in 2002 after an immigration judge declared him a security risk.", "court ruling"),
+    ],
+)
+def test_actions_the_third_holdout_showed(text: str, action: str) -> None:
+    assert action in extract_facts("", text, SUNDAY).actions
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # a wish is no action
+        ("The recruiter said the doctor is one of those who should be drafted or deported.", "deportation"),
+        # guards the edge of "jailed": what a law allows has not happened
+        ("The act allows for foreign citizens to be thrown in jail for seven days.", "detention"),
+    ],
+)
+def test_wished_and_allowed_actions_do_not_count(text: str, action: str) -> None:
+    assert action not in extract_facts("", text, SUNDAY).actions

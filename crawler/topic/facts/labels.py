@@ -237,7 +237,9 @@ ACTIONS = [
     ),
     _label(
         "detention",
-        r"\b(?:detain(?:s|ed|ing)?|detention|detainees?|detenid[oa]s?|detenci[oó]n(?:es)?|"
+        r"\b(?:detain(?:s|ed|ing)?|detentions?|detainees?|detainments?|detenid[oa]s?|detenci[oó]n(?:es)?|"
+        # "The Feds jailed, and then secretly deported Rabih Haddad"
+        r"jailed|jailing|"
         r"detuvieron|detuvo|held in custody|in (?:[A-Z][\w.]*'s |ICE |federal |immigration |state )?custody|"
         r"locked up|locking up|held (?:him|her|them)|"
         # "was held for three months", "are held in the prison"
@@ -274,7 +276,7 @@ ACTIONS = [
         r"\b(?:judges?|courts?|justices|juez|jueza|tribunal|corte)\b[^.;]{0,80}?\b(?:ruled|rules|"
         r"ruling|block|blocked|blocks|blocking|halted|halts|ordered|orders|order|upheld|upholding|"
         r"struck down|sided|enjoined|dismissed|rejected|granted|barring|barred|decided|found|overturned|"
-        r"let stand|"
+        r"declared|let stand|"
         r"threw out|reversed|vacated|fallo|bloque[oó]|bloquea|"
         r"orden[oó]|ordena|frena|suspendi[oó])\b",
         # "the judge had given deadlines in order to", "a judge has not yet ruled"

@@ -21,7 +21,10 @@ _NOT_HAPPENING = re.compile(
     r"calls? for|calling for|goals? (?:of|for)|plans? to|aim(?:s|ing)? to|seek(?:s|ing)? to|"
     r"hop(?:e|es|ed|ing) to|"
     r"quota of|target of|in search of|rumou?rs? (?:of|about)|hoax|plead(?:s|ed|ing)? with|begg?(?:ed|ing)|"
-    r"urg(?:e|ed|ing)|threat(?:en(?:s|ed|ing)?)? (?:with|to|of)|open(?:s|ed|ing)? the door to|"
+    r"urg(?:e|ed|ing)|"
+    # "faces the threat of deportation" faces it, as "faces deportation" does
+    r"(?<!faces the )(?<!facing the )(?<!faced the )threat(?:en(?:s|ed|ing)?)? (?:with|to|of)|"
+    r"open(?:s|ed|ing)? the door to|should|ought to|"
     r"pav(?:e|es|ed|ing) the way (?:for|to)|(?:a )?set-?up for|designed to)\b"
     r"[^.;:!?]{0,60}$",
     re.IGNORECASE,
@@ -39,7 +42,11 @@ _NOT_KNOWING_WHY = re.compile(
     r"(?:why|what|how|where|who)\b(?:(?!\b(?:not|\w*n't|never)\b)[^.;:!?]){0,60}$",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(r"[.;:!?\n]|\b(?:but|while|when|after|before|as)\b", re.IGNORECASE)
+# "could face the death penalty--even though Mohamed was illegally deported": a concession is a
+# clause of its own.
+_CLAUSE_START = re.compile(
+    r"[.;:!?\n]|\b(?:but|while|when|after|before|as|(?:even )?though|although)\b", re.IGNORECASE
+)
 
 
 # "Reports of ICE checkpoints are false": the denial comes after the mention.
