@@ -39,6 +39,7 @@ from crawler.core.clock import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE, is_pla
 from crawler.pages.article import ARTICLE, LIVEBLOG, ExtractedArticle
 from crawler.pages.declared_body import reconcile_with_declared_body
 from crawler.pages.dropped_paragraphs import restore_dropped_paragraphs
+from crawler.pages.guarded_xpaths import install as install_guarded_xpaths
 from crawler.pages.inline_teasers import article_resumes_at
 from crawler.pages.liveblog import reconcile_liveblog, shown_updates
 from crawler.pages.metadata import read_head, read_metadata
@@ -48,6 +49,7 @@ from crawler.pages.structured_data import read_structured_text
 from crawler.pages.text_overlap import WordShingles, words_of
 
 logger = logging.getLogger(__name__)
+install_guarded_xpaths()  # trafilatura's expressions, fewer Python callbacks, the same selections
 # What extraction returns is defined where the crawling process can import it cheaply.
 __all__ = ["ARTICLE", "LIVEBLOG", "ExtractedArticle", "extract_article", "extract_text"]
 
