@@ -23,7 +23,22 @@ mostly inside quotation marks, read across the sentences of its paragraph, or an
 (the paragraph over a "— Name (@handle) date" line), is **quoted words**: it is shared, but the
 top sentence that anchors a copy must be the writer's own, a copy must share one such sentence
 at least, and a write-thru three, because different stories of one event quote the same tweet
-and statement. A pair is
+and statement.
+
+**Site furniture.** Text that one site repeats across its pages (a widget, a standing block)
+is no page's story and must not join gold stories: sfgate.com glued the same eight-sentence
+video blurb (Trump's weekend in Scotland) onto three pages of three different stories, and
+those sentences alone joined them into one 45-page gold story. A sentence that one site prints
+on three or more of its pages (SITE_REPEATS) is left out of those pages' bodies when no other
+outlet's copy of any of them prints it: the copy clusters are first drawn with every such
+sentence left out of its site's pages, and a sentence that another outlet's copy prints is that
+page's story (a site's own versions of a wire story, which the other outlets carry too), so it
+stays. A first line that one site prints atop three or more of its pages ("Enter City and
+State or Zip Code", a comments notice, a forecast) is no headline. The wire keeps a story's
+headline through its write-thrus, so two pages under the same headline that share three of the
+writer's own sentences but are no copy are a write-thru, even when their tops share a sentence.
+
+A pair is
 
 * a **copy** (``duplicate_of`` should link it) when the shared sentences cover most of the
   shorter page's body and either most of the longer one's too, or they are anchored at the
@@ -45,13 +60,16 @@ Pairs with a page of fewer than two body sentences (a caption alone, a video pag
 pairs (for ``duplicate_of``) and of copy and write-thru pairs (for stories). Pairs in one
 gold cluster that no direct label joins are kind ``transitive``. A quarter of the story
 clusters, chosen by a hash of their first page id, are the holdout: thresholds are chosen on
-the rest and only reported on it.
+the rest and only reported on it. The hash is of the first page of the story that holds it as
+drawn with site furniture still in the text (``split_of``), so the furniture rule, which splits
+stories, moves no page between the splits.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -83,6 +101,7 @@ WRITE_THRU_COVER = 0.4  # share of the shorter version's body that the other ver
 FURNITURE_SHARE = 1 / 3
 HOLDOUT_MODULUS = 4
 HEADLINE_WORDS = 5  # a first line this long is the page's headline, not a section label
+SITE_REPEATS = 3  # a sentence or first line a site prints on this many pages may be furniture
 
 QUOTED_SHARE = 0.5  # a sentence mostly inside quotation marks is quoted words, not the writer's
 CREDIT_LINE_WORDS = 10
@@ -173,6 +192,7 @@ class Page:
     text: str
     body: list[str]
     quoted: frozenset[str]  # the body sentences that are quoted words
+    first_line_is_furniture: bool = False  # a line its site prints atop SITE_REPEATS of its pages
 
     @functools.cached_property
     def normalized(self) -> str:
@@ -181,8 +201,13 @@ class Page:
     @functools.cached_property
     def headline(self) -> str | None:
         """The page's first line, normalized, when it is long enough to be a headline of its own."""
-        first = normalize(self.text.split("###", 1)[0])
-        return first if len(first.split()) >= HEADLINE_WORDS else None
+        if self.first_line_is_furniture:
+            return None
+        return self.first_line if len(self.first_line.split()) >= HEADLINE_WORDS else None
+
+    @functools.cached_property
+    def first_line(self) -> str:
+        return normalize(self.text.split("###", 1)[0])
 
     @functools.cached_property
     def keys(self) -> frozenset[str]:
@@ -233,14 +258,17 @@ def pair_label(a: Page, b: Page) -> tuple[str, str]:
     # the top a copy shares is the writer's own sentence, and a write-thru shares such sentences.
     same_headline = short.headline is not None and short.headline == long.headline
     own_shared = shared - short.quoted
-    short_top_shared = same_headline or any(s in own_shared for s in short.body[:ANCHOR_SENTENCES])
+    top_shared = any(s in own_shared for s in short.body[:ANCHOR_SENTENCES])
+    short_top_shared = same_headline or top_shared
     if len(shared) >= 2 and own_shared and cover_short >= COPY_COVER_SHORT and short_top_shared:
         at_start = same_headline or any(s in shared_in_long for s in long.body[:ANCHOR_SENTENCES])
         at_end = any(s in shared_in_long for s in long.body[-ANCHOR_SENTENCES:])
         if cover_long >= COPY_COVER_LONG or at_start or at_end:
             return "copy", _copy_kind(short, long, shared, cover_long, at_start)
         return "different", "quoted_brief"
-    if len(own_shared) >= WRITE_THRU_MIN_SHARED and cover_short >= WRITE_THRU_COVER and not short_top_shared:
+    # The wire keeps a story's headline through its write-thrus, whose tops may then share a sentence.
+    new_top = same_headline or not top_shared
+    if len(own_shared) >= WRITE_THRU_MIN_SHARED and cover_short >= WRITE_THRU_COVER and new_top:
         return "write_thru", "write_thru"
     return "different", "shared_sentence"
 
@@ -277,10 +305,20 @@ def is_holdout(story_root: str) -> bool:
     return int.from_bytes(digest, "little") % HOLDOUT_MODULUS == 0
 
 
-def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    pages = read_pages(source)
+def split_of(stories: Components, unstripped_stories: Components, page_ids: list[str]) -> dict[str, bool]:
+    """Page id -> whether it is in the holdout: a story is when the story that held its first page,
+    drawn with site furniture still in the text, is (``is_holdout``), so a story split off by the
+    furniture rule stays in the split it was in (``build`` counts the pages that move anyway)."""
+    return {page_id: is_holdout(unstripped_stories.find(stories.find(page_id))) for page_id in page_ids}
+
+
+Labels = dict[tuple[str, str], tuple[str, str]]
+
+
+def label_pairs(pages: list[Page]) -> tuple[Labels, Components, Components]:
+    """Every pair of one event's pages labelled; the gold copy clusters and story clusters."""
     copies, stories = Components(), Components()
-    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    labels: Labels = {}
     for event in EVENTS:
         members = [p for p in pages if p.event == event]
         for a, b in itertools.combinations(members, 2):
@@ -290,6 +328,83 @@ def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]
                 copies.join(a.id, b.id)
             if relation in ("copy", "write_thru"):
                 stories.join(a.id, b.id)
+    return labels, copies, stories
+
+
+def without_sentences(page: Page, dropped: set[str]) -> Page:
+    """The page with those body sentences left out, as captions are."""
+    if not dropped & set(page.body):
+        return page
+    body = [s for s in page.body if s not in dropped]
+    return dataclasses.replace(page, body=body, quoted=page.quoted - dropped)
+
+
+def with_furniture_first_lines(pages: list[Page]) -> list[Page]:
+    """The pages, each first line that its site prints atop SITE_REPEATS or more of its pages
+    marked as furniture ("Enter City and State or Zip Code", a comments notice, a forecast)."""
+    pages_of: dict[tuple[str, str, str], int] = defaultdict(int)
+    for page in pages:
+        pages_of[(page.event, page.publisher, page.first_line)] += 1
+    return [
+        dataclasses.replace(page, first_line_is_furniture=True)
+        if pages_of[(page.event, page.publisher, page.first_line)] >= SITE_REPEATS
+        else page
+        for page in pages
+    ]
+
+
+def site_repeated(pages: list[Page]) -> dict[str, set[str]]:
+    """Page id -> its body sentences that its site prints on SITE_REPEATS or more of its pages."""
+    pages_of: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for page in pages:
+        for sentence in page.body:
+            pages_of[(page.event, page.publisher, sentence)].add(page.id)
+    repeated: dict[str, set[str]] = defaultdict(set)
+    for (_event, _site, sentence), ids in pages_of.items():
+        if len(ids) >= SITE_REPEATS:
+            for page_id in ids:
+                repeated[page_id].add(sentence)
+    return repeated
+
+
+def site_furniture(pages: list[Page]) -> dict[str, set[str]]:
+    """Page id -> the sentences its site repeats on its pages although they are no page's story
+    there: the other outlets carrying each of those pages' stories never print them (a widget, a
+    standing block). See the module's docstring."""
+    repeated = site_repeated(pages)
+    stripped = [without_sentences(p, repeated[p.id]) for p in pages]
+    _labels, copies, _stories = label_pairs(stripped)
+    members: dict[str, list[Page]] = defaultdict(list)
+    for page in stripped:
+        members[copies.find(page.id)].append(page)
+    # what the other outlets' copies of each page print (their own repeated text left out); None:
+    # no other outlet carries the page's text, so nothing says which of its sentences are its own
+    printed_elsewhere: dict[str, set[str] | None] = {}
+    for page in pages:
+        others = [p for p in members[copies.find(page.id)] if p.publisher != page.publisher]
+        printed_elsewhere[page.id] = set().union(*(set(p.body) for p in others)) if others else None
+    pages_of: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for page in pages:
+        for sentence in repeated[page.id]:
+            pages_of[(page.event, page.publisher, sentence)].append(page.id)
+    furniture: dict[str, set[str]] = defaultdict(set)
+    for (_event, _site, sentence), ids in pages_of.items():
+        elsewhere = [printed_elsewhere[i] for i in ids if printed_elsewhere[i] is not None]
+        if len(elsewhere) >= 2 and not any(sentence in printed for printed in elsewhere):
+            for page_id in ids:
+                furniture[page_id].add(sentence)
+    return furniture
+
+
+def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    read = with_furniture_first_lines(read_pages(source))
+    furniture = site_furniture(read)
+    pages = [without_sentences(p, furniture[p.id]) for p in read]
+    labels, copies, stories = label_pairs(pages)
+    before = label_pairs(read)[2]
+    holdout = split_of(stories, before, [p.id for p in pages])
+    moved = sum(holdout[p.id] != is_holdout(before.find(p.id)) for p in pages)
+    print(f"{moved} pages in another split than their story held before the furniture rule")
     records = []
     for page in pages:
         story = stories.find(page.id)
@@ -302,7 +417,7 @@ def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]
                 "text": page.text,
                 "copy_cluster": copies.find(page.id),
                 "story_cluster": story,
-                "holdout": is_holdout(story),
+                "holdout": holdout[page.id],
             }
         )
     pairs = []
@@ -313,9 +428,7 @@ def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]
             relation, kind = "copy", "transitive"
         elif same_story and relation == "different":
             relation, kind = "write_thru", "transitive"
-        pairs.append(
-            {"a": a, "b": b, "relation": relation, "kind": kind, "holdout": is_holdout(stories.find(a))}
-        )
+        pairs.append({"a": a, "b": b, "relation": relation, "kind": kind, "holdout": holdout[a]})
     return records, pairs
 
 
