@@ -397,7 +397,11 @@ def site_furniture(pages: list[Page]) -> dict[str, set[str]]:
 
 
 def build(source: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    read = with_furniture_first_lines(read_pages(source))
+    return build_from_pages(with_furniture_first_lines(read_pages(source)))
+
+
+def build_from_pages(read: list[Page]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The page records (with their gold clusters and split) and the labelled pairs."""
     furniture = site_furniture(read)
     pages = [without_sentences(p, furniture[p.id]) for p in read]
     labels, copies, stories = label_pairs(pages)
