@@ -8,6 +8,7 @@ topic and find its facts. The crawling process only waits for the result.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from typing import NoReturn
 
@@ -75,8 +76,11 @@ class PageAnalysisPipeline:
         if self.pool is None:
             self.pool = self._start_pool()
         assert item.page is not None
+        page = item.page
+        if item.keep == "relevant" and item.recheck is None:  # what stage 2 drops when off-topic
+            page = dataclasses.replace(page, dropped_if_off_topic=True)
         try:
-            analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(item.page, item.url))
+            analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(page, item.url))
         except ExtractionError as exc:
             await self._give_up(item, exc.reason, str(exc) or type(exc).__name__)
         if analysed.article is None or not analysed.article.text.strip():

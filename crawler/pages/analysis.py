@@ -43,7 +43,8 @@ class AnalysedPage:
 def analyse_page(
     page: str | EncodedPage, url: str, topic_path: str | None = None, threshold: float | None = None
 ) -> AnalysedPage:
-    """Decode the page, extract the article, then hash, sign and (given a topic) score it."""
+    """Decode the page, extract the article, then hash, sign and (given a topic) score it; an
+    off-topic article of a page ``dropped_if_off_topic`` is only scored."""
     # Imported here: this runs in the workers (whose forkserver preloads it); the crawling
     # process imports this module only for judge() and AnalysedPage, never trafilatura.
     from crawler.pages.extraction import extract_article
@@ -54,6 +55,9 @@ def analyse_page(
     relevance, facts = None, None
     if topic_path is not None and article.title:
         relevance, facts = judge(compiled_topic(topic_path), threshold, article.title, article)
+        if not relevance.relevant and isinstance(page, EncodedPage) and page.dropped_if_off_topic:
+            # remembered as seen with its score only: no hash, signature or language (~2 ms)
+            return AnalysedPage(article, relevance=relevance)
     normalized = normalize_text(article.text)  # once, for both the content hash and the shingles
     detected = None if article.language else article_language(None, article.title or "", article.text)
     return AnalysedPage(

@@ -21,6 +21,9 @@ class EncodedPage:
 
     body: bytes
     encoding: str
+    # Set by the analysis stage when an off-topic article of this page will be dropped (a
+    # `keep: relevant` feed, a backfill): the worker then computes nothing only kept ones need.
+    dropped_if_off_topic: bool = False
 
     @classmethod
     def of(cls, response: TextResponse) -> EncodedPage:

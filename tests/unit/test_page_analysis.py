@@ -12,7 +12,7 @@ from crawler.pages.encoded_page import EncodedPage
 from tests.support import REPO
 from tests.support.cli import child_env
 from tests.support.pages import article_html
-from tests.support.stories import RAID
+from tests.support.stories import HOCKEY, RAID
 
 TOPIC = str(REPO / "config" / "topics" / "immigration-enforcement.yaml")
 URL = "https://news.example.org/raid"
@@ -48,6 +48,21 @@ def test_the_worker_detects_the_language_of_a_page_that_declares_none() -> None:
     undeclared = analyse_page(article_html(RAID).decode().replace('<html lang="en">', "<html>"), URL, TOPIC)
     assert undeclared.article is not None and undeclared.article.language is None
     assert undeclared.detected_language == "en"
+
+
+def test_an_off_topic_article_that_will_be_dropped_is_only_scored() -> None:
+    """Stage 2 drops it and remembers its score: hash, signature and language are not needed."""
+    undeclared = article_html(HOCKEY).replace(b'<html lang="en">', b"<html>")
+    dropped = analyse_page(EncodedPage(undeclared, "utf-8", dropped_if_off_topic=True), URL, TOPIC)
+    kept = analyse_page(EncodedPage(undeclared, "utf-8"), URL, TOPIC)  # keep: all, or a re-check
+    assert kept.relevance is not None and not kept.relevance.relevant
+    assert kept.content_hash and kept.signature and kept.detected_language == "en"
+    assert dropped.article == kept.article and dropped.relevance == kept.relevance
+    assert dropped.content_hash is None and dropped.signature is None and dropped.detected_language is None
+    # a relevant article of such a page is kept, so it gets everything
+    relevant = EncodedPage(article_html(RAID), "utf-8")
+    flagged = EncodedPage(relevant.body, "utf-8", dropped_if_off_topic=True)
+    assert analyse_page(flagged, URL, TOPIC) == analyse_page(relevant, URL, TOPIC)
 
 
 def test_the_workers_forkserver_compiles_the_named_topic_before_forking() -> None:
