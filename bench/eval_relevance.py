@@ -17,8 +17,9 @@ to 10 are the set `headlines-4`, with a holdout of its own; rounds 11 and 12, la
 the last tuning round, are `headlines-11`, a holdout in whole. "new" is those two holdouts
 together. Rounds 13 and 14 are the wider selection (titles without the first selection's
 words): rounds 13 to 15 are `headlines-13`, dev in whole (rounds 14 and 15 were holdouts, each
-scored once). Round 16, `headlines-16`, is a second source (bench/build_relevance_mn.py: the
-Minnesota surge's headlines, skipped when not built), a holdout in whole.
+scored once). Rounds 16 to 18 are a second source (bench/build_relevance_mn.py: the Minnesota
+surge's headlines, skipped when not built): rounds 16 and 17 are `headlines-16`, dev (round 16
+was a holdout, scored once), round 18 `headlines-18`, a holdout in whole.
 Tune the vocabulary while looking at the tune and dev splits only; the holdouts keep it honest.
 """
 
@@ -44,9 +45,12 @@ DEFAULT_NEWS = ROOT / "bench" / "data" / "relevance_news.jsonl"
 # and 2025-2026 headlines (rebuilt from a clone by bench/build_relevance_headlines.py).
 DEFAULT_NEWS_EXTRA = ROOT / "bench" / "data" / "relevance_news_extra.jsonl"
 DEFAULT_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines.jsonl"
-# Round 16, from a second archive (bench/build_relevance_mn.py), a holdout in whole.
+# Rounds 16 to 18, from a second archive (bench/build_relevance_mn.py): round 16 was a holdout,
+# scored once, and is development with round 17 (`headlines-16`); round 18 is a holdout in whole.
 DEFAULT_MN_HEADLINES = ROOT / "bench" / "data" / "relevance_headlines_mn.jsonl"
 MN_HEADLINES = "headlines-16"
+MN_HOLDOUT_HEADLINES = "headlines-18"
+MN_HOLDOUT_ROUND = 18
 FRESH_SETS = ("news-extra", "headlines")
 # Headlines of labelling rounds 4 to 10 (bench/build_relevance_headlines.py), labelled during
 # the fourth pass of the vocabulary: a set of their own, so that the fresh figures stay
@@ -277,7 +281,13 @@ def load_sets(
     else:
         print(f"{headlines_path} not built (bench/build_relevance_headlines.py --mirror DIR); skipped")
     if mn_headlines_path.exists():
-        sets[MN_HEADLINES] = [{**item, "split": "holdout"} for item in load_labelled(mn_headlines_path)]
+        mn_items = load_labelled(mn_headlines_path)
+        sets[MN_HEADLINES] = [
+            {**item, "split": "dev"} for item in mn_items if item["round"] < MN_HOLDOUT_ROUND
+        ]
+        holdout = [{**item, "split": "holdout"} for item in mn_items if item["round"] == MN_HOLDOUT_ROUND]
+        if holdout:
+            sets[MN_HOLDOUT_HEADLINES] = holdout
     else:
         print(f"{mn_headlines_path} not built (bench/build_relevance_mn.py --mirror DIR); skipped")
     return sets

@@ -378,11 +378,12 @@ class _Matcher:
             # A marker (weight 0) matters only where the rules read, the title and the lead.
             marker = self.entries[index].weight == 0
             for source, is_title in article.sources(lowered):
-                if not may_match(required, source):
+                end = article.lead_end if marker and not is_title else len(source)
+                # A marker is scanned in the lead only, so only the lead need hold its strings:
+                # testing the whole text would cost more than the scan it saves.
+                if not may_match(required, source if end == len(source) else source[:end]):
                     continue  # a string every match needs is absent: no scan can find one
-                for match in pattern.finditer(
-                    source, 0, article.lead_end if marker and not is_title else len(source)
-                ):
+                for match in pattern.finditer(source, 0, end):
                     record(index, source, is_title, match)
         return found, positions
 

@@ -439,6 +439,29 @@ terms:
 """
 
 
+def test_a_marker_regex_counts_in_the_lead_and_not_in_the_body() -> None:
+    # A marker regex is read in the title and lead only; its words deep in the body neither
+    # count nor need to be looked for there.
+    topic = Topic.from_mapping(
+        {
+            "name": "scope",
+            "threshold": 0.5,
+            "scoring": {
+                "lead_chars": 40,
+                "require": [["disease"]],
+                "exclude": [{"any": ["abroad"]}],
+            },
+            "terms": [
+                {"term": "measles", "group": "disease", "weight": 4, "phrases": ["measles"]},
+                {"term": "abroad", "group": "abroad", "weight": 0, "regex": [r"\bin Samoa\b"]},
+            ],
+        }
+    )
+    tail = " ".join(["filler"] * 40)
+    assert not topic.score("Measles cases rise", "Doctors in Samoa count them.").relevant
+    assert topic.score("Measles cases rise", f"Doctors count them. {tail} Travel in Samoa.").relevant
+
+
 def test_another_beat_uses_windows_and_scope_without_code(tmp_path: Path) -> None:
     path = tmp_path / "measles.yaml"
     path.write_text(OUTBREAK_TOPIC, encoding="utf-8")
@@ -641,9 +664,8 @@ def test_round_16_stays_above_its_floors(topic: Topic) -> None:
         pytest.skip(
             "bench/data/relevance_headlines_mn.jsonl not built (bench/build_relevance_mn.py --mirror DIR)"
         )
-    items = [
-        json.loads(line) for line in MN_HEADLINES.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    lines = MN_HEADLINES.read_text(encoding="utf-8").splitlines()
+    items = [item for item in map(json.loads, filter(None, lines)) if item["round"] == 16]
     assert len(items) == 186
     precision, recall = _precision_recall(topic, items)
     assert precision >= MN_FLOORS[0], f"round 16 precision {precision:.3f}"
@@ -691,7 +713,7 @@ def test_second_archive_labels_carry_ids_codes_and_notes_only() -> None:
         for line in MN_HEADLINE_LABELS.read_text(encoding="utf-8").splitlines()
         if line and line[0] != "#"
     ]
-    assert len(rows) == 214 + 209  # every headline of rounds 16 and 18, labelled or left out
+    assert len(rows) == 214 + 237 + 209  # every headline of rounds 16 to 18, labelled or left out
     assert len({row[0] for row in rows}) == len(rows)
     for identifier, code, note in rows:
         assert len(identifier) == len("mn-") + 12 and identifier.startswith("mn-")
