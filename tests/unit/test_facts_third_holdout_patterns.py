@@ -148,3 +148,35 @@ def test_actions_the_third_holdout_showed(text: str, action: str) -> None:
 )
 def test_wished_and_allowed_actions_do_not_count(text: str, action: str) -> None:
     assert action not in extract_facts("", text, SUNDAY).actions
+
+
+# ---- agencies -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("But don't expect that to stop John Ashcroft and his witch-hunters.", "DOJ"),
+        ("The Border Patrol and the Immigration and Naturalization Services broke the strike.", "INS"),
+    ],
+)
+def test_agencies_the_third_holdout_showed(text: str, agency: str) -> None:
+    assert agency in extract_facts("", text, SUNDAY).agencies
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The book ignores the INS and its historic role as labor cops and strikebreakers.",
+        "The act expands the ability of the police and FBI to conduct telephone wiretaps.",
+        "He said ICE activity is occurring without coordination with local law enforcement.",
+    ],
+)
+def test_police_as_a_metaphor_a_power_or_absent_are_no_agency(text: str) -> None:
+    assert "local police" not in extract_facts("", text, SUNDAY).agencies
+
+
+def test_police_acting_still_count() -> None:
+    # guards the edge of the rules above
+    text = "Minneapolis police arrested two protesters after ICE agents left."
+    assert "local police" in extract_facts("", text, SUNDAY).agencies

@@ -60,6 +60,8 @@ _US_ATTORNEYS_GENERAL = (
     r"William Barr|Bill Barr|Merrick Garland|Pam Bondi"
 )
 
+_US_AG_NEEDLES = "Reno|Ashcroft|Gonzales|Mukasey|Holder|Lynch|Sessions|Barr|Garland|Bondi"
+
 # Police of another country are not a local force: its name or demonym just before "police".
 _FOREIGN = (
     r"\b(?:Mexic(?:o|an)|El Salvador|Salvadoran|Guatemal(?:a|an)|Hondura(?:s|n)|Nicaragu(?:a|an)|"
@@ -150,10 +152,12 @@ AGENCIES = [
         exact_case=True,
         needles="Attorney General|ATTORNEY GENERAL",
     ),
+    # the Attorney General by name alone: "John Ashcroft and his witch-hunters"
+    _label("DOJ", r"\b(?:" + _US_ATTORNEYS_GENERAL + r")\b", exact_case=True, needles=_US_AG_NEEDLES),
     _label("FBI", r"\b(?:FBI|Federal Bureau of Investigation)\b", needles="fbi|federal bureau"),
     _label(
         "INS",
-        r"\b(?:Immigration and Naturalization Service|INS)\b",
+        r"\b(?:Immigration and Naturalization Services?|INS)\b",
         exact_case=True,
         needles="INS|Naturalization",
     ),
@@ -194,6 +198,11 @@ AGENCIES = [
         r"(?:restrict|prohibit|forbid|bar)(?:s|ed|ing|red|ring)? (?:the )?(?:city |local |county )?|"
         # a person's background: "commended by Hopkins Police Department for snowstorm assistance"
         r"(?:commended|honou?red|praised|thanked|recogni[sz]ed|awarded) by (?:the )?(?:[A-Z][\w.]* ){0,3}|"
+        # a metaphor ("their historic role as labor cops"), a law's powers ("expands the ability of the
+        # police and FBI to"), agents acting alone ("without coordination with local law enforcement")
+        r"(?:labor|real|fake|toy|play|rent-a-)-?|(?:the )?abilit(?:y|ies) of (?:the )?|"
+        r"without (?:any )?(?:coordinat\w+|cooperat\w+|notify\w*|notice to|informing|contacting)"
+        r"(?: with| to)? (?:the )?|"
         # how communities feel about police in general ("may avoid ... cooperating with police")
         r"(?:avoid\w*|afraid|fear\w*|(?:dis|mis)?trust\w*|reluctant|wary)\b[^.;]{0,40})",
         needles="police|cop|law enforcement|local|polic",
