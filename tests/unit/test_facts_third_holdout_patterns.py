@@ -180,3 +180,12 @@ def test_police_acting_still_count() -> None:
     # guards the edge of the rules above
     text = "Minneapolis police arrested two protesters after ICE agents left."
     assert "local police" in extract_facts("", text, SUNDAY).agencies
+
+
+# ---- counts -------------------------------------------------------------------------------------
+
+
+def test_defendants_are_people_counted() -> None:
+    text = "He was at the center of the case against four defendants convicted May 29 in federal court."
+    counts = extract_facts("", text, SUNDAY).counts
+    assert [(count.number, count.outcome) for count in counts] == [(4, "convicted")]

@@ -68,7 +68,7 @@ _PEOPLE = (
     r"(?:people|persons|individuals|immigrants|migrants|workers|employees|noncitizens|non-citizens|adults|"
     r"children|kids|minors|teenagers|men|women|families|parents|fathers|mothers|detainees|deportees|"
     r"asylum[- ]seekers|foreign nationals|nationals|aliens|residents|farmworkers|laborers|passengers|"
-    r"students|suspects|members|day laborers|executives|managers|supervisors|officials|activists|"
+    r"students|suspects|defendants|members|day laborers|executives|managers|supervisors|officials|activists|"
     r"protesters|demonstrators|clergy|pastors|priests|ministers|nuns|rabbis|faith leaders|"
     r"bystanders|observers|evacuees|riders|janitors|(?:border )?crossers|family units|refugees|teens|"
     r"citizens|Americans|others|relatives|fugitives|cooks|drivers|staffers|volunteers|inmates|prisoners|"
