@@ -90,6 +90,16 @@ def test_a_reports_weekday_counts_from_the_day_its_sources_appeared() -> None:
             "Summary\nAgents shoved a man.",
             [],
         ),
+        # a person's history in an incident report's Background line, a grower's home state
+        (
+            "Summary\nAgents detained a man in Omaha, Neb.\n"
+            "Background: Iraq veteran (Indiana National Guard).",
+            ["NE"],
+        ),
+        (
+            "Agents raided a farm in Yuma, Ariz., and a California tomato grower welcomed the plan.",
+            ["AZ"],
+        ),
         # a city before "ICE activity" stands where a place stands
         (
             "Sources\nKARE 11 (Jan 12, 2026): St. Paul ICE activity\nSummary\nAgents tackled a bystander.",

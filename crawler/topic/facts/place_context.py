@@ -7,7 +7,8 @@ place for another reason, and do not count:
   signed "John Green, Davis, Calif.";
 * where a person comes from: "born in New Mexico", "a native of Ohio", "grew up in Texas", "went
   to high school in the town of Washingtonville, N.Y.";
-* an incident report's source outlet: "Alaska's News Source (Jan 13, 2026): ...";
+* an incident report's source outlet: "Alaska's News Source (Jan 13, 2026): ...", and its
+  "Background:" line, a person's history ("Iraq veteran (Indiana National Guard)");
 * a statistic of deaths: "700 people have died trying to cross into California";
 * comparisons and models: "just as in New Orleans", "unlike in Texas", "following the example of
   ... in Chicago", "the size of the state of Delaware";
@@ -130,6 +131,8 @@ def incidental_place(source: str, start: int, end: int) -> bool:
     if _PERSON_AFTER.match(source, end):
         return True
     line_start = source.rfind("\n", 0, start) + 1
+    if source.startswith("Background:", line_start):
+        return True  # a person's history: "Background: Iraq veteran (Indiana National Guard)."
     outlet = _SOURCE_OUTLET.match(source, line_start)
     if outlet and start < outlet.end() - 1 and "(" not in source[line_start:start]:
         return True

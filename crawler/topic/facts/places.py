@@ -69,6 +69,8 @@ _STATE_NAME_BEFORE = re.compile(
 _STATE_NAME_AFTER = re.compile(
     r"(?:'s)?\s+(?:Democrats?|Republicans?|Democratic|GOP|Sen\.|Senator|Rep\.|Representative|Gov\.|"
     r"Governor|governor|congressman|congresswoman|lawmakers?|delegation|natives?|dentist|"
+    # a person's home state: "a California tomato grower"
+    r"(?:[a-z]+ )?(?:growers?|farmers?|ranchers?|businessm[ae]n|businesswom[ae]n|landowners?)|"
     r"Times|Post|Tribune|Chronicle|Globe|Herald|Journal|Reformer|Examiner|Sun|Observer|Inquirer|Daily|"
     r"Star|Gazette|Dispatch|Courier|Register|Bee|Citizen|Online|Public Radio|Coalition|Committee|Council|"
     r"Association|Alliance|Center|Institute|Foundation|Project|Network|Party|University|College|"
