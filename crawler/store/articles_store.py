@@ -140,7 +140,7 @@ class ArticlesMixin:
         # Copies with a text of their own are indexed too: a cut copy of a copy missing its top
         # shares a lead only with that copy. An exact copy adds nothing an indexed text lacks.
         if record.signature is not None and exact_row is None:
-            add_signature(conn, article_id, record.signature, lead, record.title)
+            add_signature(conn, article_id, record.signature, lead, record.title, record.text)
         self._join_story(conn, record, article_id, originals, found.related)
         facts = list(signal_rows(article_id, record.signals))
         if facts:

@@ -49,6 +49,7 @@ from crawler.dedup.minhash import (
     containment,
     similarity,
 )
+from crawler.dedup.paragraphs import MIN_SHARED_PARAGRAPHS, paragraph_keys
 from crawler.store.schema import articles, metadata
 
 CANDIDATE_LIMIT = 20  # verified per lookup; true originals share the most bands and rank first
@@ -59,6 +60,7 @@ POSTINGS_PER_KEY = 50  # newest articles read per band key: bounds a key that bo
 # (209 of 468 there; an article under another's standing headline almost always).
 MIN_BODY_PASS_CONTAINMENT = 0.3
 HEADLINE_CANDIDATES = 5  # newest articles read under the headline key: each may be read in full
+PARAGRAPH_CANDIDATES = 5  # stored articles sharing the most paragraphs with the new text, besides the bands'
 
 article_bands = Table(
     "article_bands",
@@ -93,6 +95,7 @@ def add_signature(
     signature: MinHashSignature,
     lead: MinHashSignature | None = None,
     title: str | None = None,
+    text: str | None = None,
 ) -> None:
     """Index an original article (call in the transaction that stores it)."""
     conn.execute(
@@ -107,14 +110,19 @@ def add_signature(
     # A set: two bands that hash alike would break the primary key (1 in 2**64, but free to avoid).
     keys = set(signature.band_keys) | (set(lead.band_keys) if lead is not None else set())
     keys |= {key for key in [headline_key(title)] if key is not None}
+    keys |= set(paragraph_keys(text or ""))
     conn.execute(article_bands.insert(), [{"band_key": key, "article_id": article_id} for key in keys])
 
 
 def remove_signature(
-    conn: Connection, article_id: int, scheme: Scheme = DEFAULT_SCHEME, title: str | None = None
+    conn: Connection,
+    article_id: int,
+    scheme: Scheme = DEFAULT_SCHEME,
+    title: str | None = None,
+    text: str | None = None,
 ) -> None:
-    """Drop an article from the index: its band rows (found from its signatures and the headline it
-    was indexed with) and its signatures."""
+    """Drop an article from the index: its band rows (found from its signatures and the headline and
+    text it was indexed with) and its signatures."""
     owner = article_signatures.c.article_id == article_id
     row = conn.execute(select(article_signatures).where(owner)).first()
     if row is None:
@@ -123,6 +131,7 @@ def remove_signature(
     if row.lead_signature is not None:
         keys |= set(MinHashSignature.from_stored(row.lead_signature, 0, LEAD_SCHEME).band_keys)
     keys |= {key for key in [headline_key(title)] if key is not None}
+    keys |= set(paragraph_keys(text or ""))
     owned = tuple_(article_bands.c.band_key, article_bands.c.article_id)
     conn.execute(delete(article_bands).where(owned.in_([(key, article_id) for key in keys])))
     conn.execute(delete(article_signatures).where(article_signatures.c.article_id == article_id))
@@ -179,6 +188,21 @@ def headline_candidates(conn: Connection, title: str | None) -> list[int]:
     )
 
 
+def paragraph_candidates(conn: Connection, text: str, known: list[int]) -> list[int]:
+    """Indexed articles (at most PARAGRAPH_CANDIDATES, besides ``known``) sharing MIN_SHARED_PARAGRAPHS
+    or more of ``text``'s long paragraphs word for word, most shared first: a story assembled
+    from a live page's entries, whose whole text and lead meet none of the page's band keys.
+    At most MAX_PARAGRAPH_KEYS index probes, each bounded by POSTINGS_PER_KEY."""
+    keys = paragraph_keys(text)
+    if len(keys) < MIN_SHARED_PARAGRAPHS:
+        return []
+    parameters = {f"key{i}": key for i, key in enumerate(keys)}
+    shared = Counter(i for i in conn.scalars(_postings_query(len(keys)), parameters) if i not in known)
+    enough = [(article_id, n) for article_id, n in shared.items() if n >= MIN_SHARED_PARAGRAPHS]
+    ranked = sorted(enough, key=lambda item: (-item[1], item[0]))
+    return [article_id for article_id, _count in ranked[:PARAGRAPH_CANDIDATES]]
+
+
 @functools.cache
 def _postings_query(key_count: int) -> CompoundSelect:
     """One statement for all band keys, built once per key count (building it costs more than running it)."""
@@ -220,7 +244,10 @@ def find_matches(
     given). The rest that still share a fair part of their words are returned as ``related``.
     """
     by_bands = candidates(conn, signature, limit, lead)
-    ids = list(dict.fromkeys(by_bands + (headline_candidates(conn, title) if text is not None else [])))
+    extra = []
+    if text is not None:
+        extra = headline_candidates(conn, title) + paragraph_candidates(conn, text, by_bands)
+    ids = list(dict.fromkeys(by_bands + extra))
     if not ids:
         return Matches([], [])
     rows = conn.execute(select(article_signatures).where(article_signatures.c.article_id.in_(ids))).all()

@@ -19,6 +19,7 @@ from crawler.dedup.minhash import (
     minhash_signature,
     similarity,
 )
+from crawler.dedup.paragraphs import MIN_PARAGRAPH_WORDS
 from crawler.store import neardup_index
 from crawler.store.engine import make_engine
 from crawler.store.neardup_index import (
@@ -28,6 +29,7 @@ from crawler.store.neardup_index import (
     candidates,
     find_original,
     headline_candidates,
+    paragraph_candidates,
     remove_signature,
     signature_of,
 )
@@ -285,6 +287,21 @@ def test_removing_a_fingerprint_removes_all_its_rows(conn: Connection):
     assert find_original(conn, ORIGINAL) is None
     assert conn.scalar(text("SELECT count(*) FROM article_bands WHERE article_id = 1")) == 0
     assert signature_of(conn, 2) is not None
+
+
+def test_paragraph_keys_find_an_article_sharing_two_long_paragraphs_and_leave_with_it(conn: Connection):
+    story = joined(OTHER_STORY)
+    add_signature(conn, 1, must_sign(story), text=story)
+    paragraphs = [p for p in OTHER_STORY if len(p.split()) >= MIN_PARAGRAPH_WORDS]
+    assert len(paragraphs) >= 2
+    page = ["An unrelated opening paragraph of a live page, long enough to count as a paragraph."]
+
+    assert paragraph_candidates(conn, joined([*page, paragraphs[0]]), []) == []  # one: a quote
+    assert paragraph_candidates(conn, joined([*page, paragraphs[1], paragraphs[0]]), []) == [1]
+    assert paragraph_candidates(conn, joined(paragraphs), [1]) == []  # the bands proposed it already
+
+    remove_signature(conn, 1, text=story)
+    assert conn.scalar(text("SELECT count(*) FROM article_bands WHERE article_id = 1")) == 0
 
 
 def test_a_band_key_shared_by_many_articles_reads_only_its_newest_postings(conn: Connection):

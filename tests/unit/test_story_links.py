@@ -333,3 +333,20 @@ def test_the_same_brief_one_entry_above_a_live_pages_foot_is_not_a_copy(store: S
 
     assert row(store, save(store, brief))["duplicate_of"] is None
     assert row(store, live)["duplicate_of"] is None
+
+
+def test_a_story_assembled_from_a_live_pages_entries_finds_the_page_by_its_paragraphs(store: Store):
+    # The wire's story, stored first, is the live page's oldest entry in an order of its own, a
+    # sliver of the page: their whole texts and their leads share no band key.
+    live_page = [*NEWER_ENTRIES, *ROUNDUP, *WIRE[:3]]
+    assembled = article("globe.example/summit", [WIRE[2], WIRE[0], WIRE[1]])
+    page = article("live.example/latest", live_page)
+    assert assembled.signature and page.signature
+    assert not set(assembled.signature.band_keys) & set(page.signature.band_keys)
+    assembled_lead, page_lead = lead_signature(assembled.text), lead_signature(page.text)
+    assert assembled_lead and page_lead and not set(assembled_lead.band_keys) & set(page_lead.band_keys)
+    first = save(store, assembled)
+
+    linked = save(store, page)
+
+    assert row(store, linked)["duplicate_of"] == first
