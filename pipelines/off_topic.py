@@ -57,7 +57,7 @@ class OffTopicPipeline:
             item.relevance, item.facts = judge(self.topic, self.threshold, title, item.extracted)
         await self._settle_language(item)
         scored = item.relevance
-        if not scored.relevant and item.keep == "relevant" and item.recheck is None:
+        if not scored.relevant and item.dropped_if_off_topic:
             await asyncio.to_thread(self.runtime.ledger.off_topic, item, scored.score)
             raise DropItem(f"off-topic (score {scored.score:.2f} < {self.threshold:.2f})")
         return item

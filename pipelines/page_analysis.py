@@ -77,7 +77,7 @@ class PageAnalysisPipeline:
             self.pool = self._start_pool()
         assert item.page is not None
         page = item.page
-        if item.keep == "relevant" and item.recheck is None:  # what stage 2 drops when off-topic
+        if item.dropped_if_off_topic:
             page = dataclasses.replace(page, dropped_if_off_topic=True)
         try:
             analysed: AnalysedPage = await asyncio.wrap_future(self.pool.submit(page, item.url))

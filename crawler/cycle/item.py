@@ -40,6 +40,11 @@ class ArticleItem:
     archive_mark: Any = None  # a backfill's handle on the record, settled once the item is done
 
     @property
+    def dropped_if_off_topic(self) -> bool:
+        """Whether an off-topic verdict drops this page (a re-check keeps its stored article)."""
+        return self.keep == "relevant" and self.recheck is None
+
+    @property
     def pending_key(self) -> str:
         """The frontier row this fetch settles: the pending URL it came from."""
         return self.frontier_url or self.canonical_url
